@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every Debian package dcmlens needs to build, run and test (Debian 12, as root).
+# Idempotent: when everything is already installed it does nothing and touches no network.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake g++ make pkg-config clang-format
+  libdcmtk-dev dcmtk libopenjp2-7-dev
+  libglfw3-dev libimgui-dev libstb-dev libgtest-dev
+  libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri python3-glad
+  # tests: reference renderers and encoders, the pydicom corpus, a display for the window
+  libgdcm-tools openjph-tools python3-pydicom python3-numpy python3-pil
+  xvfb xauth xdotool imagemagick
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup: missing packages: ${missing[*]} (run as root to install them)" >&2
+  exit 1
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace dcmlens::cli {
+
+// Each subcommand takes its arguments (after the subcommand name) and returns the exit code.
+// Errors are printed on one line to stderr: "dcmlens: FILE: reason".
+int runInfo(const std::vector<std::string>& args);
+int runRender(const std::vector<std::string>& args);
+int runDumpStored(const std::vector<std::string>& args);
+
+// The whole command line: dispatches to a subcommand.
+int runMain(int argc, char** argv);
+
+}  // namespace dcmlens::cli

@@ -1,0 +1,228 @@
+// `dcmlens info PATH [--json]`: what dcmlens decoded from a file.
+
+#include <iostream>
+#include <sstream>
+
+#include "cli/arguments.hpp"
+#include "cli/commands.hpp"
+#include "cli/json_writer.hpp"
+#include "cli/report.hpp"
+#include "common/error.hpp"
+#include "dicom/dicom_file.hpp"
+
+namespace dcmlens::cli {
+
+namespace {
+
+template <std::size_t N>
+void jsonNumbers(JsonWriter& j, const std::string& key, const std::optional<std::array<double, N>>& v) {
+    j.key(key);
+    if (!v) {
+        j.null();
+        return;
+    }
+    j.beginArray();
+    for (double x : *v) {
+        j.value(x);
+    }
+    j.endArray();
+}
+
+void jsonLut(JsonWriter& j, const model::Lut& lut) {
+    j.beginObject()
+        .key("entries").value(static_cast<unsigned long>(lut.entries.size()))
+        .key("first_mapped").value(static_cast<long>(lut.firstMapped))
+        .key("bits").value(lut.bits)
+        .key("explanation").value(lut.explanation)
+        .endObject();
+}
+
+std::string infoJson(const model::Instance& in, bool hasImage) {
+    const auto& px = in.pixel;
+    JsonWriter j;
+    j.beginObject();
+    j.key("path").value(in.path);
+    j.key("transfer_syntax").value(in.transferSyntaxUid);
+    j.key("transfer_syntax_name").value(in.transferSyntaxName);
+    j.key("sop_class").value(in.sopClassUid);
+    j.key("sop_class_name").value(in.sopClassName);
+    j.key("modality").value(in.modalityCode);
+    j.key("is_image").value(hasImage);
+    j.key("rows").value(px.rows);
+    j.key("columns").value(px.columns);
+    j.key("frames").value(px.frames);
+    j.key("samples_per_pixel").value(px.samplesPerPixel);
+    j.key("photometric").value(px.photometricText);
+    j.key("bits_allocated").value(px.bitsAllocated);
+    j.key("bits_stored").value(px.bitsStored);
+    j.key("high_bit").value(px.highBit);
+    j.key("pixel_representation").value(px.isSigned ? 1 : 0);
+    j.key("planar_configuration").value(px.planarConfiguration);
+    j.key("rescale").beginObject()
+        .key("present").value(in.modality.hasRescale)
+        .key("slope").value(in.modality.slope)
+        .key("intercept").value(in.modality.intercept)
+        .key("type").value(in.modality.rescaleType)
+        .endObject();
+    j.key("modality_lut");
+    if (in.modality.lut) {
+        jsonLut(j, *in.modality.lut);
+    } else {
+        j.null();
+    }
+    j.key("windows").beginArray();
+    for (const auto& w : in.voi.windows) {
+        j.beginObject().key("center").value(w.center).key("width").value(w.width)
+            .key("explanation").value(w.explanation).endObject();
+    }
+    j.endArray();
+    j.key("voi_function").value(model::voiFunctionName(in.voi.function));
+    j.key("voi_luts").beginArray();
+    for (const auto& lut : in.voi.luts) {
+        jsonLut(j, lut);
+    }
+    j.endArray();
+    j.key("presentation_lut_shape");
+    if (in.presentationShape) {
+        j.value(*in.presentationShape == model::PresentationShape::Inverse ? "INVERSE" : "IDENTITY");
+    } else {
+        j.null();
+    }
+    j.key("pixel_padding_value");
+    if (in.padding.value) {
+        j.value(static_cast<long long>(*in.padding.value));
+    } else {
+        j.null();
+    }
+    j.key("palette").value(in.palette.has_value());
+    j.key("overlays").value(static_cast<unsigned long>(in.overlays.size()));
+    j.key("enhanced_frames").value(static_cast<unsigned long>(in.frameAttributes.size()));
+    j.key("frame_time_ms").value(in.frameTimeMs);
+    j.key("geometry").beginObject();
+    jsonNumbers(j, "image_position", in.geometry.position);
+    jsonNumbers(j, "image_orientation", in.geometry.orientation);
+    jsonNumbers(j, "pixel_spacing", in.geometry.pixelSpacing);
+    j.key("slice_thickness");
+    if (in.geometry.sliceThickness) {
+        j.value(*in.geometry.sliceThickness);
+    } else {
+        j.null();
+    }
+    j.key("frame_of_reference").value(in.geometry.frameOfReferenceUid);
+    j.key("instance_number");
+    if (in.geometry.instanceNumber) {
+        j.value(*in.geometry.instanceNumber);
+    } else {
+        j.null();
+    }
+    j.endObject();
+    j.endObject();
+    return j.str();
+}
+
+template <std::size_t N>
+std::string joined(const std::array<double, N>& v) {
+    std::ostringstream s;
+    for (std::size_t i = 0; i < N; ++i) {
+        s << (i ? "\\" : "") << v[i];
+    }
+    return s.str();
+}
+
+std::string infoText(const model::Instance& in, bool hasImage) {
+    const auto& px = in.pixel;
+    std::ostringstream s;
+    s << "file:             " << in.path << "\n";
+    s << "transfer syntax:  " << in.transferSyntaxUid << " (" << in.transferSyntaxName << ")\n";
+    s << "SOP class:        " << in.sopClassUid << " (" << in.sopClassName << ")\n";
+    s << "modality:         " << in.modalityCode << "\n";
+    if (!hasImage) {
+        s << "image:            none (no Pixel Data)\n";
+        return s.str();
+    }
+    s << "size:             " << px.columns << " x " << px.rows << ", " << px.frames
+      << (px.frames == 1 ? " frame" : " frames") << ", " << px.samplesPerPixel
+      << (px.samplesPerPixel == 1 ? " sample" : " samples") << " per pixel\n";
+    s << "photometric:      " << px.photometricText << "\n";
+    s << "bits:             allocated " << px.bitsAllocated << ", stored " << px.bitsStored
+      << ", high bit " << px.highBit << ", " << (px.isSigned ? "signed" : "unsigned") << "\n";
+    if (px.samplesPerPixel > 1) {
+        s << "planar config:    " << px.planarConfiguration << "\n";
+    }
+    if (in.modality.lut) {
+        s << "modality LUT:     " << in.modality.lut->entries.size() << " entries from "
+          << in.modality.lut->firstMapped << ", " << in.modality.lut->bits << " bits\n";
+    } else if (in.modality.hasRescale) {
+        s << "rescale:          slope " << in.modality.slope << ", intercept " << in.modality.intercept
+          << (in.modality.rescaleType.empty() ? "" : ", type " + in.modality.rescaleType) << "\n";
+    }
+    for (std::size_t i = 0; i < in.voi.windows.size(); ++i) {
+        const auto& w = in.voi.windows[i];
+        s << "window " << i + 1 << ":         center " << w.center << ", width " << w.width
+          << (w.explanation.empty() ? "" : " (" + w.explanation + ")") << "\n";
+    }
+    s << "VOI function:     " << model::voiFunctionName(in.voi.function) << "\n";
+    for (std::size_t i = 0; i < in.voi.luts.size(); ++i) {
+        const auto& l = in.voi.luts[i];
+        s << "VOI LUT " << i + 1 << ":        " << l.entries.size() << " entries from " << l.firstMapped
+          << ", " << l.bits << " bits" << (l.explanation.empty() ? "" : " (" + l.explanation + ")") << "\n";
+    }
+    if (in.presentationShape) {
+        s << "presentation:     "
+          << (*in.presentationShape == model::PresentationShape::Inverse ? "INVERSE" : "IDENTITY") << "\n";
+    }
+    if (in.padding.value) {
+        s << "padding value:    " << *in.padding.value << "\n";
+    }
+    if (in.palette) {
+        s << "palette:          " << in.palette->red.entries.size() << " entries, "
+          << in.palette->red.bits << " bits\n";
+    }
+    if (!in.overlays.empty()) {
+        s << "overlays:         " << in.overlays.size() << "\n";
+    }
+    if (!in.frameAttributes.empty()) {
+        s << "functional groups: " << in.frameAttributes.size() << " frames\n";
+    }
+    const auto& g = in.geometry;
+    if (g.position) {
+        s << "position:         " << joined(*g.position) << "\n";
+    }
+    if (g.orientation) {
+        s << "orientation:      " << joined(*g.orientation) << "\n";
+    }
+    if (g.pixelSpacing) {
+        s << "pixel spacing:    " << joined(*g.pixelSpacing) << "\n";
+    }
+    if (g.sliceThickness) {
+        s << "slice thickness:  " << *g.sliceThickness << "\n";
+    }
+    if (!g.frameOfReferenceUid.empty()) {
+        s << "frame of ref:     " << g.frameOfReferenceUid << "\n";
+    }
+    if (g.instanceNumber) {
+        s << "instance number:  " << *g.instanceNumber << "\n";
+    }
+    return s.str();
+}
+
+}  // namespace
+
+int runInfo(const std::vector<std::string>& args) {
+    const Arguments a(args, {"--json"}, {});
+    if (a.positionals().size() != 1) {
+        throw UsageError{"info needs exactly one file"};
+    }
+    const std::string& path = a.positionals()[0];
+    try {
+        dicom::DicomFile file(path);
+        const std::string text = a.has("--json") ? infoJson(file.instance(), file.hasImage()) + "\n"
+                                                 : infoText(file.instance(), file.hasImage());
+        std::cout << text;
+        return 0;
+    } catch (const Error& e) {
+        return reportError(path, e.what());
+    }
+}
+
+}  // namespace dcmlens::cli

@@ -1,0 +1,59 @@
+#include <exception>
+#include <iostream>
+
+#include "cli/arguments.hpp"
+#include "cli/commands.hpp"
+
+namespace dcmlens::cli {
+
+namespace {
+
+const char* kUsage =
+    "usage: dcmlens COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  info PATH [--json]                 what dcmlens decodes from a DICOM file\n"
+    "  render PATH -o OUT.png [--cpu] [--frame N]\n"
+    "         [--window C,W | --window-index K | --window minmax | --window none]\n"
+    "         [--voi-function linear|linear-exact|sigmoid] [--voi-lut K]\n"
+    "         [--presentation identity|inverse] [--colormap NAME] [--size WxH]\n"
+    "                                     one frame through the display pipeline to a PNG\n"
+    "  dump-stored PATH -o OUT.raw [--frame N]\n"
+    "                                     a frame's stored values as little-endian int32\n"
+    "\n"
+    "Frames, windows and VOI LUTs are numbered from 1.\n";
+
+}  // namespace
+
+int runMain(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        std::cout << kUsage;
+        return args.empty() ? 2 : 0;
+    }
+    const std::string command = args[0];
+    args.erase(args.begin());
+    try {
+        if (command == "info") {
+            return runInfo(args);
+        }
+        if (command == "render") {
+            return runRender(args);
+        }
+        if (command == "dump-stored") {
+            return runDumpStored(args);
+        }
+        throw UsageError{"unknown command '" + command + "'"};
+    } catch (const UsageError& e) {
+        std::cerr << "dcmlens: " << e.message << " (see dcmlens --help)" << std::endl;
+        return 2;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "dcmlens: out of memory" << std::endl;
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "dcmlens: " << e.what() << std::endl;
+        return 1;
+    }
+}
+
+}  // namespace dcmlens::cli

@@ -1,0 +1,402 @@
+#include "dicom/dicom_file.hpp"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
+#include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/dcmjpeg/djdecode.h>
+#include <dcmtk/dcmjpls/djdecode.h>
+#include <dcmtk/oflog/oflog.h>
+
+#include <cstring>
+#include <mutex>
+#include <sys/stat.h>
+
+#include "common/error.hpp"
+#include "dicom/attributes.hpp"
+#include "dicom/j2k_decoder.hpp"
+#include "dicom/stored_values.hpp"
+
+namespace dcmlens::dicom {
+
+std::vector<model::TagNode> buildTagTree(DcmFileFormat& file);  // tag_tree.cpp
+
+void registerCodecs() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // DCMTK logs decoder chatter to stderr; dcmlens reports errors itself, on one line.
+        OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
+        DJDecoderRegistration::registerCodecs();
+        DJLSDecoderRegistration::registerCodecs();
+        DcmRLEDecoderRegistration::registerCodecs();
+    });
+}
+
+namespace {
+
+// JPEG 2000 (PS3.5 A.4.4) and HTJ2K (A.4.11): decoded by OpenJPEG, not DCMTK. DCMTK 3.6.7 does
+// not know the HTJ2K UIDs, so dispatch on the meta header's UID string.
+bool isJ2kSyntax(const std::string& uid) {
+    return uid == "1.2.840.10008.1.2.4.90" || uid == "1.2.840.10008.1.2.4.91" ||
+           uid == "1.2.840.10008.1.2.4.201" || uid == "1.2.840.10008.1.2.4.202" ||
+           uid == "1.2.840.10008.1.2.4.203";
+}
+
+std::string syntaxName(const std::string& uid) {
+    if (uid == "1.2.840.10008.1.2.4.201") {
+        return "High-Throughput JPEG 2000 Image Compression (Lossless Only)";
+    }
+    if (uid == "1.2.840.10008.1.2.4.202") {
+        return "High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)";
+    }
+    if (uid == "1.2.840.10008.1.2.4.203") {
+        return "High-Throughput JPEG 2000 Image Compression";
+    }
+    const char* name = dcmFindNameOfUID(uid.c_str());
+    return name ? name : "";
+}
+
+// Refuse sizes that cannot be real before allocating anything for them.
+constexpr std::uint64_t kMaxPixelBytes = std::uint64_t{8} << 30;
+
+// The fragments (PS3.5 A.4) that make up one frame of an encapsulated Pixel Data element.
+std::vector<std::uint8_t> frameCodestream(DcmPixelSequence& seq, int frame, int frames) {
+    const unsigned long items = seq.card();
+    if (items < 2) {
+        throw Error("encapsulated pixel data has no fragments");
+    }
+    const unsigned long fragments = items - 1;
+    auto fragmentBytes = [&](unsigned long index, std::vector<std::uint8_t>& out) {
+        DcmPixelItem* item = nullptr;
+        if (seq.getItem(item, index).bad() || item == nullptr) {
+            throw Error("cannot read pixel data fragment " + std::to_string(index));
+        }
+        Uint8* data = nullptr;
+        if (item->getLength() == 0) {
+            return;
+        }
+        if (item->getUint8Array(data).bad() || data == nullptr) {
+            throw Error("cannot read pixel data fragment " + std::to_string(index));
+        }
+        out.insert(out.end(), data, data + item->getLength());
+    };
+    std::vector<std::uint8_t> out;
+    if (frames == 1) {
+        for (unsigned long i = 1; i < items; ++i) {
+            fragmentBytes(i, out);
+        }
+        return out;
+    }
+    if (fragments == static_cast<unsigned long>(frames)) {
+        fragmentBytes(static_cast<unsigned long>(frame) + 1, out);
+        return out;
+    }
+    // Basic Offset Table: byte offsets of each frame's first fragment, counted from the first
+    // fragment's item tag; each item adds an 8-byte header.
+    DcmPixelItem* table = nullptr;
+    seq.getItem(table, 0);
+    Uint8* tableBytes = nullptr;
+    std::vector<std::uint32_t> offsets;
+    if (table != nullptr && table->getLength() >= 4 * static_cast<Uint32>(frames) &&
+        table->getUint8Array(tableBytes).good() && tableBytes != nullptr) {
+        for (int f = 0; f < frames; ++f) {
+            std::uint32_t v;
+            std::memcpy(&v, tableBytes + 4 * f, 4);  // little endian on every supported host
+            offsets.push_back(v);
+        }
+    }
+    std::vector<std::uint64_t> positions;  // offset of each fragment
+    std::uint64_t pos = 0;
+    for (unsigned long i = 1; i < items; ++i) {
+        DcmPixelItem* item = nullptr;
+        seq.getItem(item, i);
+        positions.push_back(pos);
+        pos += 8 + (item ? item->getLength() : 0);
+    }
+    if (!offsets.empty()) {
+        const std::uint64_t begin = offsets[frame];
+        const std::uint64_t end = frame + 1 < frames ? offsets[frame + 1] : pos;
+        for (unsigned long i = 0; i < fragments; ++i) {
+            if (positions[i] >= begin && positions[i] < end) {
+                fragmentBytes(i + 1, out);
+            }
+        }
+        if (out.empty()) {
+            throw Error("the offset table points to no fragment for frame " + std::to_string(frame + 1));
+        }
+        return out;
+    }
+    // No offset table, several fragments per frame: a JPEG 2000 codestream ends with the EOC
+    // marker FFD9, so count frames by fragments that end with it.
+    int current = 0;
+    for (unsigned long i = 1; i < items; ++i) {
+        std::vector<std::uint8_t> bytes;
+        fragmentBytes(i, bytes);
+        if (current == frame) {
+            out.insert(out.end(), bytes.begin(), bytes.end());
+        }
+        std::size_t n = bytes.size();
+        while (n > 0 && bytes[n - 1] == 0) {
+            --n;  // fragments are padded to even length
+        }
+        if (n >= 2 && bytes[n - 2] == 0xFF && bytes[n - 1] == 0xD9) {
+            if (current == frame) {
+                return out;
+            }
+            ++current;
+        }
+    }
+    if (out.empty()) {
+        throw Error("cannot find the fragments of frame " + std::to_string(frame + 1));
+    }
+    return out;
+}
+
+}  // namespace
+
+struct DicomFile::Impl {
+    DcmFileFormat file;
+    model::Instance instance;
+    std::vector<Uint32> nextFragment;  // DCMTK's fragment hint per frame, for sequential decoding
+
+    RawLayout layout() const {
+        const auto& px = instance.pixel;
+        return RawLayout{px.columns,    px.rows,      px.samplesPerPixel, px.bitsAllocated,
+                         px.bitsStored, px.highBit,   px.isSigned,        px.planarConfiguration == 1};
+    }
+};
+
+DicomFile::DicomFile(const std::string& path) : impl_(std::make_unique<Impl>()) {
+    registerCodecs();
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) {
+        throw Error("no such file");
+    }
+    if (!S_ISREG(st.st_mode)) {
+        throw Error("not a regular file");
+    }
+    if (st.st_size == 0) {
+        throw Error("file is empty");
+    }
+    OFCondition status = impl_->file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange,
+                                              DCM_MaxReadLength, ERM_autoDetect);
+    if (status.bad()) {
+        throw Error(std::string("not a readable DICOM file (") + status.text() + ")");
+    }
+    DcmDataset& dataset = *impl_->file.getDataset();
+    if (dataset.card() == 0) {
+        throw Error("not a DICOM file (no data elements)");
+    }
+    model::Instance& inst = impl_->instance;
+    inst.path = path;
+    inst.transferSyntaxUid =
+        getString(*impl_->file.getMetaInfo(), DCM_TransferSyntaxUID).value_or("");
+    if (inst.transferSyntaxUid.empty()) {
+        inst.transferSyntaxUid = DcmXfer(dataset.getOriginalXfer()).getXferID();
+    }
+    inst.transferSyntaxName = syntaxName(inst.transferSyntaxUid);
+    readAttributes(dataset, inst);
+}
+
+DicomFile::~DicomFile() = default;
+
+const model::Instance& DicomFile::instance() const { return impl_->instance; }
+
+bool DicomFile::hasImage() const {
+    return impl_->file.getDataset()->tagExists(DCM_PixelData) && impl_->instance.pixel.rows > 0 &&
+           impl_->instance.pixel.columns > 0;
+}
+
+model::PixelBuffer DicomFile::decodeFrame(int frame) {
+    model::Instance& inst = impl_->instance;
+    const model::PixelDescriptor& px = inst.pixel;
+    if (!impl_->file.getDataset()->tagExists(DCM_PixelData)) {
+        throw Error("no pixel data (7FE0,0010): not an image");
+    }
+    if (px.rows <= 0 || px.columns <= 0) {
+        throw Error("image has no Rows (0028,0010) or Columns (0028,0011)");
+    }
+    if (px.frames <= 0) {
+        throw Error("Number of Frames (0028,0008) is " + std::to_string(px.frames));
+    }
+    if (frame < 0 || frame >= px.frames) {
+        throw Error("frame " + std::to_string(frame + 1) + " does not exist (the image has " +
+                    std::to_string(px.frames) + ")");
+    }
+    if (px.bitsAllocated != 1 && px.bitsAllocated != 8 && px.bitsAllocated != 16 &&
+        px.bitsAllocated != 32) {
+        throw Error("Bits Allocated (0028,0100) of " + std::to_string(px.bitsAllocated) +
+                    " is not supported");
+    }
+    if (px.bitsStored < 1 || px.bitsStored > px.bitsAllocated || px.highBit < px.bitsStored - 1 ||
+        px.highBit >= px.bitsAllocated) {
+        throw Error("Bits Stored / High Bit (0028,0101/0102) do not fit Bits Allocated");
+    }
+    if (px.samplesPerPixel != 1 && px.samplesPerPixel != 3) {
+        throw Error("Samples per Pixel (0028,0002) of " + std::to_string(px.samplesPerPixel) +
+                    " is not supported");
+    }
+    const RawLayout layout = impl_->layout();
+    const std::uint64_t frameBytes = rawFrameBytes(layout);
+    if (frameBytes * static_cast<std::uint64_t>(px.frames) > kMaxPixelBytes) {
+        throw Error("image of " + std::to_string(px.columns) + "x" + std::to_string(px.rows) +
+                    "x" + std::to_string(px.frames) + " is larger than dcmlens can hold");
+    }
+
+    DcmDataset& dataset = *impl_->file.getDataset();
+    DcmElement* element = nullptr;
+    dataset.findAndGetElement(DCM_PixelData, element);
+    auto* pixelData = dynamic_cast<DcmPixelData*>(element);
+    if (pixelData == nullptr) {
+        throw Error("Pixel Data (7FE0,0010) cannot be read");
+    }
+    const bool subsampled = px.photometric == model::Photometric::YbrFull422 ||
+                            px.photometric == model::Photometric::YbrPartial422;
+    const model::SampleType type = model::sampleTypeFor(px.bitsStored, px.isSigned);
+    model::PixelBuffer out(type, px.columns, px.rows, px.samplesPerPixel, 1,
+                           px.samplesPerPixel > 1 && px.planarConfiguration == 1);
+
+    if (isJ2kSyntax(inst.transferSyntaxUid)) {
+        DcmPixelSequence* seq = nullptr;
+        const E_TransferSyntax xfer = dataset.getOriginalXfer();
+        if (pixelData->getEncapsulatedRepresentation(xfer, nullptr, seq).bad() || seq == nullptr) {
+            throw Error("JPEG 2000 pixel data is not encapsulated");
+        }
+        const std::vector<std::uint8_t> code = frameCodestream(*seq, frame, px.frames);
+        J2kImage j2k = decodeJ2k(code.data(), code.size());
+        if (j2k.width != px.columns || j2k.height != px.rows || j2k.components != px.samplesPerPixel) {
+            throw Error("JPEG 2000 codestream is " + std::to_string(j2k.width) + "x" +
+                        std::to_string(j2k.height) + "x" + std::to_string(j2k.components) +
+                        " but the header says " + std::to_string(px.columns) + "x" +
+                        std::to_string(px.rows) + "x" + std::to_string(px.samplesPerPixel));
+        }
+        // Keep the Bits Stored bits and sign-extend by Pixel Representation, not by the
+        // codestream: lossy J2K of signed CT is sometimes encoded unsigned (pipeline.md).
+        const std::uint32_t mask =
+            px.bitsStored >= 32 ? 0xFFFFFFFFu : ((std::uint32_t{1} << px.bitsStored) - 1);
+        const std::uint32_t signBit = std::uint32_t{1} << (px.bitsStored - 1);
+        model::PixelBuffer interleaved(type, px.columns, px.rows, px.samplesPerPixel, 1, false);
+        for (std::size_t i = 0; i < j2k.samples.size(); ++i) {
+            const std::uint32_t bits = static_cast<std::uint32_t>(j2k.samples[i]) & mask;
+            std::int64_t v = bits;
+            if (px.isSigned && (bits & signBit)) {
+                v -= std::int64_t{1} << px.bitsStored;
+            }
+            interleaved.set(0, i, v);
+        }
+        // YBR_RCT / YBR_ICT: OpenJPEG undid the component transform, the values are RGB.
+        if (px.photometric == model::Photometric::YbrRct || px.photometric == model::Photometric::YbrIct) {
+            inst.decodedPhotometric = model::Photometric::Rgb;
+        }
+        return interleaved;
+    }
+
+    const bool encapsulated = DcmXfer(dataset.getOriginalXfer()).isEncapsulated();
+    if (!encapsulated) {
+        // Native data: check the length before trusting Rows x Columns x Frames.
+        std::uint64_t needed = frameBytes * static_cast<std::uint64_t>(px.frames);
+        if (subsampled) {
+            needed = needed * 2 / 3;
+        }
+        if (px.bitsAllocated == 1) {
+            needed = (static_cast<std::uint64_t>(px.columns) * px.rows * px.samplesPerPixel * px.frames + 7) / 8;
+        }
+        if (pixelData->getLength() < needed) {
+            throw Error("pixel data is truncated: " + std::to_string(pixelData->getLength()) +
+                        " bytes, the image needs " + std::to_string(needed));
+        }
+        if (px.bitsAllocated == 1) {
+            Uint8* bytes = nullptr;
+            if (pixelData->getUint8Array(bytes).bad() || bytes == nullptr) {
+                throw Error("1-bit pixel data cannot be read");
+            }
+            const std::size_t perFrame = static_cast<std::size_t>(px.columns) * px.rows * px.samplesPerPixel;
+            unpackStoredValues(bytes, pixelData->getLength(), layout, out, 0, perFrame * frame);
+            return out;
+        }
+    }
+
+    std::uint64_t bufferBytes = subsampled && !encapsulated ? frameBytes * 2 / 3 : frameBytes;
+    std::vector<std::uint8_t> raw(static_cast<std::size_t>((bufferBytes + 1) & ~std::uint64_t{1}));
+    if (impl_->nextFragment.size() != static_cast<std::size_t>(px.frames) + 1) {
+        impl_->nextFragment.assign(static_cast<std::size_t>(px.frames) + 1, 0);
+    }
+    Uint32 startFragment = impl_->nextFragment[frame];
+    OFString colorModel;
+    OFCondition status = pixelData->getUncompressedFrame(&dataset, static_cast<Uint32>(frame), startFragment,
+                                                         raw.data(), static_cast<Uint32>(raw.size()),
+                                                         colorModel);
+    if (status.bad() && startFragment != 0) {
+        startFragment = 0;  // the hint was wrong: let DCMTK search from the start
+        status = pixelData->getUncompressedFrame(&dataset, static_cast<Uint32>(frame), startFragment,
+                                                 raw.data(), static_cast<Uint32>(raw.size()), colorModel);
+    }
+    if (status.bad()) {
+        throw Error(std::string("cannot decode frame ") + std::to_string(frame + 1) + " (" +
+                    inst.transferSyntaxName + "): " + status.text());
+    }
+    impl_->nextFragment[frame + 1] = startFragment;
+
+    model::Photometric decoded = model::parsePhotometric(colorModel.c_str());
+    if (decoded == model::Photometric::Unknown) {
+        decoded = px.photometric;
+    }
+    if (subsampled && !encapsulated) {
+        // Uncompressed YBR_FULL_422: expand to three samples per pixel.
+        std::vector<std::uint8_t> full(static_cast<std::size_t>(px.columns) * px.rows * 3);
+        if (px.bitsAllocated != 8 || px.columns % 2 != 0) {
+            throw Error("YBR_FULL_422 needs 8-bit samples and an even number of columns");
+        }
+        expandYbr422(raw.data(), px.columns, px.rows, full.data());
+        RawLayout full8 = layout;
+        full8.planar = false;
+        out = model::PixelBuffer(type, px.columns, px.rows, 3, 1, false);
+        unpackStoredValues(full.data(), full.size(), full8, out, 0);
+        inst.decodedPhotometric = model::Photometric::YbrFull;
+        return out;
+    }
+    if (encapsulated && px.samplesPerPixel == 3) {
+        // DCMTK's decoders may change the layout: read back what the dataset now says.
+        const bool planar = getInteger(dataset, DCM_PlanarConfiguration).value_or(0) == 1;
+        out = model::PixelBuffer(type, px.columns, px.rows, 3, 1, planar);
+    }
+    RawLayout decodedLayout = layout;
+    decodedLayout.planar = out.planar();
+    unpackStoredValues(raw.data(), raw.size(), decodedLayout, out, 0);
+    inst.decodedPhotometric = decoded;
+    return out;
+}
+
+void DicomFile::decodeAllFrames() {
+    const model::PixelDescriptor& px = impl_->instance.pixel;
+    model::PixelBuffer first = decodeFrame(0);
+    if (px.frames == 1) {
+        impl_->instance.stored = std::move(first);
+        return;
+    }
+    model::PixelBuffer all(first.type(), first.width(), first.height(), first.samples(), px.frames,
+                           first.planar());
+    std::memcpy(all.frameBytes(0), first.frameBytes(0), first.frameByteCount());
+    for (int f = 1; f < px.frames; ++f) {
+        model::PixelBuffer one = decodeFrame(f);
+        std::memcpy(all.frameBytes(f), one.frameBytes(0), one.frameByteCount());
+    }
+    impl_->instance.stored = std::move(all);
+}
+
+model::Instance DicomFile::release() { return std::move(impl_->instance); }
+
+std::vector<model::TagNode> DicomFile::tagTree() const { return buildTagTree(impl_->file); }
+
+model::Instance loadInstance(const std::string& path) {
+    DicomFile file(path);
+    file.decodeAllFrames();
+    return file.release();
+}
+
+}  // namespace dcmlens::dicom

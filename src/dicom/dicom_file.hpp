@@ -1,0 +1,51 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/instance.hpp"
+
+namespace dcmlens::dicom {
+
+// An opened DICOM file (Part 10 with or without a meta header). Opening parses every attribute
+// the display pipeline needs; pixel data is decoded only when asked, one frame at a time where
+// the transfer syntax allows it. The only class of dcmlens that touches DCMTK's data structures.
+class DicomFile {
+public:
+    // Throws dcmlens::Error with a one-line reason when the file cannot be read.
+    explicit DicomFile(const std::string& path);
+    ~DicomFile();
+    DicomFile(const DicomFile&) = delete;
+    DicomFile& operator=(const DicomFile&) = delete;
+
+    // Attributes; `stored` stays empty until decodeAllFrames().
+    const model::Instance& instance() const;
+
+    bool hasImage() const;
+
+    // Stored values of one frame (0-based), masked and sign-extended. Throws dcmlens::Error when
+    // there is no image, the frame does not exist or the data cannot be decoded.
+    model::PixelBuffer decodeFrame(int frame);
+
+    // Decodes every frame into instance().stored.
+    void decodeAllFrames();
+
+    // Moves the instance (with its decoded frames) out; the DicomFile is spent afterwards.
+    model::Instance release();
+
+    // The whole dataset (meta header first) as a tree, for the tag panel and `dcmlens info`.
+    std::vector<model::TagNode> tagTree() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Registers DCMTK's decoders (JPEG, JPEG-LS, RLE) once per process; thread-safe.
+void registerCodecs();
+
+// Opens a file and decodes all frames.
+model::Instance loadInstance(const std::string& path);
+
+}  // namespace dcmlens::dicom

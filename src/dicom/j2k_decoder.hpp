@@ -1,0 +1,24 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace dcmlens::dicom {
+
+// One JPEG 2000 / HTJ2K codestream decoded by OpenJPEG: components interleaved, each sample as
+// the codestream's integer (multi-component transforms RCT/ICT already undone by the decoder).
+struct J2kImage {
+    int width = 0;
+    int height = 0;
+    int components = 0;
+    int precision = 0;  // bits of the first component
+    bool isSigned = false;
+    std::vector<std::int32_t> samples;  // width * height * components, interleaved
+};
+
+// Decodes a J2K codestream, or a JP2 file if it starts with the JP2 signature box.
+// Throws dcmlens::Error on malformed data.
+J2kImage decodeJ2k(const std::uint8_t* data, std::size_t size);
+
+}  // namespace dcmlens::dicom

@@ -1,0 +1,86 @@
+#include "dicom/stored_values.hpp"
+
+#include <cstring>
+
+#include "common/error.hpp"
+
+namespace dcmlens::dicom {
+
+std::size_t rawFrameBytes(const RawLayout& layout) {
+    const std::size_t count = static_cast<std::size_t>(layout.width) * layout.height * layout.samples;
+    if (layout.bitsAllocated == 1) {
+        return (count + 7) / 8;
+    }
+    return count * (layout.bitsAllocated / 8);
+}
+
+namespace {
+
+std::uint32_t loadWord(const std::uint8_t* p, int bitsAllocated) {
+    switch (bitsAllocated) {
+        case 8:
+            return *p;
+        case 16: {
+            std::uint16_t v;
+            std::memcpy(&v, p, 2);
+            return v;
+        }
+        default: {
+            std::uint32_t v;
+            std::memcpy(&v, p, 4);
+            return v;
+        }
+    }
+}
+
+}  // namespace
+
+void unpackStoredValues(const std::uint8_t* raw, std::size_t rawBytes, const RawLayout& layout,
+                        model::PixelBuffer& out, int frame, std::size_t bitOffset) {
+    const std::size_t count = static_cast<std::size_t>(layout.width) * layout.height * layout.samples;
+    if (layout.bitsAllocated == 1) {
+        if ((bitOffset + count + 7) / 8 > rawBytes) {
+            throw Error("pixel data is shorter than the image needs");
+        }
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::size_t bit = bitOffset + i;
+            out.set(frame, i, (raw[bit / 8] >> (bit % 8)) & 1);  // PS3.5 8.1.1: LSB first
+        }
+        return;
+    }
+    const int wordBytes = layout.bitsAllocated / 8;
+    if (count * wordBytes > rawBytes) {
+        throw Error("pixel data is shorter than the image needs");
+    }
+    const int shift = layout.highBit + 1 - layout.bitsStored;
+    const std::uint32_t mask =
+        layout.bitsStored >= 32 ? 0xFFFFFFFFu : ((std::uint32_t{1} << layout.bitsStored) - 1);
+    const std::uint32_t signBit = std::uint32_t{1} << (layout.bitsStored - 1);
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::uint32_t bits = (loadWord(raw + i * wordBytes, layout.bitsAllocated) >> shift) & mask;
+        std::int64_t value = bits;
+        if (layout.isSigned && (bits & signBit)) {
+            value = static_cast<std::int64_t>(bits) - (std::int64_t{1} << layout.bitsStored);
+        }
+        out.set(frame, i, value);
+    }
+}
+
+void expandYbr422(const std::uint8_t* raw, int width, int height, std::uint8_t* out) {
+    for (int y = 0; y < height; ++y) {
+        for (int x = 0; x + 1 < width + 1; x += 2) {
+            const std::uint8_t* q = raw + (static_cast<std::size_t>(y) * width + x) * 2;
+            std::uint8_t* o = out + (static_cast<std::size_t>(y) * width + x) * 3;
+            o[0] = q[0];
+            o[1] = q[2];
+            o[2] = q[3];
+            if (x + 1 < width) {
+                o[3] = q[1];
+                o[4] = q[2];
+                o[5] = q[3];
+            }
+        }
+    }
+}
+
+}  // namespace dcmlens::dicom

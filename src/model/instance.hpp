@@ -1,0 +1,202 @@
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/pixel_buffer.hpp"
+
+namespace dcmlens::model {
+
+// (0028,0004) Photometric Interpretation.
+enum class Photometric {
+    Monochrome1,
+    Monochrome2,
+    Rgb,
+    YbrFull,
+    YbrFull422,
+    YbrPartial422,
+    YbrRct,
+    YbrIct,
+    PaletteColor,
+    Unknown
+};
+
+Photometric parsePhotometric(const std::string& text);
+const char* photometricName(Photometric p);
+inline bool isMonochrome(Photometric p) {
+    return p == Photometric::Monochrome1 || p == Photometric::Monochrome2;
+}
+
+// How the pixel data is laid out (group 0028 of the Image Pixel Module, PS3.3 C.7.6.3).
+struct PixelDescriptor {
+    int rows = 0;                // (0028,0010)
+    int columns = 0;             // (0028,0011)
+    int frames = 1;              // (0028,0008) Number of Frames
+    int samplesPerPixel = 1;     // (0028,0002)
+    Photometric photometric = Photometric::Monochrome2;
+    std::string photometricText;  // (0028,0004) as written in the file
+    int bitsAllocated = 16;      // (0028,0100)
+    int bitsStored = 16;         // (0028,0101)
+    int highBit = 15;            // (0028,0102)
+    bool isSigned = false;       // (0028,0103) Pixel Representation 1
+    int planarConfiguration = 0;  // (0028,0006)
+};
+
+// A lookup table as DICOM encodes it: LUT Descriptor [count, first mapped value, bits] and LUT
+// Data (PS3.3 C.11.1.1). Used for the Modality LUT, VOI LUTs and palette colour tables.
+struct Lut {
+    std::int32_t firstMapped = 0;  // the input value mapped to entries[0]
+    int bits = 16;                 // bits per entry as the descriptor (or data) says
+    std::vector<std::uint16_t> entries;
+    std::string explanation;       // (0028,3003) LUT Explanation
+};
+
+// (0028,1050)/(0028,1051)/(0028,1055): the i-th center, width and explanation belong together.
+struct Window {
+    double center = 0;
+    double width = 0;
+    std::string explanation;
+};
+
+// (0028,1056) VOI LUT Function.
+enum class VoiFunction { Linear, LinearExact, Sigmoid };
+const char* voiFunctionName(VoiFunction f);
+std::optional<VoiFunction> parseVoiFunction(const std::string& text);
+
+// (2050,0020) Presentation LUT Shape.
+enum class PresentationShape { Identity, Inverse };
+
+// The modality transform (PS3.3 C.11.1): rescale, or a Modality LUT Sequence (0028,3000).
+struct ModalityInfo {
+    double slope = 1.0;       // (0028,1053)
+    double intercept = 0.0;   // (0028,1052)
+    std::string rescaleType;  // (0028,1054), e.g. "HU"
+    bool hasRescale = false;
+    std::optional<Lut> lut;
+};
+
+// Everything the VOI stage needs.
+struct VoiInfo {
+    std::vector<Window> windows;
+    VoiFunction function = VoiFunction::Linear;
+    std::vector<Lut> luts;  // (0028,3010) VOI LUT Sequence items
+};
+
+// Values that count as "no data" (PS3.3 C.7.5.1.1.2), compared in the stored domain.
+struct Padding {
+    std::optional<std::int64_t> value;       // (0028,0120) Pixel Padding Value
+    std::optional<std::int64_t> rangeLimit;  // (0028,0121) Pixel Padding Range Limit
+    bool contains(std::int64_t stored) const {
+        if (!value) {
+            return false;
+        }
+        if (!rangeLimit) {
+            return stored == *value;
+        }
+        const auto lo = std::min(*value, *rangeLimit);
+        const auto hi = std::max(*value, *rangeLimit);
+        return stored >= lo && stored <= hi;
+    }
+};
+
+// Palette Color Lookup Tables (0028,1101..1103 descriptors, 0028,1201..1203 or segmented
+// 0028,1221..1223 data), expanded to plain tables.
+struct Palette {
+    Lut red;
+    Lut green;
+    Lut blue;
+};
+
+// One overlay plane (60xx,3000), unpacked to one byte per pixel (0 or 1).
+struct Overlay {
+    std::uint16_t group = 0x6000;
+    int rows = 0;
+    int columns = 0;
+    int originRow = 1;     // (60xx,0050), 1-based
+    int originColumn = 1;
+    int frames = 1;        // (60xx,0015)
+    int firstFrame = 1;    // (60xx,0051)
+    std::string type;      // (60xx,0040) G or R
+    std::string description;
+    std::vector<std::uint8_t> bits;
+};
+
+// Image Plane Module (PS3.3 C.7.6.2) and friends.
+struct Geometry {
+    std::optional<std::array<double, 3>> position;     // (0020,0032) Image Position (Patient)
+    std::optional<std::array<double, 6>> orientation;  // (0020,0037) Image Orientation (Patient)
+    std::optional<std::array<double, 2>> pixelSpacing;  // (0028,0030) row, column spacing in mm
+    std::optional<std::array<double, 2>> aspectRatio;   // (0028,0034) Pixel Aspect Ratio
+    std::optional<double> sliceThickness;               // (0018,0050)
+    std::string frameOfReferenceUid;                    // (0020,0052)
+    std::optional<int> instanceNumber;                  // (0020,0013)
+};
+
+// What an enhanced multi-frame object says about one frame (Per-frame / Shared Functional
+// Groups, (5200,9230) / (5200,9229)); unset fields fall back to the top-level attributes.
+struct FrameAttributes {
+    std::optional<ModalityInfo> modality;      // Pixel Value Transformation (0028,9145)
+    std::optional<std::vector<Window>> windows;  // Frame VOI LUT (0028,9132)
+    std::optional<VoiFunction> voiFunction;
+    std::optional<std::array<double, 3>> position;      // Plane Position (0020,9113)
+    std::optional<std::array<double, 6>> orientation;   // Plane Orientation (0020,9116)
+    std::optional<std::array<double, 2>> pixelSpacing;  // Pixel Measures (0028,9110)
+};
+
+// One data element of the tag tree, for the UI and `dcmlens info`.
+struct TagItem;
+struct TagNode {
+    std::uint16_t group = 0;
+    std::uint16_t element = 0;
+    std::string vr;
+    std::uint32_t length = 0;
+    std::string keyword;         // "PatientName"; "" when unknown
+    std::string value;           // value as text, shortened for very long values
+    std::string privateCreator;  // for private elements: the creator of their block
+    std::vector<TagItem> items;  // sequence items (VR SQ) or pixel data fragments
+};
+struct TagItem {
+    std::vector<TagNode> elements;
+};
+
+// A decoded DICOM object: attributes for the display pipeline and the stored pixel values.
+struct Instance {
+    std::string path;
+    std::string transferSyntaxUid;
+    std::string transferSyntaxName;
+    std::string sopClassUid;
+    std::string sopClassName;
+    std::string sopInstanceUid;
+    std::string studyInstanceUid;
+    std::string seriesInstanceUid;
+    std::string modalityCode;  // (0008,0060)
+    double frameTimeMs = 0;    // (0018,1063) Frame Time; 0 when absent
+
+    PixelDescriptor pixel;  // as in the file
+    // Photometric of the decoded values: JPEG decoders may already have turned YBR into RGB,
+    // and YBR_FULL_422 is expanded to YBR_FULL on decode.
+    Photometric decodedPhotometric = Photometric::Monochrome2;
+
+    ModalityInfo modality;
+    VoiInfo voi;
+    std::optional<PresentationShape> presentationShape;
+    Padding padding;
+    std::optional<Palette> palette;
+    std::vector<Overlay> overlays;
+    Geometry geometry;
+    std::vector<FrameAttributes> frameAttributes;  // empty, or one per frame
+
+    PixelBuffer stored;  // empty until decoded
+
+    // The modality transform of a frame, taking enhanced per-frame groups into account.
+    const ModalityInfo& modalityFor(int frame) const;
+    // The windows of a frame, taking enhanced per-frame groups into account.
+    const std::vector<Window>& windowsFor(int frame) const;
+    VoiFunction voiFunctionFor(int frame) const;
+};
+
+}  // namespace dcmlens::model

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "model/instance.hpp"
+
+namespace dcmlens::pixel {
+
+// YBR_FULL -> RGB (PS3.3 C.7.6.3.1.2) with DCMTK's coefficients and, for 8-bit data, its
+// per-term integer truncation (dcmimage diybrpxt.h), so colour output equals the reference.
+std::array<std::int64_t, 3> ybrToRgb(std::int64_t y, std::int64_t cb, std::int64_t cr, int bits);
+
+// A colour sample of `bits` bits reduced to 8 bits as DCMTK's output stage does: a right shift
+// for deeper data, an integer (or truncated real) gain for shallower data.
+int colorTo8Bit(std::int64_t value, int bits);
+
+// PALETTE COLOR (PS3.3 C.7.9): index -> (R, G, B), each reduced to 8 bits from the table depth.
+std::array<int, 3> paletteLookup(const model::Palette& palette, std::int64_t index);
+
+}  // namespace dcmlens::pixel

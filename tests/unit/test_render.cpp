@@ -1,0 +1,101 @@
+#include <gtest/gtest.h>
+
+#include "common/error.hpp"
+#include "pixel/auto_window.hpp"
+#include "pixel/render.hpp"
+
+using namespace dcmlens;
+
+namespace {
+
+// A 4x1 unsigned 12-bit greyscale instance with stored values 0, 1000, 2000, 4095.
+struct Fixture {
+    model::Instance instance;
+    model::PixelBuffer buffer{model::SampleType::U16, 4, 1, 1, 1, false};
+    Fixture() {
+        instance.pixel.rows = 1;
+        instance.pixel.columns = 4;
+        instance.pixel.bitsAllocated = 16;
+        instance.pixel.bitsStored = 12;
+        instance.pixel.highBit = 11;
+        const int values[] = {0, 1000, 2000, 4095};
+        for (int i = 0; i < 4; ++i) {
+            buffer.set(0, static_cast<std::size_t>(i), values[i]);
+        }
+    }
+    pixel::Image render(const pixel::DisplayOptions& o) const {
+        return pixel::renderFrame(instance, {buffer, 0, 0}, o);
+    }
+};
+
+}  // namespace
+
+TEST(Render, DefaultWithoutWindowIsMinMax) {
+    Fixture f;
+    const auto img = f.render({});
+    ASSERT_EQ(img.channels, 1);
+    EXPECT_EQ(img.data[0], 0);
+    EXPECT_EQ(img.data[3], 255);
+}
+
+TEST(Render, FileWindowIsTheDefaultAndIndicesAreChecked) {
+    Fixture f;
+    f.instance.voi.windows = {{1000.5, 2, ""}, {0, 100, ""}};
+    const auto img = f.render({});
+    EXPECT_EQ(img.data[0], 0);
+    EXPECT_EQ(img.data[2], 255);
+    pixel::DisplayOptions o;
+    o.windowMode = pixel::DisplayOptions::WindowMode::Index;
+    o.windowIndex = 2;
+    EXPECT_THROW(f.render(o), Error);
+}
+
+TEST(Render, MonochromeOneInvertsUnlessPresentationSaysIdentity) {
+    Fixture f;
+    f.instance.pixel.photometric = model::Photometric::Monochrome1;
+    EXPECT_EQ(f.render({}).data[0], 255);
+    f.instance.presentationShape = model::PresentationShape::Identity;
+    EXPECT_EQ(f.render({}).data[0], 0);
+    pixel::DisplayOptions o;
+    o.presentation = model::PresentationShape::Inverse;
+    EXPECT_EQ(f.render(o).data[0], 255);  // inverted once, not twice
+}
+
+TEST(Render, PaddingIsExcludedFromMinMax) {
+    Fixture f;
+    f.instance.padding.value = 4095;
+    auto range = pixel::modalityRange(f.buffer, 0, pixel::ModalityTransform({}, f.instance.pixel),
+                                      f.instance.padding);
+    ASSERT_TRUE(range);
+    EXPECT_EQ(range->max, 2000);
+    const auto w = pixel::minMaxWindow(*range);
+    EXPECT_EQ(w.center, 1000.5);
+    EXPECT_EQ(w.width, 2001);
+}
+
+TEST(Render, ColormapGivesRgb) {
+    Fixture f;
+    pixel::DisplayOptions o;
+    o.colormap = "hot";
+    const auto img = f.render(o);
+    EXPECT_EQ(img.channels, 3);
+    EXPECT_EQ(img.pixel(3, 0)[0], 255);
+    EXPECT_EQ(img.pixel(3, 0)[2], 255);
+}
+
+TEST(Render, LetterboxKeepsAspect) {
+    pixel::Image img(2, 1, 1);
+    img.data = {100, 200};
+    const auto out = pixel::letterbox(img, 4, 4, 1.0);
+    EXPECT_EQ(out.pixel(0, 0)[0], 0);  // border
+    EXPECT_EQ(out.pixel(0, 1)[0], 100);
+    EXPECT_EQ(out.pixel(3, 2)[0], 200);
+    EXPECT_EQ(out.pixel(3, 3)[0], 0);
+}
+
+TEST(Render, HistogramCountsEveryNonPaddingPixel) {
+    Fixture f;
+    auto h = pixel::histogram(f.buffer, 0, pixel::ModalityTransform({}, f.instance.pixel),
+                              f.instance.padding, 4);
+    EXPECT_EQ(h.counts, (std::vector<std::uint32_t>{2, 1, 0, 1}));
+}
