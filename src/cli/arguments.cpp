@@ -8,7 +8,14 @@ Arguments::Arguments(const std::vector<std::string>& args, const std::set<std::s
                      const std::set<std::string>& valued) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a.size() > 1 && a[0] == '-' && a != "-") {
+        const auto eq = a.find('=');
+        if (a.rfind("--", 0) == 0 && eq != std::string::npos) {  // --name=value
+            const std::string name = a.substr(0, eq);
+            if (!valued.count(name)) {
+                throw UsageError{"unknown option " + name};
+            }
+            values_[name] = a.substr(eq + 1);
+        } else if (a.size() > 1 && a[0] == '-' && a != "-") {
             if (switches.count(a)) {
                 switches_.insert(a);
             } else if (valued.count(a)) {

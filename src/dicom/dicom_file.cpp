@@ -20,6 +20,7 @@
 #include "common/error.hpp"
 #include "dicom/attributes.hpp"
 #include "dicom/j2k_decoder.hpp"
+#include "dicom/jpeg_color.hpp"
 #include "dicom/stored_values.hpp"
 
 namespace dcmlens::dicom {
@@ -31,7 +32,9 @@ void registerCodecs() {
     std::call_once(once, [] {
         // DCMTK logs decoder chatter to stderr; dcmlens reports errors itself, on one line.
         OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
-        DJDecoderRegistration::registerCodecs();
+        // YCbCr JPEG is converted to RGB when the header says YBR; streams that say RGB but hold
+        // YCbCr are caught in decodeFrame (jpeg_color.hpp).
+        DJDecoderRegistration::registerCodecs(EDC_photometricInterpretation);
         DJLSDecoderRegistration::registerCodecs();
         DcmRLEDecoderRegistration::registerCodecs();
     });
@@ -45,6 +48,12 @@ bool isJ2kSyntax(const std::string& uid) {
     return uid == "1.2.840.10008.1.2.4.90" || uid == "1.2.840.10008.1.2.4.91" ||
            uid == "1.2.840.10008.1.2.4.201" || uid == "1.2.840.10008.1.2.4.202" ||
            uid == "1.2.840.10008.1.2.4.203";
+}
+
+// JPEG Baseline (Process 1) and Extended (Process 2 & 4): the only syntaxes whose streams
+// carry colour-space markers that headers contradict.
+bool isLossyJpegSyntax(const std::string& uid) {
+    return uid == "1.2.840.10008.1.2.4.50" || uid == "1.2.840.10008.1.2.4.51";
 }
 
 std::string syntaxName(const std::string& uid) {
@@ -319,10 +328,31 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
             unpackStoredValues(bytes, pixelData->getLength(), layout, out, 0, perFrame * frame);
             return out;
         }
+        if (subsampled) {
+            // Uncompressed YBR_FULL_422 (PS3.3 C.7.6.3.1.2): Y1 Y2 Cb Cr per pair of pixels,
+            // expanded to three samples per pixel. DCMTK's frame access does not handle it.
+            if (px.bitsAllocated != 8 || px.columns % 2 != 0) {
+                throw Error("YBR_FULL_422 needs 8-bit samples and an even number of columns");
+            }
+            Uint8* bytes = nullptr;
+            if (pixelData->getUint8Array(bytes).bad() || bytes == nullptr) {
+                throw Error("YBR_FULL_422 pixel data cannot be read");
+            }
+            const std::size_t packedFrame = static_cast<std::size_t>(px.columns) * px.rows * 2;
+            std::vector<std::uint8_t> full(static_cast<std::size_t>(px.columns) * px.rows * 3);
+            expandYbr422(bytes + packedFrame * static_cast<std::size_t>(frame), px.columns, px.rows,
+                         full.data());
+            RawLayout full8 = layout;
+            full8.planar = false;
+            out = model::PixelBuffer(type, px.columns, px.rows, 3, 1, false);
+            unpackStoredValues(full.data(), full.size(), full8, out, 0);
+            // Still marked 4:2:2: DCMTK converts these with its real-valued formula.
+            inst.decodedPhotometric = model::Photometric::YbrFull422;
+            return out;
+        }
     }
 
-    std::uint64_t bufferBytes = subsampled && !encapsulated ? frameBytes * 2 / 3 : frameBytes;
-    std::vector<std::uint8_t> raw(static_cast<std::size_t>((bufferBytes + 1) & ~std::uint64_t{1}));
+    std::vector<std::uint8_t> raw(static_cast<std::size_t>((frameBytes + 1) & ~std::uint64_t{1}));
     if (impl_->nextFragment.size() != static_cast<std::size_t>(px.frames) + 1) {
         impl_->nextFragment.assign(static_cast<std::size_t>(px.frames) + 1, 0);
     }
@@ -346,19 +376,20 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
     if (decoded == model::Photometric::Unknown) {
         decoded = px.photometric;
     }
-    if (subsampled && !encapsulated) {
-        // Uncompressed YBR_FULL_422: expand to three samples per pixel.
-        std::vector<std::uint8_t> full(static_cast<std::size_t>(px.columns) * px.rows * 3);
-        if (px.bitsAllocated != 8 || px.columns % 2 != 0) {
-            throw Error("YBR_FULL_422 needs 8-bit samples and an even number of columns");
+    if (isLossyJpegSyntax(inst.transferSyntaxUid) && decoded == model::Photometric::Rgb &&
+        px.photometric == model::Photometric::Rgb && px.samplesPerPixel == 3 && px.bitsAllocated == 8) {
+        DcmPixelSequence* seq = nullptr;
+        DcmPixelItem* fragment = nullptr;
+        Uint8* stream = nullptr;
+        if (pixelData->getEncapsulatedRepresentation(dataset.getOriginalXfer(), nullptr, seq).good() &&
+            seq && seq->getItem(fragment, 1).good() && fragment &&
+            fragment->getUint8Array(stream).good() && stream &&
+            jpegHoldsYcc(stream, fragment->getLength())) {
+            const bool planar = getInteger(dataset, DCM_PlanarConfiguration).value_or(0) == 1;
+            if (!planar) {
+                jpegYccToRgb(raw.data(), static_cast<std::size_t>(px.columns) * px.rows);
+            }
         }
-        expandYbr422(raw.data(), px.columns, px.rows, full.data());
-        RawLayout full8 = layout;
-        full8.planar = false;
-        out = model::PixelBuffer(type, px.columns, px.rows, 3, 1, false);
-        unpackStoredValues(full.data(), full.size(), full8, out, 0);
-        inst.decodedPhotometric = model::Photometric::YbrFull;
-        return out;
     }
     if (encapsulated && px.samplesPerPixel == 3) {
         // DCMTK's decoders may change the layout: read back what the dataset now says.

@@ -21,9 +21,10 @@ std::int64_t clampTo(double v, double maxValue) {
 
 }  // namespace
 
-std::array<std::int64_t, 3> ybrToRgb(std::int64_t y, std::int64_t cb, std::int64_t cr, int bits) {
+std::array<std::int64_t, 3> ybrToRgb(std::int64_t y, std::int64_t cb, std::int64_t cr, int bits,
+                                     bool truncateTerms) {
     const double maxValue = std::ldexp(1.0, bits) - 1;
-    if (bits == 8) {
+    if (bits == 8 && truncateTerms) {
         // Each term is truncated to an integer on its own, as in DCMTK's 8-bit tables.
         const auto rcr = static_cast<std::int16_t>(1.4020 * static_cast<double>(cr) - 0.7010 * maxValue);
         const auto gcb = static_cast<std::int16_t>(0.3441 * static_cast<double>(cb));

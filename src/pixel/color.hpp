@@ -7,9 +7,12 @@
 
 namespace dcmlens::pixel {
 
-// YBR_FULL -> RGB (PS3.3 C.7.6.3.1.2) with DCMTK's coefficients and, for 8-bit data, its
-// per-term integer truncation (dcmimage diybrpxt.h), so colour output equals the reference.
-std::array<std::int64_t, 3> ybrToRgb(std::int64_t y, std::int64_t cb, std::int64_t cr, int bits);
+// YBR_FULL -> RGB (PS3.3 C.7.6.3.1.2) with DCMTK's coefficients, so colour output equals the
+// reference. `truncateTerms`: DCMTK converts 8-bit YBR_FULL through integer tables, each term
+// truncated on its own (dcmimage diybrpxt.h), but YBR_FULL_422 and deeper data with one
+// real-valued formula (diyf2pxt.h).
+std::array<std::int64_t, 3> ybrToRgb(std::int64_t y, std::int64_t cb, std::int64_t cr, int bits,
+                                     bool truncateTerms);
 
 // A colour sample of `bits` bits reduced to 8 bits as DCMTK's output stage does: a right shift
 // for deeper data, an integer (or truncated real) gain for shallower data.

@@ -121,7 +121,7 @@ Image renderColor(const model::Instance& instance, const model::PixelBuffer& fra
             std::int64_t s[3] = {frames.at(frame, x, y, 0), frames.at(frame, x, y, 1),
                                  frames.at(frame, x, y, 2)};
             if (ybr) {
-                const auto rgb = ybrToRgb(s[0], s[1], s[2], bits);
+                const auto rgb = ybrToRgb(s[0], s[1], s[2], bits, photometric == model::Photometric::YbrFull);
                 std::copy(rgb.begin(), rgb.end(), s);
             }
             std::uint8_t* o = out.pixel(x, y);

@@ -11,6 +11,14 @@ TEST(Arguments, SwitchesValuesAndPositionals) {
     EXPECT_EQ(a.positionals(), std::vector<std::string>{"in.dcm"});
 }
 
+TEST(Arguments, NameEqualsValueAndNegativeValues) {
+    Arguments a({"--window=-100,50", "--frame", "2"}, {}, {"--window", "--frame"});
+    EXPECT_EQ(a.value("--window"), "-100,50");
+    Arguments b({"--window", "-100,50"}, {}, {"--window"});
+    EXPECT_EQ(b.value("--window"), "-100,50");
+    EXPECT_THROW(Arguments({"--nope=1"}, {}, {"--window"}), UsageError);
+}
+
 TEST(Arguments, UnknownOrMissingValuesAreUsageErrors) {
     EXPECT_THROW(Arguments({"--nope"}, {}, {}), UsageError);
     EXPECT_THROW(Arguments({"-o"}, {}, {"-o"}), UsageError);

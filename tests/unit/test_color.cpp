@@ -8,7 +8,7 @@ using namespace dcmlens;
 
 TEST(Color, YbrGreyStaysGrey) {
     for (int y : {0, 17, 128, 255}) {
-        const auto rgb = pixel::ybrToRgb(y, 128, 128, 8);
+        const auto rgb = pixel::ybrToRgb(y, 128, 128, 8, true);
         for (auto c : rgb) {
             EXPECT_NEAR(c, y, 1) << y;
         }
@@ -16,12 +16,24 @@ TEST(Color, YbrGreyStaysGrey) {
 }
 
 TEST(Color, YbrPrimariesClamp) {
-    const auto red = pixel::ybrToRgb(76, 85, 255, 8);  // BT.601 full-range red
+    const auto red = pixel::ybrToRgb(76, 85, 255, 8, true);  // BT.601 full-range red
     EXPECT_GE(red[0], 253);
     EXPECT_LE(red[1], 2);
     EXPECT_LE(red[2], 2);
-    const auto sixteen = pixel::ybrToRgb(65535, 32768, 32768, 16);
+    const auto sixteen = pixel::ybrToRgb(65535, 32768, 32768, 16, false);
     EXPECT_EQ(sixteen[0], 65535);
+}
+
+TEST(Color, TableAndFormulaDifferByAtMostOne) {
+    for (int y = 0; y < 256; y += 5) {
+        for (int c = 0; c < 256; c += 3) {
+            const auto a = pixel::ybrToRgb(y, c, 255 - c, 8, true);
+            const auto b = pixel::ybrToRgb(y, c, 255 - c, 8, false);
+            for (int k = 0; k < 3; ++k) {
+                ASSERT_LE(std::abs(a[k] - b[k]), 2) << y << " " << c;
+            }
+        }
+    }
 }
 
 TEST(Color, DeepSamplesShiftToEightBits) {
