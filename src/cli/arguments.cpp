@@ -50,7 +50,8 @@ int parseInt(const std::string& option, const std::string& text, int minimum) {
     return static_cast<int>(v);
 }
 
-std::pair<double, double> parsePair(const std::string& option, const std::string& text, char separator) {
+std::pair<double, double> parsePair(const std::string& option, const std::string& text,
+                                    char separator) {
     const auto at = text.find(separator);
     const std::string example = separator == 'x' ? "WxH" : "A,B";
     if (at == std::string::npos) {

@@ -15,7 +15,9 @@ public:
     Arguments(const std::vector<std::string>& args, const std::set<std::string>& switches,
               const std::set<std::string>& valued);
 
-    bool has(const std::string& name) const { return switches_.count(name) > 0 || values_.count(name) > 0; }
+    bool has(const std::string& name) const {
+        return switches_.count(name) > 0 || values_.count(name) > 0;
+    }
     std::optional<std::string> value(const std::string& name) const;
     const std::vector<std::string>& positionals() const { return positionals_; }
 
@@ -32,6 +34,7 @@ struct UsageError {
 // Parses "N" as an integer >= minimum, or throws UsageError naming the option.
 int parseInt(const std::string& option, const std::string& text, int minimum);
 // Parses "A,B" (or "AxB" when `separator` is 'x') into two numbers.
-std::pair<double, double> parsePair(const std::string& option, const std::string& text, char separator);
+std::pair<double, double> parsePair(const std::string& option, const std::string& text,
+                                    char separator);
 
 }  // namespace dcmlens::cli

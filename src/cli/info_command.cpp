@@ -15,7 +15,8 @@ namespace dcmlens::cli {
 namespace {
 
 template <std::size_t N>
-void jsonNumbers(JsonWriter& j, const std::string& key, const std::optional<std::array<double, N>>& v) {
+void jsonNumbers(JsonWriter& j, const std::string& key,
+                 const std::optional<std::array<double, N>>& v) {
     j.key(key);
     if (!v) {
         j.null();
@@ -30,10 +31,14 @@ void jsonNumbers(JsonWriter& j, const std::string& key, const std::optional<std:
 
 void jsonLut(JsonWriter& j, const model::Lut& lut) {
     j.beginObject()
-        .key("entries").value(static_cast<unsigned long>(lut.entries.size()))
-        .key("first_mapped").value(static_cast<long>(lut.firstMapped))
-        .key("bits").value(lut.bits)
-        .key("explanation").value(lut.explanation)
+        .key("entries")
+        .value(static_cast<unsigned long>(lut.entries.size()))
+        .key("first_mapped")
+        .value(static_cast<long>(lut.firstMapped))
+        .key("bits")
+        .value(lut.bits)
+        .key("explanation")
+        .value(lut.explanation)
         .endObject();
 }
 
@@ -58,11 +63,16 @@ std::string infoJson(const model::Instance& in, bool hasImage) {
     j.key("high_bit").value(px.highBit);
     j.key("pixel_representation").value(px.isSigned ? 1 : 0);
     j.key("planar_configuration").value(px.planarConfiguration);
-    j.key("rescale").beginObject()
-        .key("present").value(in.modality.hasRescale)
-        .key("slope").value(in.modality.slope)
-        .key("intercept").value(in.modality.intercept)
-        .key("type").value(in.modality.rescaleType)
+    j.key("rescale")
+        .beginObject()
+        .key("present")
+        .value(in.modality.hasRescale)
+        .key("slope")
+        .value(in.modality.slope)
+        .key("intercept")
+        .value(in.modality.intercept)
+        .key("type")
+        .value(in.modality.rescaleType)
         .endObject();
     j.key("modality_lut");
     if (in.modality.lut) {
@@ -72,8 +82,14 @@ std::string infoJson(const model::Instance& in, bool hasImage) {
     }
     j.key("windows").beginArray();
     for (const auto& w : in.voi.windows) {
-        j.beginObject().key("center").value(w.center).key("width").value(w.width)
-            .key("explanation").value(w.explanation).endObject();
+        j.beginObject()
+            .key("center")
+            .value(w.center)
+            .key("width")
+            .value(w.width)
+            .key("explanation")
+            .value(w.explanation)
+            .endObject();
     }
     j.endArray();
     j.key("voi_function").value(model::voiFunctionName(in.voi.function));
@@ -84,7 +100,8 @@ std::string infoJson(const model::Instance& in, bool hasImage) {
     j.endArray();
     j.key("presentation_lut_shape");
     if (in.presentationShape) {
-        j.value(*in.presentationShape == model::PresentationShape::Inverse ? "INVERSE" : "IDENTITY");
+        j.value(*in.presentationShape == model::PresentationShape::Inverse ? "INVERSE"
+                                                                           : "IDENTITY");
     } else {
         j.null();
     }
@@ -153,7 +170,8 @@ std::string infoText(const model::Instance& in, bool hasImage) {
         s << "modality LUT:     " << in.modality.lut->entries.size() << " entries from "
           << in.modality.lut->firstMapped << ", " << in.modality.lut->bits << " bits\n";
     } else if (in.modality.hasRescale) {
-        s << "rescale:          slope " << in.modality.slope << ", intercept " << in.modality.intercept
+        s << "rescale:          slope " << in.modality.slope << ", intercept "
+          << in.modality.intercept
           << (in.modality.rescaleType.empty() ? "" : ", type " + in.modality.rescaleType) << "\n";
     }
     for (std::size_t i = 0; i < in.voi.windows.size(); ++i) {
@@ -164,12 +182,14 @@ std::string infoText(const model::Instance& in, bool hasImage) {
     s << "VOI function:     " << model::voiFunctionName(in.voi.function) << "\n";
     for (std::size_t i = 0; i < in.voi.luts.size(); ++i) {
         const auto& l = in.voi.luts[i];
-        s << "VOI LUT " << i + 1 << ":        " << l.entries.size() << " entries from " << l.firstMapped
-          << ", " << l.bits << " bits" << (l.explanation.empty() ? "" : " (" + l.explanation + ")") << "\n";
+        s << "VOI LUT " << i + 1 << ":        " << l.entries.size() << " entries from "
+          << l.firstMapped << ", " << l.bits << " bits"
+          << (l.explanation.empty() ? "" : " (" + l.explanation + ")") << "\n";
     }
     if (in.presentationShape) {
         s << "presentation:     "
-          << (*in.presentationShape == model::PresentationShape::Inverse ? "INVERSE" : "IDENTITY") << "\n";
+          << (*in.presentationShape == model::PresentationShape::Inverse ? "INVERSE" : "IDENTITY")
+          << "\n";
     }
     if (in.padding.value) {
         s << "padding value:    " << *in.padding.value << "\n";

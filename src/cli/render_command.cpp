@@ -19,9 +19,9 @@ namespace dcmlens::cli {
 namespace {
 
 const std::set<std::string> kRenderSwitches = {"--cpu"};
-const std::set<std::string> kRenderValues = {"-o",           "--frame",   "--window",  "--window-index",
-                                             "--voi-function", "--voi-lut", "--presentation",
-                                             "--colormap",   "--size"};
+const std::set<std::string> kRenderValues = {
+    "-o",        "--frame",        "--window",   "--window-index", "--voi-function",
+    "--voi-lut", "--presentation", "--colormap", "--size"};
 
 pixel::DisplayOptions displayOptions(const Arguments& a) {
     pixel::DisplayOptions o;

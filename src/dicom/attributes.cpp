@@ -141,8 +141,9 @@ std::optional<model::Lut> readLut(DcmItem& item, const DcmTagKey& descriptorTag,
         lut.entries = unpackLutWords(wide.data(), wide.size(), entries, 16);
     } else {
         const std::size_t wordCount = data->getLength() / 2;
-        lut.entries = segmented ? expandSegmentedLut(words, wordCount, entries)
-                                : unpackLutWords(words, wordCount, entries, static_cast<int>(*bits));
+        lut.entries = segmented
+                          ? expandSegmentedLut(words, wordCount, entries)
+                          : unpackLutWords(words, wordCount, entries, static_cast<int>(*bits));
     }
     lut.bits = effectiveLutBits(lut.entries, static_cast<int>(*bits));
     lut.explanation = getString(item, DCM_LUTExplanation).value_or("");
@@ -159,7 +160,8 @@ std::vector<model::Window> readWindows(DcmItem& item) {
         if (!c || !w) {
             continue;
         }
-        windows.push_back({*c, *w, getString(item, DCM_WindowCenterWidthExplanation, i).value_or("")});
+        windows.push_back(
+            {*c, *w, getString(item, DCM_WindowCenterWidthExplanation, i).value_or("")});
     }
     return windows;
 }
@@ -189,8 +191,10 @@ void readOverlays(DcmItem& dataset, model::Instance& out) {
         ov.rows = static_cast<int>(getInteger(dataset, DcmTagKey(group, 0x0010)).value_or(0));
         ov.columns = static_cast<int>(getInteger(dataset, DcmTagKey(group, 0x0011)).value_or(0));
         ov.type = getString(dataset, DcmTagKey(group, 0x0040)).value_or("G");
-        ov.originRow = static_cast<int>(getInteger(dataset, DcmTagKey(group, 0x0050), 0).value_or(1));
-        ov.originColumn = static_cast<int>(getInteger(dataset, DcmTagKey(group, 0x0050), 1).value_or(1));
+        ov.originRow =
+            static_cast<int>(getInteger(dataset, DcmTagKey(group, 0x0050), 0).value_or(1));
+        ov.originColumn =
+            static_cast<int>(getInteger(dataset, DcmTagKey(group, 0x0050), 1).value_or(1));
         ov.frames = static_cast<int>(getInteger(dataset, DcmTagKey(group, 0x0015)).value_or(1));
         ov.firstFrame = static_cast<int>(getInteger(dataset, DcmTagKey(group, 0x0051)).value_or(1));
         ov.description = getString(dataset, DcmTagKey(group, 0x0022)).value_or("");
@@ -308,10 +312,12 @@ void readAttributes(DcmItem& dataset, model::Instance& out) {
                          ? model::Photometric::Monochrome2
                          : model::parsePhotometric(px.photometricText);
     px.bitsAllocated = static_cast<int>(getInteger(dataset, DCM_BitsAllocated).value_or(0));
-    px.bitsStored = static_cast<int>(getInteger(dataset, DCM_BitsStored).value_or(px.bitsAllocated));
+    px.bitsStored =
+        static_cast<int>(getInteger(dataset, DCM_BitsStored).value_or(px.bitsAllocated));
     px.highBit = static_cast<int>(getInteger(dataset, DCM_HighBit).value_or(px.bitsStored - 1));
     px.isSigned = getInteger(dataset, DCM_PixelRepresentation).value_or(0) == 1;
-    px.planarConfiguration = static_cast<int>(getInteger(dataset, DCM_PlanarConfiguration).value_or(0));
+    px.planarConfiguration =
+        static_cast<int>(getInteger(dataset, DCM_PlanarConfiguration).value_or(0));
     out.decodedPhotometric = px.photometric;
 
     if (auto m = readRescale(dataset)) {
@@ -331,9 +337,11 @@ void readAttributes(DcmItem& dataset, model::Instance& out) {
     DcmSequenceOfItems* voiLuts = nullptr;
     if (dataset.findAndGetSequence(DCM_VOILUTSequence, voiLuts).good() && voiLuts != nullptr) {
         // A VOI LUT's input is the modality output: signed when the modality values can be.
-        const bool signedInput = px.isSigned || out.modality.intercept < 0 || out.modality.slope < 0;
+        const bool signedInput =
+            px.isSigned || out.modality.intercept < 0 || out.modality.slope < 0;
         for (unsigned long i = 0; i < voiLuts->card(); ++i) {
-            if (auto lut = readLut(*voiLuts->getItem(i), DCM_LUTDescriptor, DCM_LUTData, signedInput)) {
+            if (auto lut =
+                    readLut(*voiLuts->getItem(i), DCM_LUTDescriptor, DCM_LUTData, signedInput)) {
                 out.voi.luts.push_back(std::move(*lut));
             }
         }

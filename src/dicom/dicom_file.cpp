@@ -13,9 +13,9 @@
 #include <dcmtk/dcmjpls/djdecode.h>
 #include <dcmtk/oflog/oflog.h>
 
+#include <sys/stat.h>
 #include <cstring>
 #include <mutex>
-#include <sys/stat.h>
 
 #include "common/error.hpp"
 #include "dicom/attributes.hpp"
@@ -136,7 +136,8 @@ std::vector<std::uint8_t> frameCodestream(DcmPixelSequence& seq, int frame, int 
             }
         }
         if (out.empty()) {
-            throw Error("the offset table points to no fragment for frame " + std::to_string(frame + 1));
+            throw Error("the offset table points to no fragment for frame " +
+                        std::to_string(frame + 1));
         }
         return out;
     }
@@ -175,8 +176,9 @@ struct DicomFile::Impl {
 
     RawLayout layout() const {
         const auto& px = instance.pixel;
-        return RawLayout{px.columns,    px.rows,      px.samplesPerPixel, px.bitsAllocated,
-                         px.bitsStored, px.highBit,   px.isSigned,        px.planarConfiguration == 1};
+        return RawLayout{
+            px.columns,    px.rows,    px.samplesPerPixel, px.bitsAllocated,
+            px.bitsStored, px.highBit, px.isSigned,        px.planarConfiguration == 1};
     }
 };
 
@@ -214,7 +216,9 @@ DicomFile::DicomFile(const std::string& path) : impl_(std::make_unique<Impl>()) 
 
 DicomFile::~DicomFile() = default;
 
-const model::Instance& DicomFile::instance() const { return impl_->instance; }
+const model::Instance& DicomFile::instance() const {
+    return impl_->instance;
+}
 
 bool DicomFile::hasImage() const {
     return impl_->file.getDataset()->tagExists(DCM_PixelData) && impl_->instance.pixel.rows > 0 &&
@@ -253,8 +257,8 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
     const RawLayout layout = impl_->layout();
     const std::uint64_t frameBytes = rawFrameBytes(layout);
     if (frameBytes * static_cast<std::uint64_t>(px.frames) > kMaxPixelBytes) {
-        throw Error("image of " + std::to_string(px.columns) + "x" + std::to_string(px.rows) +
-                    "x" + std::to_string(px.frames) + " is larger than dcmlens can hold");
+        throw Error("image of " + std::to_string(px.columns) + "x" + std::to_string(px.rows) + "x" +
+                    std::to_string(px.frames) + " is larger than dcmlens can hold");
     }
 
     DcmDataset& dataset = *impl_->file.getDataset();
@@ -267,8 +271,11 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
     const bool subsampled = px.photometric == model::Photometric::YbrFull422 ||
                             px.photometric == model::Photometric::YbrPartial422;
     const model::SampleType type = model::sampleTypeFor(px.bitsStored, px.isSigned);
-    model::PixelBuffer out(type, px.columns, px.rows, px.samplesPerPixel, 1,
-                           px.samplesPerPixel > 1 && px.planarConfiguration == 1);
+    // Allocated only after the data was checked to be long enough for what the header claims.
+    auto newFrameBuffer = [&] {
+        return model::PixelBuffer(type, px.columns, px.rows, px.samplesPerPixel, 1,
+                                  px.samplesPerPixel > 1 && px.planarConfiguration == 1);
+    };
 
     if (isJ2kSyntax(inst.transferSyntaxUid)) {
         DcmPixelSequence* seq = nullptr;
@@ -278,7 +285,8 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
         }
         const std::vector<std::uint8_t> code = frameCodestream(*seq, frame, px.frames);
         J2kImage j2k = decodeJ2k(code.data(), code.size());
-        if (j2k.width != px.columns || j2k.height != px.rows || j2k.components != px.samplesPerPixel) {
+        if (j2k.width != px.columns || j2k.height != px.rows ||
+            j2k.components != px.samplesPerPixel) {
             throw Error("JPEG 2000 codestream is " + std::to_string(j2k.width) + "x" +
                         std::to_string(j2k.height) + "x" + std::to_string(j2k.components) +
                         " but the header says " + std::to_string(px.columns) + "x" +
@@ -299,7 +307,8 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
             interleaved.set(0, i, v);
         }
         // YBR_RCT / YBR_ICT: OpenJPEG undid the component transform, the values are RGB.
-        if (px.photometric == model::Photometric::YbrRct || px.photometric == model::Photometric::YbrIct) {
+        if (px.photometric == model::Photometric::YbrRct ||
+            px.photometric == model::Photometric::YbrIct) {
             inst.decodedPhotometric = model::Photometric::Rgb;
         }
         return interleaved;
@@ -313,7 +322,10 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
             needed = needed * 2 / 3;
         }
         if (px.bitsAllocated == 1) {
-            needed = (static_cast<std::uint64_t>(px.columns) * px.rows * px.samplesPerPixel * px.frames + 7) / 8;
+            needed =
+                (static_cast<std::uint64_t>(px.columns) * px.rows * px.samplesPerPixel * px.frames +
+                 7) /
+                8;
         }
         if (pixelData->getLength() < needed) {
             throw Error("pixel data is truncated: " + std::to_string(pixelData->getLength()) +
@@ -324,7 +336,9 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
             if (pixelData->getUint8Array(bytes).bad() || bytes == nullptr) {
                 throw Error("1-bit pixel data cannot be read");
             }
-            const std::size_t perFrame = static_cast<std::size_t>(px.columns) * px.rows * px.samplesPerPixel;
+            const std::size_t perFrame =
+                static_cast<std::size_t>(px.columns) * px.rows * px.samplesPerPixel;
+            model::PixelBuffer out = newFrameBuffer();
             unpackStoredValues(bytes, pixelData->getLength(), layout, out, 0, perFrame * frame);
             return out;
         }
@@ -344,7 +358,7 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
                          full.data());
             RawLayout full8 = layout;
             full8.planar = false;
-            out = model::PixelBuffer(type, px.columns, px.rows, 3, 1, false);
+            model::PixelBuffer out(type, px.columns, px.rows, 3, 1, false);
             unpackStoredValues(full.data(), full.size(), full8, out, 0);
             // Still marked 4:2:2: DCMTK converts these with its real-valued formula.
             inst.decodedPhotometric = model::Photometric::YbrFull422;
@@ -358,13 +372,14 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
     }
     Uint32 startFragment = impl_->nextFragment[frame];
     OFString colorModel;
-    OFCondition status = pixelData->getUncompressedFrame(&dataset, static_cast<Uint32>(frame), startFragment,
-                                                         raw.data(), static_cast<Uint32>(raw.size()),
-                                                         colorModel);
+    OFCondition status =
+        pixelData->getUncompressedFrame(&dataset, static_cast<Uint32>(frame), startFragment,
+                                        raw.data(), static_cast<Uint32>(raw.size()), colorModel);
     if (status.bad() && startFragment != 0) {
         startFragment = 0;  // the hint was wrong: let DCMTK search from the start
-        status = pixelData->getUncompressedFrame(&dataset, static_cast<Uint32>(frame), startFragment,
-                                                 raw.data(), static_cast<Uint32>(raw.size()), colorModel);
+        status = pixelData->getUncompressedFrame(&dataset, static_cast<Uint32>(frame),
+                                                 startFragment, raw.data(),
+                                                 static_cast<Uint32>(raw.size()), colorModel);
     }
     if (status.bad()) {
         throw Error(std::string("cannot decode frame ") + std::to_string(frame + 1) + " (" +
@@ -377,11 +392,13 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
         decoded = px.photometric;
     }
     if (isLossyJpegSyntax(inst.transferSyntaxUid) && decoded == model::Photometric::Rgb &&
-        px.photometric == model::Photometric::Rgb && px.samplesPerPixel == 3 && px.bitsAllocated == 8) {
+        px.photometric == model::Photometric::Rgb && px.samplesPerPixel == 3 &&
+        px.bitsAllocated == 8) {
         DcmPixelSequence* seq = nullptr;
         DcmPixelItem* fragment = nullptr;
         Uint8* stream = nullptr;
-        if (pixelData->getEncapsulatedRepresentation(dataset.getOriginalXfer(), nullptr, seq).good() &&
+        if (pixelData->getEncapsulatedRepresentation(dataset.getOriginalXfer(), nullptr, seq)
+                .good() &&
             seq && seq->getItem(fragment, 1).good() && fragment &&
             fragment->getUint8Array(stream).good() && stream &&
             jpegHoldsYcc(stream, fragment->getLength())) {
@@ -391,6 +408,16 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
             }
         }
     }
+    if (!encapsulated && px.bitsAllocated == 32 &&
+        DcmXfer(dataset.getOriginalXfer()).isBigEndian()) {
+        // DCMTK byte-swaps OW data as 16-bit words, which leaves the two halves of each 32-bit
+        // big-endian value in the wrong order (rtdose_expb.dcm): put them back.
+        for (std::size_t i = 0; i + 4 <= raw.size(); i += 4) {
+            std::swap(raw[i], raw[i + 2]);
+            std::swap(raw[i + 1], raw[i + 3]);
+        }
+    }
+    model::PixelBuffer out = newFrameBuffer();
     if (encapsulated && px.samplesPerPixel == 3) {
         // DCMTK's decoders may change the layout: read back what the dataset now says.
         const bool planar = getInteger(dataset, DCM_PlanarConfiguration).value_or(0) == 1;
@@ -420,9 +447,13 @@ void DicomFile::decodeAllFrames() {
     impl_->instance.stored = std::move(all);
 }
 
-model::Instance DicomFile::release() { return std::move(impl_->instance); }
+model::Instance DicomFile::release() {
+    return std::move(impl_->instance);
+}
 
-std::vector<model::TagNode> DicomFile::tagTree() const { return buildTagTree(impl_->file); }
+std::vector<model::TagNode> DicomFile::tagTree() const {
+    return buildTagTree(impl_->file);
+}
 
 model::Instance loadInstance(const std::string& path) {
     DicomFile file(path);

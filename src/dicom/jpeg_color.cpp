@@ -21,8 +21,8 @@ bool jpegHoldsYcc(const std::uint8_t* b, std::size_t n) {
         if (marker == 0xEE && i + 16 <= n && std::memcmp(b + i + 4, "Adobe", 5) == 0) {
             return b[i + 15] != 0;  // the transform flag decides outright
         }
-        const bool startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 &&
-                                  marker != 0xC8 && marker != 0xCC;
+        const bool startOfFrame =
+            marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
         if (startOfFrame && i + 10 <= n) {
             const int components = b[i + 9];
             std::set<int> sampling;

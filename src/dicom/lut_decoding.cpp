@@ -30,7 +30,8 @@ std::vector<std::uint16_t> unpackLutWords(const std::uint16_t* words, std::size_
 }
 
 int effectiveLutBits(const std::vector<std::uint16_t>& entries, int claimedBits) {
-    const std::uint16_t maxEntry = entries.empty() ? 0 : *std::max_element(entries.begin(), entries.end());
+    const std::uint16_t maxEntry =
+        entries.empty() ? 0 : *std::max_element(entries.begin(), entries.end());
     int used = 1;
     while (used < 16 && (maxEntry >> used) != 0) {
         ++used;
@@ -70,7 +71,8 @@ std::vector<std::uint16_t> expandSegmentedLut(const std::uint16_t* words, std::s
                 const double y0 = out.back();
                 const double y1 = words[pos + 2];
                 for (std::size_t k = 1; k <= length; ++k) {
-                    const double v = y0 + (y1 - y0) * static_cast<double>(k) / static_cast<double>(length);
+                    const double v =
+                        y0 + (y1 - y0) * static_cast<double>(k) / static_cast<double>(length);
                     out.push_back(static_cast<std::uint16_t>(std::lround(v)));
                 }
                 pos += 3;

@@ -7,7 +7,8 @@
 namespace dcmlens::dicom {
 
 std::size_t rawFrameBytes(const RawLayout& layout) {
-    const std::size_t count = static_cast<std::size_t>(layout.width) * layout.height * layout.samples;
+    const std::size_t count =
+        static_cast<std::size_t>(layout.width) * layout.height * layout.samples;
     if (layout.bitsAllocated == 1) {
         return (count + 7) / 8;
     }
@@ -37,7 +38,8 @@ std::uint32_t loadWord(const std::uint8_t* p, int bitsAllocated) {
 
 void unpackStoredValues(const std::uint8_t* raw, std::size_t rawBytes, const RawLayout& layout,
                         model::PixelBuffer& out, int frame, std::size_t bitOffset) {
-    const std::size_t count = static_cast<std::size_t>(layout.width) * layout.height * layout.samples;
+    const std::size_t count =
+        static_cast<std::size_t>(layout.width) * layout.height * layout.samples;
     if (layout.bitsAllocated == 1) {
         if ((bitOffset + count + 7) / 8 > rawBytes) {
             throw Error("pixel data is shorter than the image needs");
@@ -57,7 +59,8 @@ void unpackStoredValues(const std::uint8_t* raw, std::size_t rawBytes, const Raw
         layout.bitsStored >= 32 ? 0xFFFFFFFFu : ((std::uint32_t{1} << layout.bitsStored) - 1);
     const std::uint32_t signBit = std::uint32_t{1} << (layout.bitsStored - 1);
     for (std::size_t i = 0; i < count; ++i) {
-        const std::uint32_t bits = (loadWord(raw + i * wordBytes, layout.bitsAllocated) >> shift) & mask;
+        const std::uint32_t bits =
+            (loadWord(raw + i * wordBytes, layout.bitsAllocated) >> shift) & mask;
         std::int64_t value = bits;
         if (layout.isSigned && (bits & signBit)) {
             value = static_cast<std::int64_t>(bits) - (std::int64_t{1} << layout.bitsStored);

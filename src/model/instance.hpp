@@ -33,16 +33,16 @@ inline bool isMonochrome(Photometric p) {
 
 // How the pixel data is laid out (group 0028 of the Image Pixel Module, PS3.3 C.7.6.3).
 struct PixelDescriptor {
-    int rows = 0;                // (0028,0010)
-    int columns = 0;             // (0028,0011)
-    int frames = 1;              // (0028,0008) Number of Frames
-    int samplesPerPixel = 1;     // (0028,0002)
+    int rows = 0;             // (0028,0010)
+    int columns = 0;          // (0028,0011)
+    int frames = 1;           // (0028,0008) Number of Frames
+    int samplesPerPixel = 1;  // (0028,0002)
     Photometric photometric = Photometric::Monochrome2;
     std::string photometricText;  // (0028,0004) as written in the file
-    int bitsAllocated = 16;      // (0028,0100)
-    int bitsStored = 16;         // (0028,0101)
-    int highBit = 15;            // (0028,0102)
-    bool isSigned = false;       // (0028,0103) Pixel Representation 1
+    int bitsAllocated = 16;       // (0028,0100)
+    int bitsStored = 16;          // (0028,0101)
+    int highBit = 15;             // (0028,0102)
+    bool isSigned = false;        // (0028,0103) Pixel Representation 1
     int planarConfiguration = 0;  // (0028,0006)
 };
 
@@ -52,7 +52,7 @@ struct Lut {
     std::int32_t firstMapped = 0;  // the input value mapped to entries[0]
     int bits = 16;                 // bits per entry as the descriptor (or data) says
     std::vector<std::uint16_t> entries;
-    std::string explanation;       // (0028,3003) LUT Explanation
+    std::string explanation;  // (0028,3003) LUT Explanation
 };
 
 // (0028,1050)/(0028,1051)/(0028,1055): the i-th center, width and explanation belong together.
@@ -116,19 +116,19 @@ struct Overlay {
     std::uint16_t group = 0x6000;
     int rows = 0;
     int columns = 0;
-    int originRow = 1;     // (60xx,0050), 1-based
+    int originRow = 1;  // (60xx,0050), 1-based
     int originColumn = 1;
-    int frames = 1;        // (60xx,0015)
-    int firstFrame = 1;    // (60xx,0051)
-    std::string type;      // (60xx,0040) G or R
+    int frames = 1;      // (60xx,0015)
+    int firstFrame = 1;  // (60xx,0051)
+    std::string type;    // (60xx,0040) G or R
     std::string description;
     std::vector<std::uint8_t> bits;
 };
 
 // Image Plane Module (PS3.3 C.7.6.2) and friends.
 struct Geometry {
-    std::optional<std::array<double, 3>> position;     // (0020,0032) Image Position (Patient)
-    std::optional<std::array<double, 6>> orientation;  // (0020,0037) Image Orientation (Patient)
+    std::optional<std::array<double, 3>> position;      // (0020,0032) Image Position (Patient)
+    std::optional<std::array<double, 6>> orientation;   // (0020,0037) Image Orientation (Patient)
     std::optional<std::array<double, 2>> pixelSpacing;  // (0028,0030) row, column spacing in mm
     std::optional<std::array<double, 2>> aspectRatio;   // (0028,0034) Pixel Aspect Ratio
     std::optional<double> sliceThickness;               // (0018,0050)
@@ -139,7 +139,7 @@ struct Geometry {
 // What an enhanced multi-frame object says about one frame (Per-frame / Shared Functional
 // Groups, (5200,9230) / (5200,9229)); unset fields fall back to the top-level attributes.
 struct FrameAttributes {
-    std::optional<ModalityInfo> modality;      // Pixel Value Transformation (0028,9145)
+    std::optional<ModalityInfo> modality;        // Pixel Value Transformation (0028,9145)
     std::optional<std::vector<Window>> windows;  // Frame VOI LUT (0028,9132)
     std::optional<VoiFunction> voiFunction;
     std::optional<std::array<double, 3>> position;      // Plane Position (0020,9113)

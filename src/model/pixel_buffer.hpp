@@ -37,7 +37,11 @@ class PixelBuffer {
 public:
     PixelBuffer() = default;
     PixelBuffer(SampleType type, int width, int height, int samples, int frames, bool planar)
-        : type_(type), width_(width), height_(height), samples_(samples), frames_(frames),
+        : type_(type),
+          width_(width),
+          height_(height),
+          samples_(samples),
+          frames_(frames),
           planar_(planar),
           bytes_(static_cast<std::size_t>(width) * height * samples * frames * sampleBytes(type)) {}
 

@@ -24,7 +24,8 @@ void forEachValue(const model::PixelBuffer& buffer, int frame, const ModalityTra
 }  // namespace
 
 std::vector<double> modalityValues(const model::PixelBuffer& buffer, int frame,
-                                   const ModalityTransform& modality, const model::Padding& padding) {
+                                   const ModalityTransform& modality,
+                                   const model::Padding& padding) {
     std::vector<double> values;
     values.reserve(static_cast<std::size_t>(buffer.width()) * buffer.height());
     forEachValue(buffer, frame, modality, padding, [&](double v) { values.push_back(v); });
@@ -66,7 +67,8 @@ std::optional<model::Window> percentileWindow(const model::PixelBuffer& buffer, 
         const auto k = static_cast<std::size_t>(
             std::clamp(std::round(percent / 100.0 * static_cast<double>(values.size() - 1)), 0.0,
                        static_cast<double>(values.size() - 1)));
-        std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
+        std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k),
+                         values.end());
         return values[k];
     };
     const double lo = at(low);

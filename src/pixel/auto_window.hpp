@@ -17,7 +17,8 @@ struct ValueRange {
 // Modality values of one frame (sample 0 of each pixel), padding excluded (PS3.3 C.7.5.1.1.2:
 // Pixel Padding Value / Range Limit are compared in the stored domain).
 std::vector<double> modalityValues(const model::PixelBuffer& buffer, int frame,
-                                   const ModalityTransform& modality, const model::Padding& padding);
+                                   const ModalityTransform& modality,
+                                   const model::Padding& padding);
 
 // Smallest and largest modality value of a frame, padding excluded; nullopt if every pixel is
 // padding.

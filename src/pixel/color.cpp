@@ -26,10 +26,13 @@ std::array<std::int64_t, 3> ybrToRgb(std::int64_t y, std::int64_t cb, std::int64
     const double maxValue = std::ldexp(1.0, bits) - 1;
     if (bits == 8 && truncateTerms) {
         // Each term is truncated to an integer on its own, as in DCMTK's 8-bit tables.
-        const auto rcr = static_cast<std::int16_t>(1.4020 * static_cast<double>(cr) - 0.7010 * maxValue);
+        const auto rcr =
+            static_cast<std::int16_t>(1.4020 * static_cast<double>(cr) - 0.7010 * maxValue);
         const auto gcb = static_cast<std::int16_t>(0.3441 * static_cast<double>(cb));
-        const auto gcr = static_cast<std::int16_t>(0.7141 * static_cast<double>(cr) - 0.5291 * maxValue);
-        const auto bcb = static_cast<std::int16_t>(1.7720 * static_cast<double>(cb) - 0.8859 * maxValue);
+        const auto gcr =
+            static_cast<std::int16_t>(0.7141 * static_cast<double>(cr) - 0.5291 * maxValue);
+        const auto bcb =
+            static_cast<std::int16_t>(1.7720 * static_cast<double>(cb) - 0.8859 * maxValue);
         const std::int64_t r = y + rcr;
         const std::int64_t g = y - gcb - gcr;
         const std::int64_t b = y + bcb;

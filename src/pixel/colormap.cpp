@@ -52,7 +52,8 @@ const std::vector<Colormap>& colormaps() {
             name = name.substr(prefix.size(), name.size() - prefix.size() - 4);
             maps.push_back(parseColormap(name, std::string(file.text())));
         }
-        std::stable_partition(maps.begin(), maps.end(), [](const Colormap& m) { return m.isGray(); });
+        std::stable_partition(maps.begin(), maps.end(),
+                              [](const Colormap& m) { return m.isGray(); });
         return maps;
     }();
     return all;

@@ -29,7 +29,9 @@ struct GrayPipeline {
         s.output = quantise(s.voi);
         return s;
     }
-    int output(std::int64_t stored) const { return quantise(voi.apply(modality.apply(stored), invert)); }
+    int output(std::int64_t stored) const {
+        return quantise(voi.apply(modality.apply(stored), invert));
+    }
 };
 
 }  // namespace dcmlens::pixel

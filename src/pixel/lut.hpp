@@ -16,6 +16,8 @@ inline std::uint16_t lookup(const model::Lut& lut, std::int64_t input) {
 }
 
 // 2^bits: the number of output levels of a LUT.
-inline double lutRange(const model::Lut& lut) { return static_cast<double>(1u << lut.bits); }
+inline double lutRange(const model::Lut& lut) {
+    return static_cast<double>(1u << lut.bits);
+}
 
 }  // namespace dcmlens::pixel

@@ -12,7 +12,8 @@ ModalityTransform::ModalityTransform(const model::ModalityInfo& info,
     : slope_(info.slope), intercept_(info.intercept), lut_(info.lut) {
     const int bits = std::clamp(pixel.bitsStored, 1, 32);
     const double storedMin = pixel.isSigned ? -std::ldexp(1.0, bits - 1) : 0.0;
-    const double storedMax = pixel.isSigned ? std::ldexp(1.0, bits - 1) - 1 : std::ldexp(1.0, bits) - 1;
+    const double storedMax =
+        pixel.isSigned ? std::ldexp(1.0, bits - 1) - 1 : std::ldexp(1.0, bits) - 1;
     if (lut_) {
         // A Modality LUT's output spans its entries' bit depth.
         absMin_ = 0;
@@ -37,7 +38,8 @@ double ModalityTransform::apply(std::int64_t stored) const {
 }
 
 bool ModalityTransform::isIntegral() const {
-    return lut_.has_value() || (slope_ == std::floor(slope_) && intercept_ == std::floor(intercept_));
+    return lut_.has_value() ||
+           (slope_ == std::floor(slope_) && intercept_ == std::floor(intercept_));
 }
 
 }  // namespace dcmlens::pixel

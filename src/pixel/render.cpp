@@ -23,7 +23,8 @@ GrayPipeline makeGrayPipeline(const model::Instance& instance, const FrameRef& r
     GrayPipeline p;
     p.modality = ModalityTransform(instance.modalityFor(frame), instance.pixel);
     p.invert = invertsOutput(instance, options);
-    const model::VoiFunction function = options.voiFunction.value_or(instance.voiFunctionFor(frame));
+    const model::VoiFunction function =
+        options.voiFunction.value_or(instance.voiFunctionFor(frame));
     const auto& windows = instance.windowsFor(frame);
     const VoiTransform noVoi = VoiTransform::none(p.modality.absMinimum(), p.modality.absMaximum());
 
@@ -57,7 +58,8 @@ GrayPipeline makeGrayPipeline(const model::Instance& instance, const FrameRef& r
             window = model::Window{options.center, options.width, "explicit"};
             break;
         case Mode::MinMax:
-            if (auto range = modalityRange(ref.buffer, ref.bufferFrame, p.modality, instance.padding)) {
+            if (auto range =
+                    modalityRange(ref.buffer, ref.bufferFrame, p.modality, instance.padding)) {
                 window = minMaxWindow(*range);
             }
             break;
@@ -82,7 +84,8 @@ GrayPipeline makeGrayPipeline(const model::Instance& instance, const FrameRef& r
 
 namespace {
 
-Image renderGray(const model::Instance& instance, const FrameRef& ref, const DisplayOptions& options) {
+Image renderGray(const model::Instance& instance, const FrameRef& ref,
+                 const DisplayOptions& options) {
     const GrayPipeline pipeline = makeGrayPipeline(instance, ref, options);
     const model::PixelBuffer& frames = ref.buffer;
     const int frame = ref.bufferFrame;
@@ -121,7 +124,8 @@ Image renderColor(const model::Instance& instance, const model::PixelBuffer& fra
             std::int64_t s[3] = {frames.at(frame, x, y, 0), frames.at(frame, x, y, 1),
                                  frames.at(frame, x, y, 2)};
             if (ybr) {
-                const auto rgb = ybrToRgb(s[0], s[1], s[2], bits, photometric == model::Photometric::YbrFull);
+                const auto rgb =
+                    ybrToRgb(s[0], s[1], s[2], bits, photometric == model::Photometric::YbrFull);
                 std::copy(rgb.begin(), rgb.end(), s);
             }
             std::uint8_t* o = out.pixel(x, y);
@@ -152,7 +156,8 @@ Image renderPalette(const model::Instance& instance, const model::PixelBuffer& f
 
 }  // namespace
 
-Image renderFrame(const model::Instance& instance, const FrameRef& ref, const DisplayOptions& options) {
+Image renderFrame(const model::Instance& instance, const FrameRef& ref,
+                  const DisplayOptions& options) {
     if (ref.bufferFrame < 0 || ref.bufferFrame >= ref.buffer.frames()) {
         throw Error("frame " + std::to_string(ref.instanceFrame + 1) + " is not decoded");
     }
@@ -166,7 +171,8 @@ Image renderFrame(const model::Instance& instance, const FrameRef& ref, const Di
 }
 
 double pixelAspect(const model::Geometry& geometry) {
-    if (geometry.pixelSpacing && (*geometry.pixelSpacing)[0] > 0 && (*geometry.pixelSpacing)[1] > 0) {
+    if (geometry.pixelSpacing && (*geometry.pixelSpacing)[0] > 0 &&
+        (*geometry.pixelSpacing)[1] > 0) {
         return (*geometry.pixelSpacing)[0] / (*geometry.pixelSpacing)[1];
     }
     if (geometry.aspectRatio && (*geometry.aspectRatio)[0] > 0 && (*geometry.aspectRatio)[1] > 0) {

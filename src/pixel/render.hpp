@@ -43,7 +43,8 @@ GrayPipeline makeGrayPipeline(const model::Instance& instance, const FrameRef& f
 
 // Renders a frame to 8 bits at one output pixel per image pixel: grey for greyscale with the gray
 // colormap, RGB otherwise.
-Image renderFrame(const model::Instance& instance, const FrameRef& frame, const DisplayOptions& options);
+Image renderFrame(const model::Instance& instance, const FrameRef& frame,
+                  const DisplayOptions& options);
 
 // Width:height of one image pixel, from Pixel Spacing (0028,0030: row then column spacing) or
 // Pixel Aspect Ratio (0028,0034: vertical then horizontal); 1 when neither is present.

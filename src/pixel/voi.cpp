@@ -14,7 +14,8 @@ VoiTransform VoiTransform::none(double absMin, double absMax) {
     return t;
 }
 
-std::optional<VoiTransform> VoiTransform::window(double center, double width, model::VoiFunction fn) {
+std::optional<VoiTransform> VoiTransform::window(double center, double width,
+                                                 model::VoiFunction fn) {
     if (!std::isfinite(center) || !std::isfinite(width)) {
         return std::nullopt;
     }
@@ -48,7 +49,8 @@ double VoiTransform::apply(double m, bool invert) const {
             return low + (m - absMin_) * gradient;
         }
         case Kind::Lut: {
-            // dimoopxt.h voilut(): an entry e of a 2^bits LUT maps to low + e * (high-low+1) / 2^bits.
+            // dimoopxt.h voilut(): an entry e of a 2^bits LUT maps to low + e * (high-low+1) /
+            // 2^bits.
             const double gradient = (high - low + 1) / lutRange(lut_);
             const std::int64_t input = static_cast<std::int64_t>(std::floor(m));
             return low + static_cast<double>(lookup(lut_, input)) * gradient;

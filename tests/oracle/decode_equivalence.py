@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Every codec must decode MR_small to exactly the same stored values.
 
 Usage:

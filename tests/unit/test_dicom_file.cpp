@@ -6,7 +6,9 @@
 using namespace dcmlens;
 
 namespace {
-std::string corpus(const std::string& name) { return std::string(DCMLENS_CORPUS) + "/" + name; }
+std::string corpus(const std::string& name) {
+    return std::string(DCMLENS_CORPUS) + "/" + name;
+}
 }  // namespace
 
 TEST(DicomFile, ReadsCtSmallAttributes) {

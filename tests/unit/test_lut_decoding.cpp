@@ -5,7 +5,9 @@
 
 using namespace dcmlens;
 
-TEST(LutDecoding, ZeroCountMeans65536) { EXPECT_EQ(dicom::lutEntryCount(0), 65536u); }
+TEST(LutDecoding, ZeroCountMeans65536) {
+    EXPECT_EQ(dicom::lutEntryCount(0), 65536u);
+}
 
 TEST(LutDecoding, EightBitEntriesPackedTwoPerWord) {
     const std::uint16_t words[] = {0x0201, 0x0403};

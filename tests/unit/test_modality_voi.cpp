@@ -12,38 +12,47 @@ using pixel::VoiTransform;
 
 namespace {
 
-double windowLevel(double c, double w, double m, VoiFunction fn = VoiFunction::Linear, bool inv = false) {
+double windowLevel(double c, double w, double m, VoiFunction fn = VoiFunction::Linear,
+                   bool inv = false) {
     return VoiTransform::window(c, w, fn)->apply(m, inv);
 }
 
 // pipeline.md's formulas, written independently of VoiTransform (float64, ymin 0, ymax 255).
 double referenceLinear(double c, double w, double m) {
-    if (m <= c - 0.5 - (w - 1) / 2) return 0;
-    if (m > c - 0.5 + (w - 1) / 2) return 255;
+    if (m <= c - 0.5 - (w - 1) / 2)
+        return 0;
+    if (m > c - 0.5 + (w - 1) / 2)
+        return 255;
     return ((m - (c - 0.5)) / (w - 1) + 0.5) * 255;
 }
 double referenceLinearExact(double c, double w, double m) {
-    if (m <= c - w / 2) return 0;
-    if (m > c + w / 2) return 255;
+    if (m <= c - w / 2)
+        return 0;
+    if (m > c + w / 2)
+        return 255;
     return ((m - c) / w + 0.5) * 255;
 }
 
 }  // namespace
 
 TEST(Voi, LinearMatchesSupplement33) {
-    EXPECT_EQ(windowLevel(40, 400, -160), 0);       // on the left border: black
-    EXPECT_EQ(windowLevel(40, 400, 239.5), 255);    // past the right border: white
+    EXPECT_EQ(windowLevel(40, 400, -160), 0);     // on the left border: black
+    EXPECT_EQ(windowLevel(40, 400, 239.5), 255);  // past the right border: white
     EXPECT_EQ(pixel::quantise(windowLevel(40, 400, 40)), 127);
     EXPECT_NEAR(windowLevel(40, 400, 40), (0.5 / 399 + 0.5) * 255, 1e-9);
 }
 
 TEST(Voi, LinearEqualsReferenceFormulaOnRandomInputs) {
     std::mt19937 rng(1234);
-    std::uniform_real_distribution<double> centers(-2000, 4000), widths(1, 5000), values(-4000, 6000);
+    std::uniform_real_distribution<double> centers(-2000, 4000), widths(1, 5000),
+        values(-4000, 6000);
     for (int i = 0; i < 100000; ++i) {
-        const double c = std::round(centers(rng)), w = std::round(widths(rng)), m = std::round(values(rng));
-        ASSERT_NEAR(windowLevel(c, w, m), referenceLinear(c, w, m), 1e-9) << c << " " << w << " " << m;
-        ASSERT_NEAR(windowLevel(c, w, m, VoiFunction::LinearExact), referenceLinearExact(c, w, m), 1e-9);
+        const double c = std::round(centers(rng)), w = std::round(widths(rng)),
+                     m = std::round(values(rng));
+        ASSERT_NEAR(windowLevel(c, w, m), referenceLinear(c, w, m), 1e-9)
+            << c << " " << w << " " << m;
+        ASSERT_NEAR(windowLevel(c, w, m, VoiFunction::LinearExact), referenceLinearExact(c, w, m),
+                    1e-9);
     }
 }
 

@@ -9,9 +9,12 @@ using namespace dcmlens;
 
 namespace {
 
-model::PixelBuffer unpack16(std::vector<std::uint16_t> words, int bitsStored, int highBit, bool isSigned) {
-    dicom::RawLayout layout{static_cast<int>(words.size()), 1, 1, 16, bitsStored, highBit, isSigned, false};
-    model::PixelBuffer out(model::sampleTypeFor(bitsStored, isSigned), layout.width, 1, 1, 1, false);
+model::PixelBuffer unpack16(std::vector<std::uint16_t> words, int bitsStored, int highBit,
+                            bool isSigned) {
+    dicom::RawLayout layout{
+        static_cast<int>(words.size()), 1, 1, 16, bitsStored, highBit, isSigned, false};
+    model::PixelBuffer out(model::sampleTypeFor(bitsStored, isSigned), layout.width, 1, 1, 1,
+                           false);
     dicom::unpackStoredValues(reinterpret_cast<const std::uint8_t*>(words.data()), words.size() * 2,
                               layout, out, 0);
     return out;
@@ -69,8 +72,9 @@ TEST(StoredValues, ShortDataIsAnError) {
     std::uint16_t word = 1;
     dicom::RawLayout layout{4, 1, 1, 16, 16, 15, false, false};
     model::PixelBuffer out(model::SampleType::U16, 4, 1, 1, 1, false);
-    EXPECT_THROW(dicom::unpackStoredValues(reinterpret_cast<std::uint8_t*>(&word), 2, layout, out, 0),
-                 Error);
+    EXPECT_THROW(
+        dicom::unpackStoredValues(reinterpret_cast<std::uint8_t*>(&word), 2, layout, out, 0),
+        Error);
 }
 
 TEST(StoredValues, Ybr422SharesChromaBetweenPairs) {
