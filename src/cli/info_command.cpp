@@ -95,7 +95,7 @@ std::string infoJson(const model::Instance& in, bool hasImage) {
     j.key("voi_function").value(model::voiFunctionName(in.voi.function));
     j.key("voi_luts").beginArray();
     for (const auto& lut : in.voi.luts) {
-        jsonLut(j, lut);
+        jsonLut(j, *lut);
     }
     j.endArray();
     j.key("presentation_lut_shape");
@@ -111,7 +111,7 @@ std::string infoJson(const model::Instance& in, bool hasImage) {
     } else {
         j.null();
     }
-    j.key("palette").value(in.palette.has_value());
+    j.key("palette").value(in.palette != nullptr);
     j.key("overlays").value(static_cast<unsigned long>(in.overlays.size()));
     j.key("enhanced_frames").value(static_cast<unsigned long>(in.frameAttributes.size()));
     j.key("frame_time_ms").value(in.frameTimeMs);
@@ -181,7 +181,7 @@ std::string infoText(const model::Instance& in, bool hasImage) {
     }
     s << "VOI function:     " << model::voiFunctionName(in.voi.function) << "\n";
     for (std::size_t i = 0; i < in.voi.luts.size(); ++i) {
-        const auto& l = in.voi.luts[i];
+        const model::Lut& l = *in.voi.luts[i];
         s << "VOI LUT " << i + 1 << ":        " << l.entries.size() << " entries from "
           << l.firstMapped << ", " << l.bits << " bits"
           << (l.explanation.empty() ? "" : " (" + l.explanation + ")") << "\n";

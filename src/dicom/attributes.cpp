@@ -324,8 +324,8 @@ void readAttributes(DcmItem& dataset, model::Instance& out) {
         out.modality = *m;
     }
     if (DcmItem* mlut = firstItem(dataset, DCM_ModalityLUTSequence)) {
-        out.modality.lut = readLut(*mlut, DCM_LUTDescriptor, DCM_LUTData, px.isSigned);
-        if (out.modality.lut) {
+        if (auto lut = readLut(*mlut, DCM_LUTDescriptor, DCM_LUTData, px.isSigned)) {
+            out.modality.lut = std::make_shared<const model::Lut>(std::move(*lut));
             out.modality.rescaleType = getString(*mlut, DCM_ModalityLUTType).value_or("");
         }
     }
@@ -342,7 +342,7 @@ void readAttributes(DcmItem& dataset, model::Instance& out) {
         for (unsigned long i = 0; i < voiLuts->card(); ++i) {
             if (auto lut =
                     readLut(*voiLuts->getItem(i), DCM_LUTDescriptor, DCM_LUTData, signedInput)) {
-                out.voi.luts.push_back(std::move(*lut));
+                out.voi.luts.push_back(std::make_shared<const model::Lut>(std::move(*lut)));
             }
         }
     }
@@ -373,7 +373,8 @@ void readAttributes(DcmItem& dataset, model::Instance& out) {
         auto b = readLut(dataset, DCM_BluePaletteColorLookupTableDescriptor,
                          DCM_BluePaletteColorLookupTableData, false, &segB);
         if (r && g && b) {
-            out.palette = model::Palette{std::move(*r), std::move(*g), std::move(*b)};
+            out.palette = std::make_shared<const model::Palette>(
+                model::Palette{std::move(*r), std::move(*g), std::move(*b)});
         }
     }
 

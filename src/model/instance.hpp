@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,9 @@ struct Lut {
     std::vector<std::uint16_t> entries;
     std::string explanation;  // (0028,3003) LUT Explanation
 };
+// LUTs are immutable once read and shared by every pipeline that uses them, so the GPU renderer
+// can keep one texture per table.
+using LutPtr = std::shared_ptr<const Lut>;
 
 // (0028,1050)/(0028,1051)/(0028,1055): the i-th center, width and explanation belong together.
 struct Window {
@@ -76,14 +80,14 @@ struct ModalityInfo {
     double intercept = 0.0;   // (0028,1052)
     std::string rescaleType;  // (0028,1054), e.g. "HU"
     bool hasRescale = false;
-    std::optional<Lut> lut;
+    LutPtr lut;  // null when the object has none
 };
 
 // Everything the VOI stage needs.
 struct VoiInfo {
     std::vector<Window> windows;
     VoiFunction function = VoiFunction::Linear;
-    std::vector<Lut> luts;  // (0028,3010) VOI LUT Sequence items
+    std::vector<LutPtr> luts;  // (0028,3010) VOI LUT Sequence items
 };
 
 // Values that count as "no data" (PS3.3 C.7.5.1.1.2), compared in the stored domain.
@@ -185,7 +189,7 @@ struct Instance {
     VoiInfo voi;
     std::optional<PresentationShape> presentationShape;
     Padding padding;
-    std::optional<Palette> palette;
+    std::shared_ptr<const Palette> palette;
     std::vector<Overlay> overlays;
     Geometry geometry;
     std::vector<FrameAttributes> frameAttributes;  // empty, or one per frame

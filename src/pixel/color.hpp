@@ -14,6 +14,16 @@ namespace dcmlens::pixel {
 std::array<std::int64_t, 3> ybrToRgb(std::int64_t y, std::int64_t cb, std::int64_t cr, int bits,
                                      bool truncateTerms);
 
+// 8-bit YBR -> RGB as three additive terms per output, so the CPU and the shader share the very
+// same integers: R = y + red[cr], G = y + green[cb * 256 + cr], B = y + blue[cb], each clamped to
+// [0, 255]. Both of DCMTK's conversions above reduce exactly to this form for integer Y.
+struct YbrTerms {
+    std::array<std::int16_t, 256> red{};
+    std::array<std::int16_t, 256> blue{};
+    std::array<std::int16_t, 65536> green{};
+};
+const YbrTerms& ybrTerms(bool truncateTerms);
+
 // A colour sample of `bits` bits reduced to 8 bits as DCMTK's output stage does: a right shift
 // for deeper data, an integer (or truncated real) gain for shallower data.
 int colorTo8Bit(std::int64_t value, int bits);

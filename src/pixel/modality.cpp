@@ -38,7 +38,7 @@ double ModalityTransform::apply(std::int64_t stored) const {
 }
 
 bool ModalityTransform::isIntegral() const {
-    return lut_.has_value() ||
+    return lut_ != nullptr ||
            (slope_ == std::floor(slope_) && intercept_ == std::floor(intercept_));
 }
 

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 
 #include "model/instance.hpp"
 
@@ -17,8 +16,8 @@ public:
 
     // True when every output is an integer (slope and intercept integral, or a LUT).
     bool isIntegral() const;
-    bool usesLut() const { return lut_.has_value(); }
-    const std::optional<model::Lut>& lut() const { return lut_; }
+    bool usesLut() const { return lut_ != nullptr; }
+    const model::LutPtr& lut() const { return lut_; }
     double slope() const { return slope_; }
     double intercept() const { return intercept_; }
 
@@ -30,7 +29,7 @@ public:
 private:
     double slope_ = 1.0;
     double intercept_ = 0.0;
-    std::optional<model::Lut> lut_;
+    model::LutPtr lut_;
     double absMin_ = 0;
     double absMax_ = 65535;
 };

@@ -30,10 +30,10 @@ std::optional<VoiTransform> VoiTransform::window(double center, double width,
     return t;
 }
 
-VoiTransform VoiTransform::lut(const model::Lut& lut) {
+VoiTransform VoiTransform::lut(model::LutPtr lut) {
     VoiTransform t;
     t.kind_ = Kind::Lut;
-    t.lut_ = lut;
+    t.lut_ = std::move(lut);
     return t;
 }
 
@@ -51,9 +51,9 @@ double VoiTransform::apply(double m, bool invert) const {
         case Kind::Lut: {
             // dimoopxt.h voilut(): an entry e of a 2^bits LUT maps to low + e * (high-low+1) /
             // 2^bits.
-            const double gradient = (high - low + 1) / lutRange(lut_);
+            const double gradient = (high - low + 1) / lutRange(*lut_);
             const std::int64_t input = static_cast<std::int64_t>(std::floor(m));
-            return low + static_cast<double>(lookup(lut_, input)) * gradient;
+            return low + static_cast<double>(lookup(*lut_, input)) * gradient;
         }
         case Kind::Window:
             break;

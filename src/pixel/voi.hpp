@@ -18,7 +18,7 @@ public:
     // A window. LINEAR needs width >= 1 and LINEAR_EXACT / SIGMOID width > 0; an invalid width
     // gives std::nullopt (PS3.3 C.11.2.1.2; the caller falls back as DCMTK does).
     static std::optional<VoiTransform> window(double center, double width, model::VoiFunction fn);
-    static VoiTransform lut(const model::Lut& lut);
+    static VoiTransform lut(model::LutPtr lut);
 
     // `invert`: MONOCHROME1 or an INVERSE presentation shape (pipeline.md step 4).
     double apply(double modalityValue, bool invert) const;
@@ -27,7 +27,9 @@ public:
     double center() const { return center_; }
     double width() const { return width_; }
     model::VoiFunction function() const { return function_; }
-    const model::Lut* lutTable() const { return kind_ == Kind::Lut ? &lut_ : nullptr; }
+    const model::LutPtr& lutTable() const { return lut_; }
+    double absMinimum() const { return absMin_; }
+    double absMaximum() const { return absMax_; }
 
 private:
     Kind kind_ = Kind::None;
@@ -36,7 +38,7 @@ private:
     double width_ = 0;
     double absMin_ = 0;
     double absMax_ = 0;
-    model::Lut lut_;
+    model::LutPtr lut_;
 };
 
 // Truncation to an 8-bit level, as DCMTK does (not rounding): pipeline.md step 5.

@@ -97,7 +97,7 @@ TEST(Voi, LutOutputIsShiftedToEightBits) {
     lut.firstMapped = -100;
     lut.bits = 12;
     lut.entries = {0, 16, 4095};
-    const auto t = VoiTransform::lut(lut);
+    const auto t = VoiTransform::lut(std::make_shared<const model::Lut>(lut));
     EXPECT_EQ(pixel::quantise(t.apply(-200, false)), 0);   // below the first mapped value
     EXPECT_EQ(pixel::quantise(t.apply(-99, false)), 1);    // 16 >> 4
     EXPECT_EQ(pixel::quantise(t.apply(500, false)), 255);  // past the end: last entry
@@ -126,7 +126,7 @@ TEST(Modality, LutWithNegativeFirstMappedValue) {
     lut.firstMapped = -2;
     lut.bits = 16;
     lut.entries = {1000, 2000, 3000};
-    info.lut = lut;
+    info.lut = std::make_shared<const model::Lut>(lut);
     pixel::ModalityTransform t(info, px);
     EXPECT_EQ(t.apply(-5), 1000);
     EXPECT_EQ(t.apply(-1), 2000);
