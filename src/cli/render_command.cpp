@@ -1,18 +1,24 @@
-// `dcmlens render PATH -o OUT.png --cpu [options]`: one frame through the display pipeline to a
-// PNG. (The GPU renderer is the next step; until then the CPU reference renders.)
+// `dcmlens render PATH... -o OUT [options]`: one frame of each input through the display
+// pipeline to a PNG, on the GPU (EGL, no display needed; one context for a whole batch) or with
+// --cpu on the CPU reference (src/pixel/).
 
 #include <stb_image_write.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/report.hpp"
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
+#include "headless/egl_context.hpp"
 #include "pixel/colormap.hpp"
 #include "pixel/render.hpp"
+#include "render/renderer.hpp"
 
 namespace dcmlens::cli {
 
@@ -21,7 +27,7 @@ namespace {
 const std::set<std::string> kRenderSwitches = {"--cpu"};
 const std::set<std::string> kRenderValues = {
     "-o",        "--frame",        "--window",   "--window-index", "--voi-function",
-    "--voi-lut", "--presentation", "--colormap", "--size"};
+    "--voi-lut", "--presentation", "--colormap", "--size",         "--interp"};
 
 pixel::DisplayOptions displayOptions(const Arguments& a) {
     pixel::DisplayOptions o;
@@ -88,45 +94,155 @@ void writePng(const std::string& path, const pixel::Image& image) {
     }
 }
 
+struct RenderSettings {
+    pixel::DisplayOptions options;
+    int frame = 0;
+    std::optional<std::pair<int, int>> size;
+    bool linear = false;
+    bool cpu = false;
+};
+
+// One EGL context and renderer for a whole batch, made on first use.
+class GpuSession {
+public:
+    render::Renderer& renderer() {
+        if (!renderer_) {
+            context_ = std::make_unique<headless::EglContext>();
+            renderer_ = std::make_unique<render::Renderer>();
+        }
+        return *renderer_;
+    }
+
+private:
+    std::unique_ptr<headless::EglContext> context_;
+    std::unique_ptr<render::Renderer> renderer_;
+};
+
+pixel::Image renderFile(const std::string& path, const RenderSettings& s, GpuSession& gpu) {
+    dicom::DicomFile file(path);
+    if (!file.hasImage()) {
+        throw Error("no pixel data (7FE0,0010): not an image");
+    }
+    const model::PixelBuffer frame = file.decodeFrame(s.frame);
+    const model::Instance& instance = file.instance();
+    const int width = s.size ? s.size->first : frame.width();
+    const int height = s.size ? s.size->second : frame.height();
+    const pixel::ViewMapping view =
+        s.size ? pixel::fitView(frame.width(), frame.height(),
+                                pixel::pixelAspect(instance.geometry), width, height)
+               : pixel::ViewMapping{};
+    const pixel::FrameRef ref{frame, 0, s.frame};
+    const bool grayOutput = frame.samples() == 1 &&
+                            instance.pixel.photometric != model::Photometric::PaletteColor &&
+                            s.options.colormap == "gray";
+    if (s.cpu) {
+        return pixel::renderView(instance, ref, s.options, width, height, view, s.linear);
+    }
+    render::Renderer& renderer = gpu.renderer();
+    std::optional<pixel::GrayPipeline> gray;
+    if (frame.samples() == 1 && instance.pixel.photometric != model::Photometric::PaletteColor) {
+        gray = pixel::makeGrayPipeline(instance, ref, s.options);
+    }
+    const auto image = renderer.upload(frame);
+    render::Framebuffer target(width, height);
+    target.bind();
+    render::DrawRequest request;
+    request.instance = &instance;
+    request.gray = gray ? &*gray : nullptr;
+    request.colormap = s.options.colormap;
+    request.linear = s.linear;
+    request.view = view;
+    request.outputWidth = width;
+    request.outputHeight = height;
+    renderer.draw(*image, request);
+    return target.read(grayOutput ? 1 : 3);
+}
+
+// Files of the inputs: files as given, folders searched recursively, in name order.
+std::vector<std::string> expandInputs(const std::vector<std::string>& inputs) {
+    std::vector<std::string> files;
+    for (const std::string& input : inputs) {
+        std::error_code ec;
+        if (std::filesystem::is_directory(input, ec)) {
+            std::vector<std::string> found;
+            for (auto it = std::filesystem::recursive_directory_iterator(
+                     input, std::filesystem::directory_options::skip_permission_denied, ec);
+                 !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+                if (it->is_regular_file(ec)) {
+                    found.push_back(it->path().string());
+                }
+            }
+            std::sort(found.begin(), found.end());
+            files.insert(files.end(), found.begin(), found.end());
+        } else {
+            files.push_back(input);
+        }
+    }
+    return files;
+}
+
 }  // namespace
 
 int runRender(const std::vector<std::string>& args) {
     const Arguments a(args, kRenderSwitches, kRenderValues);
-    if (a.positionals().size() != 1) {
-        throw UsageError{"render needs exactly one input file"};
+    if (a.positionals().empty()) {
+        throw UsageError{"render needs an input file or folder"};
     }
     const auto out = a.value("-o");
     if (!out) {
-        throw UsageError{"render needs -o OUT.png"};
+        throw UsageError{"render needs -o OUT.png (or -o OUTDIR for several inputs)"};
     }
-    const pixel::DisplayOptions options = displayOptions(a);
-    const int frame = a.value("--frame") ? parseInt("--frame", *a.value("--frame"), 1) - 1 : 0;
-    std::optional<std::pair<int, int>> size;
+    RenderSettings settings;
+    settings.options = displayOptions(a);
+    settings.cpu = a.has("--cpu");
+    settings.frame = a.value("--frame") ? parseInt("--frame", *a.value("--frame"), 1) - 1 : 0;
     if (auto s = a.value("--size")) {
         auto [w, h] = parsePair("--size", *s, 'x');
         if (w < 1 || h < 1 || w > 16384 || h > 16384) {
             throw UsageError{"--size needs WxH between 1x1 and 16384x16384"};
         }
-        size = {static_cast<int>(w), static_cast<int>(h)};
+        settings.size = std::make_pair(static_cast<int>(w), static_cast<int>(h));
+    }
+    if (auto i = a.value("--interp")) {
+        if (*i != "nearest" && *i != "linear") {
+            throw UsageError{"--interp is nearest or linear, not '" + *i + "'"};
+        }
+        settings.linear = *i == "linear";
     }
 
-    const std::string& path = a.positionals()[0];
-    try {
-        dicom::DicomFile file(path);
-        if (!file.hasImage()) {
-            throw Error("no pixel data (7FE0,0010): not an image");
+    // One input file and an output that is not a folder: that file. Otherwise a batch into OUTDIR,
+    // one PNG per input file named after it with ".png" appended.
+    std::error_code ec;
+    const bool batch = a.positionals().size() > 1 ||
+                       std::filesystem::is_directory(a.positionals()[0], ec) ||
+                       std::filesystem::is_directory(*out, ec);
+    const std::vector<std::string> files = batch ? expandInputs(a.positionals()) : a.positionals();
+    if (batch) {
+        std::filesystem::create_directories(*out, ec);
+        if (!std::filesystem::is_directory(*out, ec)) {
+            return reportError(*out, "cannot create the output folder");
         }
-        const model::PixelBuffer frames = file.decodeFrame(frame);
-        pixel::Image image = pixel::renderFrame(file.instance(), {frames, 0, frame}, options);
-        if (size) {
-            image = pixel::letterbox(image, size->first, size->second,
-                                     pixel::pixelAspect(file.instance().geometry));
-        }
-        writePng(*out, image);
-        return 0;
-    } catch (const Error& e) {
-        return reportError(path, e.what());
     }
+    GpuSession gpu;
+    int failures = 0;
+    std::set<std::string> written;
+    for (const std::string& path : files) {
+        try {
+            std::string target = *out;
+            if (batch) {
+                const std::string name = std::filesystem::path(path).filename().string() + ".png";
+                target = (std::filesystem::path(*out) / name).string();
+                if (!written.insert(target).second) {
+                    throw Error("another input has the same file name; not overwriting " + target);
+                }
+            }
+            writePng(target, renderFile(path, settings, gpu));
+        } catch (const Error& e) {
+            failures += 1;
+            reportError(path, e.what());
+        }
+    }
+    return failures == 0 ? 0 : 1;
 }
 
 int runDumpStored(const std::vector<std::string>& args) {

@@ -84,90 +84,129 @@ GrayPipeline makeGrayPipeline(const model::Instance& instance, const FrameRef& r
 
 namespace {
 
+// Calls f(x, y, px, py) for every output pixel whose point p = (px, py) is inside the image;
+// other pixels stay black.
+template <class F>
+void forEachOutputPixel(int width, int height, int imageWidth, int imageHeight,
+                        const ViewMapping& view, F&& f) {
+    for (int y = 0; y < height; ++y) {
+        const double py = (y + 0.5 - view.offsetY) * view.scaleY;
+        if (py < 0 || py >= imageHeight) {
+            continue;
+        }
+        for (int x = 0; x < width; ++x) {
+            const double px = (x + 0.5 - view.offsetX) * view.scaleX;
+            if (px < 0 || px >= imageWidth) {
+                continue;
+            }
+            f(x, y, px, py);
+        }
+    }
+}
+
 Image renderGray(const model::Instance& instance, const FrameRef& ref,
-                 const DisplayOptions& options) {
+                 const DisplayOptions& options, int width, int height, const ViewMapping& view,
+                 bool linear) {
     const GrayPipeline pipeline = makeGrayPipeline(instance, ref, options);
-    const model::PixelBuffer& frames = ref.buffer;
-    const int frame = ref.bufferFrame;
     const Colormap* colormap = findColormap(options.colormap);
     if (colormap == nullptr) {
         throw Error("unknown colormap '" + options.colormap + "'");
     }
+    const model::PixelBuffer& frames = ref.buffer;
+    const int frame = ref.bufferFrame;
+    const int w = frames.width();
+    const int h = frames.height();
+    auto modalityAt = [&](int x, int y) {
+        return pipeline.modality.apply(
+            frames.at(frame, std::clamp(x, 0, w - 1), std::clamp(y, 0, h - 1), 0));
+    };
     const bool gray = colormap->isGray();
-    Image out(frames.width(), frames.height(), gray ? 1 : 3);
-    for (int y = 0; y < frames.height(); ++y) {
-        for (int x = 0; x < frames.width(); ++x) {
-            const int level = pipeline.output(frames.at(frame, x, y, 0));
-            std::uint8_t* o = out.pixel(x, y);
-            if (gray) {
-                o[0] = static_cast<std::uint8_t>(level);
-            } else {
-                const auto& rgb = colormap->table[static_cast<std::size_t>(level)];
-                o[0] = rgb[0];
-                o[1] = rgb[1];
-                o[2] = rgb[2];
-            }
+    Image out(width, height, gray ? 1 : 3);
+    forEachOutputPixel(width, height, w, h, view, [&](int x, int y, double px, double py) {
+        double m;
+        if (linear) {
+            const double qx = px - 0.5;
+            const double qy = py - 0.5;
+            const int x0 = static_cast<int>(std::floor(qx));
+            const int y0 = static_cast<int>(std::floor(qy));
+            const double fx = qx - x0;
+            const double fy = qy - y0;
+            const double top = modalityAt(x0, y0) * (1 - fx) + modalityAt(x0 + 1, y0) * fx;
+            const double bottom =
+                modalityAt(x0, y0 + 1) * (1 - fx) + modalityAt(x0 + 1, y0 + 1) * fx;
+            m = top * (1 - fy) + bottom * fy;
+        } else {
+            m = modalityAt(static_cast<int>(px), static_cast<int>(py));
         }
-    }
+        const int level = quantise(pipeline.voi.apply(m, pipeline.invert));
+        std::uint8_t* o = out.pixel(x, y);
+        if (gray) {
+            o[0] = static_cast<std::uint8_t>(level);
+        } else {
+            std::copy_n(colormap->table[static_cast<std::size_t>(level)].begin(), 3, o);
+        }
+    });
     return out;
 }
 
-Image renderColor(const model::Instance& instance, const model::PixelBuffer& frames, int frame) {
-    Image out(frames.width(), frames.height(), 3);
+Image renderColor(const model::Instance& instance, const model::PixelBuffer& frames, int frame,
+                  int width, int height, const ViewMapping& view) {
+    Image out(width, height, 3);
     const int bits = instance.pixel.bitsStored;
     const model::Photometric photometric = instance.decodedPhotometric;
     const bool ybr = photometric == model::Photometric::YbrFull ||
                      photometric == model::Photometric::YbrFull422 ||
                      photometric == model::Photometric::YbrPartial422;
-    for (int y = 0; y < frames.height(); ++y) {
-        for (int x = 0; x < frames.width(); ++x) {
-            std::int64_t s[3] = {frames.at(frame, x, y, 0), frames.at(frame, x, y, 1),
-                                 frames.at(frame, x, y, 2)};
+    const bool palette = frames.samples() == 1;
+    if (palette && !instance.palette) {
+        throw Error("PALETTE COLOR image without complete palette tables (0028,1101-1203)");
+    }
+    forEachOutputPixel(
+        width, height, frames.width(), frames.height(), view,
+        [&](int x, int y, double px, double py) {
+            const int ix = static_cast<int>(px);
+            const int iy = static_cast<int>(py);
+            std::uint8_t* o = out.pixel(x, y);
+            if (palette) {
+                const auto rgb = paletteLookup(*instance.palette, frames.at(frame, ix, iy, 0));
+                for (int c = 0; c < 3; ++c) {
+                    o[c] = static_cast<std::uint8_t>(rgb[c]);
+                }
+                return;
+            }
+            std::int64_t s[3] = {frames.at(frame, ix, iy, 0), frames.at(frame, ix, iy, 1),
+                                 frames.at(frame, ix, iy, 2)};
             if (ybr) {
                 const auto rgb =
                     ybrToRgb(s[0], s[1], s[2], bits, photometric == model::Photometric::YbrFull);
                 std::copy(rgb.begin(), rgb.end(), s);
             }
-            std::uint8_t* o = out.pixel(x, y);
             for (int c = 0; c < 3; ++c) {
                 o[c] = static_cast<std::uint8_t>(colorTo8Bit(s[c], bits));
             }
-        }
-    }
-    return out;
-}
-
-Image renderPalette(const model::Instance& instance, const model::PixelBuffer& frames, int frame) {
-    if (!instance.palette) {
-        throw Error("PALETTE COLOR image without complete palette tables (0028,1101-1203)");
-    }
-    Image out(frames.width(), frames.height(), 3);
-    for (int y = 0; y < frames.height(); ++y) {
-        for (int x = 0; x < frames.width(); ++x) {
-            const auto rgb = paletteLookup(*instance.palette, frames.at(frame, x, y, 0));
-            std::uint8_t* o = out.pixel(x, y);
-            for (int c = 0; c < 3; ++c) {
-                o[c] = static_cast<std::uint8_t>(rgb[c]);
-            }
-        }
-    }
+        });
     return out;
 }
 
 }  // namespace
 
-Image renderFrame(const model::Instance& instance, const FrameRef& ref,
-                  const DisplayOptions& options) {
+Image renderView(const model::Instance& instance, const FrameRef& ref,
+                 const DisplayOptions& options, int width, int height, const ViewMapping& view,
+                 bool linear) {
     if (ref.bufferFrame < 0 || ref.bufferFrame >= ref.buffer.frames()) {
         throw Error("frame " + std::to_string(ref.instanceFrame + 1) + " is not decoded");
     }
-    if (ref.buffer.samples() == 3) {
-        return renderColor(instance, ref.buffer, ref.bufferFrame);
+    if (ref.buffer.samples() == 3 ||
+        instance.pixel.photometric == model::Photometric::PaletteColor) {
+        return renderColor(instance, ref.buffer, ref.bufferFrame, width, height, view);
     }
-    if (instance.pixel.photometric == model::Photometric::PaletteColor) {
-        return renderPalette(instance, ref.buffer, ref.bufferFrame);
-    }
-    return renderGray(instance, ref, options);
+    return renderGray(instance, ref, options, width, height, view, linear);
+}
+
+Image renderFrame(const model::Instance& instance, const FrameRef& ref,
+                  const DisplayOptions& options) {
+    return renderView(instance, ref, options, ref.buffer.width(), ref.buffer.height(),
+                      ViewMapping{}, false);
 }
 
 double pixelAspect(const model::Geometry& geometry) {
@@ -181,28 +220,32 @@ double pixelAspect(const model::Geometry& geometry) {
     return 1.0;
 }
 
-Image letterbox(const Image& image, int width, int height, double aspect) {
+ViewMapping fitView(int imageWidth, int imageHeight, double aspect, int width, int height) {
+    const double shownW = imageWidth;
+    const double shownH = imageHeight * aspect;
+    const double zoom = std::min(width / shownW, height / shownH);
+    ViewMapping v;
+    v.offsetX = (width - shownW * zoom) / 2;
+    v.offsetY = (height - shownH * zoom) / 2;
+    v.scaleX = 1 / zoom;
+    v.scaleY = 1 / (zoom * aspect);
+    return v;
+}
+
+Image resample(const Image& image, int width, int height, const ViewMapping& view) {
     Image out(width, height, image.channels);
-    const double shownW = image.width;
-    const double shownH = image.height * aspect;
-    const double scale = std::min(width / shownW, height / shownH);
-    const double drawW = shownW * scale;
-    const double drawH = shownH * scale;
-    const double x0 = (width - drawW) / 2;
-    const double y0 = (height - drawH) / 2;
     for (int y = 0; y < height; ++y) {
-        const double v = (y + 0.5 - y0) / drawH;
-        if (v < 0 || v >= 1) {
+        const double py = (y + 0.5 - view.offsetY) * view.scaleY;
+        if (py < 0 || py >= image.height) {
             continue;
         }
-        const int sy = std::min(image.height - 1, static_cast<int>(v * image.height));
         for (int x = 0; x < width; ++x) {
-            const double u = (x + 0.5 - x0) / drawW;
-            if (u < 0 || u >= 1) {
+            const double px = (x + 0.5 - view.offsetX) * view.scaleX;
+            if (px < 0 || px >= image.width) {
                 continue;
             }
-            const int sx = std::min(image.width - 1, static_cast<int>(u * image.width));
-            std::copy_n(image.pixel(sx, sy), image.channels, out.pixel(x, y));
+            std::copy_n(image.pixel(static_cast<int>(px), static_cast<int>(py)), image.channels,
+                        out.pixel(x, y));
         }
     }
     return out;

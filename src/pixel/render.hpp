@@ -41,17 +41,37 @@ bool invertsOutput(const model::Instance& instance, const DisplayOptions& option
 GrayPipeline makeGrayPipeline(const model::Instance& instance, const FrameRef& frame,
                               const DisplayOptions& options);
 
+// Where output pixels fall on the image: output pixel (x, y), counted from the top left, shows
+// image point p = ((x, y) + 0.5 - offset) * scale, in image pixels. The CPU and the shader both
+// use it; nearest sampling takes pixel floor(p), points outside the image are black.
+struct ViewMapping {
+    double offsetX = 0;
+    double offsetY = 0;
+    double scaleX = 1;
+    double scaleY = 1;
+};
+
 // Renders a frame to 8 bits at one output pixel per image pixel: grey for greyscale with the gray
 // colormap, RGB otherwise.
 Image renderFrame(const model::Instance& instance, const FrameRef& frame,
                   const DisplayOptions& options);
 
+// Renders a frame into width x height through a view mapping; `linear` interpolates modality
+// values bilinearly (greyscale; colour is always nearest), exactly as the shader does:
+// q = p - 0.5, weights from q - floor(q), edge pixels repeated.
+Image renderView(const model::Instance& instance, const FrameRef& frame,
+                 const DisplayOptions& options, int width, int height, const ViewMapping& view,
+                 bool linear);
+
 // Width:height of one image pixel, from Pixel Spacing (0028,0030: row then column spacing) or
 // Pixel Aspect Ratio (0028,0034: vertical then horizontal); 1 when neither is present.
 double pixelAspect(const model::Geometry& geometry);
 
-// Scales an image into width x height with nearest-neighbour sampling, keeping the displayed
-// aspect ratio (image size times pixel aspect) and filling the borders black (letterbox).
-Image letterbox(const Image& image, int width, int height, double pixelAspect);
+// The image fitted into width x height, centred, keeping the displayed aspect ratio (image size
+// times pixel aspect): letterboxed.
+ViewMapping fitView(int imageWidth, int imageHeight, double pixelAspect, int width, int height);
+
+// Resamples an image into width x height through a view mapping, nearest neighbour.
+Image resample(const Image& image, int width, int height, const ViewMapping& view);
 
 }  // namespace dcmlens::pixel

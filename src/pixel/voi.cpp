@@ -37,47 +37,60 @@ VoiTransform VoiTransform::lut(model::LutPtr lut) {
     return t;
 }
 
-double VoiTransform::apply(double m, bool invert) const {
-    // DCMTK renders inverted output by swapping the ends of the output range.
-    const double low = invert ? 255.0 : 0.0;
-    const double high = invert ? 0.0 : 255.0;
+VoiTransform::Parameters VoiTransform::parameters(bool invert) const {
+    Parameters p;
+    p.low = invert ? 255.0 : 0.0;
+    p.high = invert ? 0.0 : 255.0;
+    p.absMin = absMin_;
     switch (kind_) {
-        case Kind::None: {
+        case Kind::None:
             // dimoopxt.h nowindow(): low + (m - absmin) * (high - low + 1) / range.
-            const double range = absMax_ - absMin_ + 1;
-            const double gradient = (high - low + 1) / range;
-            return low + (m - absMin_) * gradient;
-        }
-        case Kind::Lut: {
-            // dimoopxt.h voilut(): an entry e of a 2^bits LUT maps to low + e * (high-low+1) /
+            p.gradient = (p.high - p.low + 1) / (absMax_ - absMin_ + 1);
+            return p;
+        case Kind::Lut:
+            // dimoopxt.h voilut(): an entry e of a 2^bits LUT gives low + e * (high-low+1) /
             // 2^bits.
-            const double gradient = (high - low + 1) / lutRange(*lut_);
-            const std::int64_t input = static_cast<std::int64_t>(std::floor(m));
-            return low + static_cast<double>(lookup(*lut_, input)) * gradient;
-        }
+            p.gradient = (p.high - p.low + 1) / lutRange(*lut_);
+            return p;
         case Kind::Window:
             break;
-    }
-    const double outrange = high - low;
-    if (function_ == model::VoiFunction::Sigmoid) {
-        // PS3.3 C.11.2.1.3.1.
-        return outrange / (1 + std::exp(-4 * (m - center_) / width_)) + low;
     }
     // LINEAR_EXACT (C.11.2.1.3.2) is LINEAR (C.11.2.1.2.1) with center + 0.5 and width + 1.
     const bool exact = function_ == model::VoiFunction::LinearExact;
     const double center = exact ? center_ + 0.5 : center_;
     const double width1 = exact ? width_ : width_ - 1;
-    const double leftBorder = center - 0.5 - width1 / 2;
-    const double rightBorder = center - 0.5 + width1 / 2;
-    if (m <= leftBorder) {
-        return low;
+    const double outrange = p.high - p.low;
+    p.leftBorder = center - 0.5 - width1 / 2;
+    p.rightBorder = center - 0.5 + width1 / 2;
+    // dimoopxt.h window(): the same operations, so truncation gives the same levels.
+    p.offset = width1 == 0 ? 0 : p.high - ((center - 0.5) / width1 + 0.5) * outrange;
+    p.gradient = width1 == 0 ? 0 : outrange / width1;
+    return p;
+}
+
+double VoiTransform::apply(double m, bool invert) const {
+    const Parameters p = parameters(invert);
+    switch (kind_) {
+        case Kind::None:
+            return p.low + (m - p.absMin) * p.gradient;
+        case Kind::Lut: {
+            const auto input = static_cast<std::int64_t>(std::floor(m));
+            return p.low + static_cast<double>(lookup(*lut_, input)) * p.gradient;
+        }
+        case Kind::Window:
+            break;
     }
-    if (m > rightBorder) {
-        return high;
+    if (function_ == model::VoiFunction::Sigmoid) {
+        // PS3.3 C.11.2.1.3.1.
+        return (p.high - p.low) / (1 + std::exp(-4 * (m - center_) / width_)) + p.low;
     }
-    const double offset = high - ((center - 0.5) / width1 + 0.5) * outrange;
-    const double gradient = outrange / width1;
-    return offset + m * gradient;
+    if (m <= p.leftBorder) {
+        return p.low;
+    }
+    if (m > p.rightBorder) {
+        return p.high;
+    }
+    return p.offset + m * p.gradient;
 }
 
 }  // namespace dcmlens::pixel

@@ -23,6 +23,19 @@ public:
     // `invert`: MONOCHROME1 or an INVERSE presentation shape (pipeline.md step 4).
     double apply(double modalityValue, bool invert) const;
 
+    // The constants of apply() for one polarity, computed once in double; the shader receives
+    // these very numbers. DCMTK renders inverted output by swapping the output ends.
+    struct Parameters {
+        double low = 0;  // output for the lowest input
+        double high = 255;
+        double leftBorder = 0;  // window: m <= leftBorder -> low, m > rightBorder -> high
+        double rightBorder = 0;
+        double offset = 0;    // window: y = offset + m * gradient
+        double gradient = 0;  // none: y = low + (m - absMin) * gradient; LUT: low + e * gradient
+        double absMin = 0;
+    };
+    Parameters parameters(bool invert) const;
+
     Kind kind() const { return kind_; }
     double center() const { return center_; }
     double width() const { return width_; }

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "pixel/gray_pipeline.hpp"
+#include "pixel/level_thresholds.hpp"
 #include "pixel/lut.hpp"
 
 using namespace dcmlens;
@@ -144,4 +145,44 @@ TEST(GrayPipeline, NoVoiStretchesTheWholeRange) {
     EXPECT_EQ(s.stored, 2048);
     EXPECT_EQ(s.modality, 2048);
     EXPECT_EQ(s.output, 128);
+}
+
+namespace {
+
+// Every integer modality value of the range gives the same level through the thresholds.
+void expectThresholdsExact(const pixel::GrayPipeline& p) {
+    const pixel::LevelThresholds t = pixel::levelThresholds(p);
+    for (double m = p.modality.absMinimum(); m <= p.modality.absMaximum(); m += 1) {
+        ASSERT_EQ(pixel::levelFromThresholds(t, static_cast<float>(m)),
+                  pixel::quantise(p.voi.apply(m, p.invert)))
+            << "m " << m << " center " << p.voi.center() << " width " << p.voi.width();
+    }
+}
+
+}  // namespace
+
+TEST(LevelThresholds, ReproduceEveryLevelOfRandomPipelines) {
+    std::mt19937 rng(99);
+    std::uniform_real_distribution<double> centers(-1500, 3000), widths(1, 3000);
+    model::PixelDescriptor px;
+    px.bitsStored = 12;
+    px.isSigned = true;
+    for (int i = 0; i < 60; ++i) {
+        pixel::GrayPipeline p;
+        model::ModalityInfo info;
+        info.intercept = -1024;
+        p.modality = pixel::ModalityTransform(info, px);
+        const auto fn = static_cast<VoiFunction>(i % 3);
+        const double c = i % 2 ? std::round(centers(rng)) : centers(rng);
+        const double w = i % 4 < 2 ? std::round(widths(rng)) : widths(rng);
+        p.voi = *VoiTransform::window(c, w, fn);
+        p.invert = i % 5 == 0;
+        expectThresholdsExact(p);
+    }
+    pixel::GrayPipeline none;
+    none.modality = pixel::ModalityTransform({}, px);
+    none.voi = VoiTransform::none(none.modality.absMinimum(), none.modality.absMaximum());
+    expectThresholdsExact(none);
+    none.invert = true;
+    expectThresholdsExact(none);
 }

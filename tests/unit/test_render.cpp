@@ -86,7 +86,7 @@ TEST(Render, ColormapGivesRgb) {
 TEST(Render, LetterboxKeepsAspect) {
     pixel::Image img(2, 1, 1);
     img.data = {100, 200};
-    const auto out = pixel::letterbox(img, 4, 4, 1.0);
+    const auto out = pixel::resample(img, 4, 4, pixel::fitView(2, 1, 1.0, 4, 4));
     EXPECT_EQ(out.pixel(0, 0)[0], 0);  // border
     EXPECT_EQ(out.pixel(0, 1)[0], 100);
     EXPECT_EQ(out.pixel(3, 2)[0], 200);

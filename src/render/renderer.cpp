@@ -1,0 +1,450 @@
+#include "render/renderer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "common/embedded.hpp"
+#include "common/error.hpp"
+#include "pixel/color.hpp"
+#include "pixel/colormap.hpp"
+#include "pixel/level_thresholds.hpp"
+#include "pixel/lut.hpp"
+#include "render/gl_program.hpp"
+
+namespace dcmlens::shaders {
+const EmbeddedFile* embeddedFiles();
+std::size_t embeddedFileCount();
+}  // namespace dcmlens::shaders
+
+namespace dcmlens::render {
+
+namespace {
+
+std::string shaderSource(const std::string& name) {
+    for (std::size_t i = 0; i < shaders::embeddedFileCount(); ++i) {
+        if (name == shaders::embeddedFiles()[i].name) {
+            return std::string(shaders::embeddedFiles()[i].text());
+        }
+    }
+    throw Error("shader " + name + " is not embedded");
+}
+
+struct TextureFormat {
+    GLenum internal;
+    GLenum format;
+    GLenum type;
+};
+
+// Integer formats: texelFetch returns the stored value exactly, whatever its width.
+TextureFormat formatFor(model::SampleType type, int samples) {
+    const bool rgb = samples == 3;
+    const GLenum single = rgb ? GL_RGB_INTEGER : GL_RED_INTEGER;
+    switch (type) {
+        case model::SampleType::U8:
+            return {static_cast<GLenum>(rgb ? GL_RGB8UI : GL_R8UI), single, GL_UNSIGNED_BYTE};
+        case model::SampleType::I8:
+            return {static_cast<GLenum>(rgb ? GL_RGB8I : GL_R8I), single, GL_BYTE};
+        case model::SampleType::U16:
+            return {static_cast<GLenum>(rgb ? GL_RGB16UI : GL_R16UI), single, GL_UNSIGNED_SHORT};
+        case model::SampleType::I16:
+            return {static_cast<GLenum>(rgb ? GL_RGB16I : GL_R16I), single, GL_SHORT};
+        case model::SampleType::U32:
+            return {static_cast<GLenum>(rgb ? GL_RGB32UI : GL_R32UI), single, GL_UNSIGNED_INT};
+        case model::SampleType::I32:
+            return {static_cast<GLenum>(rgb ? GL_RGB32I : GL_R32I), single, GL_INT};
+    }
+    return {GL_R16UI, GL_RED_INTEGER, GL_UNSIGNED_SHORT};
+}
+
+void setNearest(GLenum target) {
+    // Integer textures are incomplete (and silently read 0) with linear filtering.
+    glTexParameteri(target, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(target, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(target, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(target, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+}
+
+constexpr int kTableWidth = 256;  // LUTs are stored 256 entries per row
+
+int tableRows(std::size_t entries) {
+    return static_cast<int>((entries + kTableWidth - 1) / kTableWidth);
+}
+
+}  // namespace
+
+GpuImage::~GpuImage() {
+    for (const Tile& t : tiles_) {
+        glDeleteTextures(1, &t.texture);
+    }
+}
+
+Renderer::Renderer(Limits limits) : limits_(limits) {
+    GLint maxSize = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &maxSize);
+    maxTextureSize_ =
+        limits_.maxTextureSize > 0 ? std::min<int>(limits_.maxTextureSize, maxSize) : maxSize;
+    glGenVertexArrays(1, &vao_);
+    const std::uint16_t zero[4] = {0, 0, 0, 0};
+    dummyTable_ = makeTexture(GL_RGBA16UI, GL_RGBA_INTEGER, GL_UNSIGNED_SHORT, 1, 1, zero, 0);
+    dummySigned_ = makeTexture(GL_RGBA16I, GL_RGBA_INTEGER, GL_SHORT, 1, 1, zero, 0);
+}
+
+Renderer::~Renderer() {
+    for (auto& [key, table] : tables_) {
+        glDeleteTextures(1, &table.texture);
+    }
+    for (auto& [name, texture] : colormaps_) {
+        glDeleteTextures(1, &texture);
+    }
+    for (auto& pair : ybr_) {
+        glDeleteTextures(2, pair);
+    }
+    glDeleteTextures(1, &dummyTable_);
+    glDeleteTextures(1, &dummySigned_);
+    glDeleteVertexArrays(1, &vao_);
+}
+
+GLuint Renderer::makeTexture(GLenum internalFormat, GLenum format, GLenum type, int width,
+                             int height, const void* data, std::size_t bytes) {
+    GLuint texture = 0;
+    glGenTextures(1, &texture);
+    glBindTexture(GL_TEXTURE_2D, texture);
+    setNearest(GL_TEXTURE_2D);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    glTexImage2D(GL_TEXTURE_2D, 0, static_cast<GLint>(internalFormat), width, height, 0, format,
+                 type, data);
+    uploaded_ += bytes;
+    return texture;
+}
+
+std::unique_ptr<GpuImage> Renderer::upload(const model::PixelBuffer& buffer, int layers) {
+    layers = std::max(layers, buffer.frames());
+    GLint maxLayers = 0;
+    glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &maxLayers);
+    if (layers > maxLayers) {
+        throw Error(std::to_string(layers) + " frames exceed this GPU's limit of " +
+                    std::to_string(maxLayers) + " layers");
+    }
+    std::unique_ptr<GpuImage> image(new GpuImage);
+    image->width_ = buffer.width();
+    image->height_ = buffer.height();
+    image->layers_ = layers;
+    image->samples_ = buffer.samples();
+    image->type_ = buffer.type();
+    const TextureFormat f = formatFor(buffer.type(), buffer.samples());
+    // Tiles own [x, x + width) and hold one more pixel on each side for bilinear sampling.
+    const int step = std::max(1, maxTextureSize_ - 2);
+    for (int y = 0; y < buffer.height(); y += step) {
+        for (int x = 0; x < buffer.width(); x += step) {
+            GpuImage::Tile tile;
+            tile.x = std::max(0, x - 1);
+            tile.y = std::max(0, y - 1);
+            tile.width = std::min(buffer.width(), x + step + 1) - tile.x;
+            tile.height = std::min(buffer.height(), y + step + 1) - tile.y;
+            glGenTextures(1, &tile.texture);
+            glBindTexture(GL_TEXTURE_2D_ARRAY, tile.texture);
+            setNearest(GL_TEXTURE_2D_ARRAY);
+            glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, static_cast<GLint>(f.internal), tile.width,
+                         tile.height, layers, 0, f.format, f.type, nullptr);
+            image->tiles_.push_back(tile);
+        }
+    }
+    for (int frame = 0; frame < buffer.frames(); ++frame) {
+        uploadLayer(*image, frame, buffer, frame);
+    }
+    return image;
+}
+
+void Renderer::uploadLayer(GpuImage& image, int layer, const model::PixelBuffer& buffer,
+                           int bufferFrame) {
+    if (buffer.width() != image.width_ || buffer.height() != image.height_ ||
+        buffer.samples() != image.samples_ || buffer.type() != image.type_ || layer < 0 ||
+        layer >= image.layers_) {
+        throw Error("frame does not fit the GPU image it is uploaded to");
+    }
+    const TextureFormat f = formatFor(buffer.type(), buffer.samples());
+    const std::size_t sampleSize = model::sampleBytes(buffer.type());
+    const std::uint8_t* data = buffer.frameBytes(bufferFrame);
+    std::vector<std::uint8_t> interleaved;
+    if (buffer.planar() && buffer.samples() > 1) {  // textures take R G B R G B ...
+        interleaved.resize(buffer.frameByteCount());
+        const std::size_t pixels = static_cast<std::size_t>(buffer.width()) * buffer.height();
+        for (std::size_t i = 0; i < pixels; ++i) {
+            for (int s = 0; s < buffer.samples(); ++s) {
+                std::memcpy(&interleaved[(i * buffer.samples() + s) * sampleSize],
+                            data + (s * pixels + i) * sampleSize, sampleSize);
+            }
+        }
+        data = interleaved.data();
+    }
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, buffer.width());
+    for (const GpuImage::Tile& tile : image.tiles_) {
+        glPixelStorei(GL_UNPACK_SKIP_PIXELS, tile.x);
+        glPixelStorei(GL_UNPACK_SKIP_ROWS, tile.y);
+        glBindTexture(GL_TEXTURE_2D_ARRAY, tile.texture);
+        glTexSubImage3D(GL_TEXTURE_2D_ARRAY, 0, 0, 0, layer, tile.width, tile.height, 1, f.format,
+                        f.type, data);
+        uploaded_ +=
+            static_cast<std::uint64_t>(tile.width) * tile.height * buffer.samples() * sampleSize;
+    }
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    glPixelStorei(GL_UNPACK_SKIP_PIXELS, 0);
+    glPixelStorei(GL_UNPACK_SKIP_ROWS, 0);
+}
+
+GLuint Renderer::lutTexture(const model::LutPtr& lut) {
+    auto it = tables_.find(lut.get());
+    if (it != tables_.end()) {
+        return it->second.texture;
+    }
+    std::vector<std::uint16_t> padded(lut->entries);
+    padded.resize(static_cast<std::size_t>(tableRows(padded.size())) * kTableWidth, padded.back());
+    const GLuint texture = makeTexture(GL_R16UI, GL_RED_INTEGER, GL_UNSIGNED_SHORT, kTableWidth,
+                                       tableRows(padded.size()), padded.data(), padded.size() * 2);
+    tables_[lut.get()] = Table{texture, lut};
+    return texture;
+}
+
+GLuint Renderer::paletteTexture(const std::shared_ptr<const model::Palette>& palette) {
+    auto it = tables_.find(palette.get());
+    if (it != tables_.end()) {
+        return it->second.texture;
+    }
+    const model::Lut* channels[3] = {&palette->red, &palette->green, &palette->blue};
+    std::size_t count = 0;
+    for (const model::Lut* c : channels) {
+        count = std::max(count, c->entries.size());
+    }
+    const int rows = tableRows(count);
+    std::vector<std::uint16_t> rgba(static_cast<std::size_t>(rows) * kTableWidth * 4, 0);
+    for (std::size_t i = 0; i < static_cast<std::size_t>(rows) * kTableWidth; ++i) {
+        for (int c = 0; c < 3; ++c) {
+            // Indexed from the red table's first mapped value, as pixel::paletteLookup is per
+            // table.
+            const auto input = static_cast<std::int64_t>(i) + palette->red.firstMapped;
+            rgba[i * 4 + static_cast<std::size_t>(c)] = pixel::lookup(*channels[c], input);
+        }
+    }
+    const GLuint texture = makeTexture(GL_RGBA16UI, GL_RGBA_INTEGER, GL_UNSIGNED_SHORT, kTableWidth,
+                                       rows, rgba.data(), rgba.size() * 2);
+    tables_[palette.get()] = Table{texture, palette};
+    return texture;
+}
+
+GLuint Renderer::colormapTexture(const std::string& name) {
+    auto it = colormaps_.find(name);
+    if (it != colormaps_.end()) {
+        return it->second;
+    }
+    const pixel::Colormap* map = pixel::findColormap(name);
+    if (map == nullptr) {
+        throw Error("unknown colormap '" + name + "'");
+    }
+    std::vector<std::uint8_t> rgba(256 * 4, 255);
+    for (std::size_t i = 0; i < 256; ++i) {
+        std::copy(map->table[i].begin(), map->table[i].end(),
+                  rgba.begin() + static_cast<long>(i * 4));
+    }
+    const GLuint texture = makeTexture(GL_RGBA8UI, GL_RGBA_INTEGER, GL_UNSIGNED_BYTE, 256, 1,
+                                       rgba.data(), rgba.size());
+    colormaps_[name] = texture;
+    return texture;
+}
+
+void Renderer::ybrTextures(bool truncateTerms, GLuint& redBlue, GLuint& green) {
+    GLuint* pair = ybr_[truncateTerms ? 1 : 0];
+    if (pair[0] == 0) {
+        const pixel::YbrTerms& terms = pixel::ybrTerms(truncateTerms);
+        std::vector<std::int16_t> rb(256 * 2);
+        for (std::size_t i = 0; i < 256; ++i) {
+            rb[i * 2] = terms.red[i];
+            rb[i * 2 + 1] = terms.blue[i];
+        }
+        // green[cb * 256 + cr]: row cb, column cr.
+        pair[0] = makeTexture(GL_RG16I, GL_RG_INTEGER, GL_SHORT, 256, 1, rb.data(), rb.size() * 2);
+        pair[1] = makeTexture(GL_R16I, GL_RED_INTEGER, GL_SHORT, 256, 256, terms.green.data(),
+                              terms.green.size() * 2);
+    }
+    redBlue = pair[0];
+    green = pair[1];
+}
+
+GlProgram& Renderer::program(bool signedSamples) {
+    std::unique_ptr<GlProgram>& p = programs_[signedSamples ? 1 : 0];
+    if (!p) {
+        const std::string header = "#version 330 core\n";
+        const std::string prefix = header + "#define STORED_SAMPLER " +
+                                   (signedSamples ? "isampler2DArray" : "usampler2DArray") + "\n";
+        p = std::make_unique<GlProgram>(header + shaderSource("fullscreen.vert"),
+                                        prefix + shaderSource("image.frag"));
+    }
+    return *p;
+}
+
+void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
+    if (r.instance == nullptr) {
+        throw Error("nothing to draw: no instance");
+    }
+    const model::Instance& in = *r.instance;
+    const bool isSigned = model::isSignedType(image.type_);
+    GlProgram& prog = program(isSigned);
+    const GLuint id = prog.id();
+    glUseProgram(id);
+    glBindVertexArray(vao_);
+    glViewport(0, 0, r.outputWidth, r.outputHeight);
+    glDisable(GL_BLEND);
+    glDisable(GL_DEPTH_TEST);
+
+    auto u = [&](const char* name) { return prog.uniform(name); };
+    auto bindTexture = [&](int unit, GLenum target, GLuint texture, const char* sampler) {
+        glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(unit));
+        glBindTexture(target, texture);
+        glUniform1i(u(sampler), unit);
+    };
+    // Every sampler gets a texture of its own kind, used or not.
+    GLuint modalityTable = dummyTable_;
+    GLuint voiTable = dummyTable_;
+    GLuint palette = dummyTable_;
+    GLuint ybrRedBlue = dummySigned_;
+    GLuint ybrGreen = dummySigned_;
+    GLuint colormap = colormapTexture(r.colormap);
+
+    glUniform2i(u("u_imageSize"), image.width_, image.height_);
+    glUniform1i(u("u_layer"), r.layer);
+    glUniform2f(u("u_offset"), static_cast<float>(r.view.offsetX),
+                static_cast<float>(r.view.offsetY));
+    glUniform2f(u("u_scale"), static_cast<float>(r.view.scaleX), static_cast<float>(r.view.scaleY));
+    glUniform1i(u("u_outputHeight"), r.outputHeight);
+    glUniform1i(u("u_linear"), r.linear ? 1 : 0);
+
+    int colorMode = 0;
+    const model::Photometric photometric = in.decodedPhotometric;
+    if (image.samples_ == 3) {
+        const bool ybr = photometric == model::Photometric::YbrFull ||
+                         photometric == model::Photometric::YbrFull422 ||
+                         photometric == model::Photometric::YbrPartial422;
+        colorMode = !ybr ? 1 : in.pixel.bitsStored == 8 ? 2 : 4;
+        if (colorMode == 2) {
+            ybrTextures(photometric == model::Photometric::YbrFull, ybrRedBlue, ybrGreen);
+        }
+        glUniform1i(u("u_bits"), in.pixel.bitsStored);
+    } else if (in.pixel.photometric == model::Photometric::PaletteColor) {
+        if (!in.palette) {
+            throw Error("PALETTE COLOR image without complete palette tables (0028,1101-1203)");
+        }
+        colorMode = 3;
+        palette = paletteTexture(in.palette);
+        glUniform3i(u("u_paletteBits"), in.palette->red.bits, in.palette->green.bits,
+                    in.palette->blue.bits);
+        glUniform1i(u("u_paletteFirst"), in.palette->red.firstMapped);
+        glUniform1i(u("u_paletteCount"),
+                    static_cast<GLint>(
+                        std::max({in.palette->red.entries.size(), in.palette->green.entries.size(),
+                                  in.palette->blue.entries.size()})));
+    } else {
+        if (r.gray == nullptr) {
+            throw Error("a greyscale image needs a pipeline to draw");
+        }
+        const pixel::GrayPipeline& g = *r.gray;
+        const auto& mlut = g.modality.lut();
+        glUniform1i(u("u_modalityLut"), mlut ? 1 : 0);
+        glUniform1f(u("u_slope"), static_cast<float>(g.modality.slope()));
+        glUniform1f(u("u_intercept"), static_cast<float>(g.modality.intercept()));
+        if (mlut) {
+            modalityTable = lutTexture(mlut);
+            glUniform1i(u("u_modalityFirst"), mlut->firstMapped);
+            glUniform1i(u("u_modalityCount"), static_cast<GLint>(mlut->entries.size()));
+        }
+        const pixel::VoiTransform& voi = g.voi;
+        const bool voiLut = voi.kind() == pixel::VoiTransform::Kind::Lut;
+        glUniform1i(u("u_voiLut"), voiLut ? 1 : 0);
+        glUniform1i(u("u_invert"), g.invert ? 1 : 0);
+        if (voiLut) {
+            voiTable = lutTexture(voi.lutTable());
+            glUniform1i(u("u_voiFirst"), voi.lutTable()->firstMapped);
+            glUniform1i(u("u_voiCount"), static_cast<GLint>(voi.lutTable()->entries.size()));
+            glUniform1f(u("u_gradient"), static_cast<float>(voi.parameters(g.invert).gradient));
+        } else {
+            const pixel::LevelThresholds t = pixel::levelThresholds(g);
+            std::array<float, 256> at{};
+            for (std::size_t k = 0; k < at.size(); ++k) {
+                // The smallest float >= the threshold: then every float m compares on the same
+                // side of it as in double, for rising and falling output alike.
+                const double v = std::clamp(t.at[k], -3.0e38, 3.0e38);
+                float f = static_cast<float>(v);
+                if (static_cast<double>(f) < v) {
+                    f = std::nextafter(f, std::numeric_limits<float>::infinity());
+                }
+                at[k] = f;
+            }
+            glUniform1fv(u("u_thresholds"), 256, at.data());
+            glUniform1i(u("u_falling"), t.falling ? 1 : 0);
+        }
+    }
+    glUniform1i(u("u_colorMode"), colorMode);
+
+    bindTexture(1, GL_TEXTURE_2D, modalityTable, "u_modalityTable");
+    bindTexture(2, GL_TEXTURE_2D, voiTable, "u_voiTable");
+    bindTexture(3, GL_TEXTURE_2D, colormap, "u_colormap");
+    bindTexture(4, GL_TEXTURE_2D, ybrRedBlue, "u_ybrRedBlue");
+    bindTexture(5, GL_TEXTURE_2D, ybrGreen, "u_ybrGreen");
+    bindTexture(6, GL_TEXTURE_2D, palette, "u_palette");
+
+    const int step = std::max(1, maxTextureSize_ - 2);
+    for (const GpuImage::Tile& tile : image.tiles_) {
+        // The pixels this tile owns (without its one-pixel margin).
+        const int ownX = tile.x == 0 ? 0 : tile.x + 1;
+        const int ownY = tile.y == 0 ? 0 : tile.y + 1;
+        const int ownW = std::min(step, image.width_ - ownX);
+        const int ownH = std::min(step, image.height_ - ownY);
+        glUniform4i(u("u_tile"), tile.x, tile.y, tile.width, tile.height);
+        glUniform4i(u("u_owned"), ownX, ownY, ownW, ownH);
+        bindTexture(0, GL_TEXTURE_2D_ARRAY, tile.texture, "u_stored");
+        glDrawArrays(GL_TRIANGLES, 0, 3);
+    }
+    glActiveTexture(GL_TEXTURE0);
+}
+
+Framebuffer::Framebuffer(int width, int height) : width_(width), height_(height) {
+    glGenTextures(1, &color_);
+    glBindTexture(GL_TEXTURE_2D, color_);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    glGenFramebuffers(1, &fbo_);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, color_, 0);
+    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
+        throw Error("cannot create a " + std::to_string(width) + "x" + std::to_string(height) +
+                    " framebuffer");
+    }
+}
+
+Framebuffer::~Framebuffer() {
+    glDeleteFramebuffers(1, &fbo_);
+    glDeleteTextures(1, &color_);
+}
+
+void Framebuffer::bind() const {
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+}
+
+pixel::Image Framebuffer::read(int channels) const {
+    bind();
+    std::vector<std::uint8_t> rgba(static_cast<std::size_t>(width_) * height_ * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, width_, height_, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+    pixel::Image out(width_, height_, channels);
+    for (int y = 0; y < height_; ++y) {
+        const std::uint8_t* row =
+            rgba.data() + static_cast<std::size_t>(height_ - 1 - y) * width_ * 4;
+        for (int x = 0; x < width_; ++x) {
+            std::copy_n(row + x * 4, channels, out.pixel(x, y));
+        }
+    }
+    return out;
+}
+
+}  // namespace dcmlens::render

@@ -1,0 +1,134 @@
+#pragma once
+
+#include <glad/gl.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/instance.hpp"
+#include "pixel/gray_pipeline.hpp"
+#include "pixel/render.hpp"
+
+namespace dcmlens::render {
+
+class GlProgram;
+
+// The stored values of one image, every frame a layer of a 2D array texture, as integers
+// (R16UI, R16I, RGB8UI, ...: exact, read with texelFetch). Images wider or taller than the GL
+// limit are split into tiles. Owned by the Renderer that made it; freed with it or on destruction.
+class GpuImage {
+public:
+    ~GpuImage();
+    GpuImage(const GpuImage&) = delete;
+    GpuImage& operator=(const GpuImage&) = delete;
+
+    int width() const { return width_; }
+    int height() const { return height_; }
+    int layers() const { return layers_; }
+    int samples() const { return samples_; }
+    std::size_t tileCount() const { return tiles_.size(); }
+
+private:
+    friend class Renderer;
+    GpuImage() = default;
+    struct Tile {
+        int x = 0, y = 0, width = 0, height = 0;
+        GLuint texture = 0;
+    };
+    int width_ = 0;
+    int height_ = 0;
+    int layers_ = 0;
+    int samples_ = 1;
+    model::SampleType type_ = model::SampleType::U16;
+    std::vector<Tile> tiles_;
+};
+
+// What to draw: one layer of a GpuImage through a display pipeline into the bound framebuffer.
+struct DrawRequest {
+    const model::Instance* instance = nullptr;  // photometric, palette, bits
+    const pixel::GrayPipeline* gray = nullptr;  // required for greyscale images
+    std::string colormap = "gray";
+    int layer = 0;
+    bool linear = false;  // bilinear interpolation of modality values (greyscale)
+    pixel::ViewMapping view;
+    int outputWidth = 0;
+    int outputHeight = 0;
+};
+
+// The GPU half of the display pipeline: one shader body (shaders/image.frag) implementing
+// pipeline.md stage by stage as src/pixel/ does, with uniforms for every parameter and small
+// integer textures for LUTs, palettes, colormaps and YBR terms. Changing the window, the VOI
+// function, the colormap, the polarity or the layer uploads nothing. Needs a current OpenGL 3.3
+// core context with glad loaded; GL objects are freed with the Renderer.
+class Renderer {
+public:
+    struct Limits {
+        int maxTextureSize = 0;  // 0: GL_MAX_TEXTURE_SIZE; smaller values force tiling (tests)
+    };
+    Renderer() : Renderer(Limits{0}) {}
+    explicit Renderer(Limits limits);
+    ~Renderer();
+    Renderer(const Renderer&) = delete;
+    Renderer& operator=(const Renderer&) = delete;
+
+    // Allocates an image of `layers` layers shaped like `buffer` and uploads the buffer's frames
+    // into the first layers.
+    std::unique_ptr<GpuImage> upload(const model::PixelBuffer& buffer, int layers = 0);
+    // Uploads one frame of `buffer` into a layer of an existing image (progressive loading).
+    void uploadLayer(GpuImage& image, int layer, const model::PixelBuffer& buffer, int bufferFrame);
+
+    // Draws into the bound framebuffer; the viewport is set to the request's output size.
+    void draw(const GpuImage& image, const DrawRequest& request);
+
+    // Every byte sent to the GPU by this renderer: textures, LUTs, tables.
+    std::uint64_t uploadedBytes() const { return uploaded_; }
+
+private:
+    struct Table {
+        GLuint texture = 0;
+        std::shared_ptr<const void> keepAlive;  // the data a cached table was made from
+    };
+    GLuint lutTexture(const model::LutPtr& lut);
+    GLuint paletteTexture(const std::shared_ptr<const model::Palette>& palette);
+    GLuint colormapTexture(const std::string& name);
+    void ybrTextures(bool truncateTerms, GLuint& redBlue, GLuint& green);
+    GlProgram& program(bool signedSamples);
+    GLuint makeTexture(GLenum internalFormat, GLenum format, GLenum type, int width, int height,
+                       const void* data, std::size_t bytes);
+
+    Limits limits_;
+    int maxTextureSize_ = 0;
+    GLuint vao_ = 0;
+    GLuint dummyTable_ = 0;
+    GLuint dummySigned_ = 0;
+    std::unique_ptr<GlProgram> programs_[2];
+    std::map<const void*, Table> tables_;
+    std::map<std::string, GLuint> colormaps_;
+    GLuint ybr_[2][2] = {{0, 0}, {0, 0}};
+    std::uint64_t uploaded_ = 0;
+};
+
+// An offscreen RGBA8 render target; read() returns its pixels top row first.
+class Framebuffer {
+public:
+    Framebuffer(int width, int height);
+    ~Framebuffer();
+    Framebuffer(const Framebuffer&) = delete;
+    Framebuffer& operator=(const Framebuffer&) = delete;
+    void bind() const;
+    int width() const { return width_; }
+    int height() const { return height_; }
+    // 1 channel (the red channel of grey output) or 3 (RGB).
+    pixel::Image read(int channels) const;
+
+private:
+    int width_;
+    int height_;
+    GLuint fbo_ = 0;
+    GLuint color_ = 0;
+};
+
+}  // namespace dcmlens::render
