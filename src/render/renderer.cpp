@@ -379,6 +379,12 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
                 if (static_cast<double>(f) < v) {
                     f = std::nextafter(f, std::numeric_limits<float>::infinity());
                 }
+                // GPUs may flush denormals to zero: keep tiny thresholds off zero's wrong side.
+                if (f > 0 && f < std::numeric_limits<float>::min()) {
+                    f = std::numeric_limits<float>::min();
+                } else if (f < 0 && f > -std::numeric_limits<float>::min()) {
+                    f = -0.0f;
+                }
                 at[k] = f;
             }
             glUniform1fv(u("u_thresholds"), 256, at.data());
