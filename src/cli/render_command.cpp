@@ -217,6 +217,9 @@ int runRender(const std::vector<std::string>& args) {
                        std::filesystem::is_directory(a.positionals()[0], ec) ||
                        std::filesystem::is_directory(*out, ec);
     const std::vector<std::string> files = batch ? expandInputs(a.positionals()) : a.positionals();
+    if (files.empty()) {
+        return reportError(a.positionals()[0], "no files to render in this folder");
+    }
     if (batch) {
         std::filesystem::create_directories(*out, ec);
         if (!std::filesystem::is_directory(*out, ec)) {

@@ -491,7 +491,7 @@ def main(argv):
             ds.save_as(str(path), write_like_original=False)
             line = "%-40s %-14s %2d frame(s)  %s" % (
                 name, ds.PhotometricInterpretation, int(ds.get("NumberOfFrames", 1)),
-                "; ".join("+op " + " ".join(["-O", *o]) for o in option_sets))
+                "; ".join(" ".join(["-O", "+op", *o]) for o in option_sets))
             if "--check" in argv:
                 problems = check(path, option_sets, tmp)
                 failed += bool(problems)

@@ -271,7 +271,15 @@ class Plan:
         for k in range(1, min(len(centers), len(widths)) + 1):
             specs.append((f"window {k}", ["--window-index", str(k)], ["+Wi", str(k)]))
         if not specs:
-            specs.append(("minmax", ["--window", "minmax"], ["+Wm"]))
+            kept = non_padding(ds, values)
+            if kept.size == values.size:
+                specs.append(("minmax", ["--window", "minmax"], ["+Wm"]))
+            else:
+                # DCMTK's +Wm counts Pixel Padding Value (0028,0120) pixels; dcmlens excludes
+                # them (PS3.3 C.7.5.1.1.2, pipeline.md), so the reference gets that window.
+                mn, mx = float(kept.min()), float(kept.max())
+                specs.append(("minmax-padding", ["--window", "minmax"],
+                              ["+Ww", num((mn + mx + 1) / 2), num(mx - mn + 1)]))
         lo, hi = float(values.min()), float(values.max())
         c, w = (lo + hi) / 2, max((hi - lo) / 2, 2.0)
         window = [f"--window={num(c)},{num(w)}"]
@@ -280,13 +288,26 @@ class Plan:
             ("sigmoid", window + ["--voi-function", "sigmoid"],
              ["+Ww", num(c), num(w), "+Wfs"]),
             ("linear-exact", window + ["--voi-function", "linear-exact"],
-             ["+Ww", num(float(num(c)) + 0.5), num(float(num(w)) + 1)]),
+             ["+Ww", num(float(num(c)) + 0.5), num(float(num(w)) + 1), "+Wfl"]),
             ("inverse", window + ["--presentation", "inverse"],
              ["+Ww", num(c), num(w), "+Piv"]),
         ]
         for k in range(1, len(ds.get("VOILUTSequence", [])) + 1):
             specs.append((f"voi-lut {k}", ["--voi-lut", str(k)], ["+Wl", str(k)]))
         return specs
+
+
+def non_padding(ds, values):
+    """Modality values of a frame without its padding pixels: (0028,0120) Pixel Padding Value,
+    up to (0028,0121) Pixel Padding Range Limit, compared in the stored domain."""
+    if "PixelPaddingValue" not in ds:
+        return values.ravel()
+    pad = [float(ds.PixelPaddingValue), float(ds.get("PixelPaddingRangeLimit", ds.PixelPaddingValue))]
+    slope = float(ds.get("RescaleSlope", 1) or 1)
+    icept = float(ds.get("RescaleIntercept", 0) or 0)
+    lo, hi = sorted(v * slope + icept for v in pad)
+    v = values.ravel()
+    return v[(v < lo) | (v > hi)]
 
 
 def last_line(text):
