@@ -7,7 +7,7 @@ packages=(
   # build
   cmake g++ make pkg-config clang-format
   libdcmtk-dev dcmtk libopenjp2-7-dev
-  libglfw3-dev libimgui-dev libstb-dev libgtest-dev
+  libglfw3-dev libimgui-dev libstb-dev libpng-dev libgtest-dev
   libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri python3-glad
   # tests: reference renderers and encoders, the pydicom corpus, a display for the window
   libgdcm-tools openjph-tools python3-pydicom python3-numpy python3-pil

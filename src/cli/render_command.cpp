@@ -2,13 +2,17 @@
 // pipeline to a PNG, on the GPU (EGL, no display needed; one context for a whole batch) or with
 // --cpu on the CPU reference (src/pixel/).
 
-#include <stb_image_write.h>
-
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
@@ -16,6 +20,7 @@
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
 #include "headless/egl_context.hpp"
+#include "io/png_writer.hpp"
 #include "pixel/colormap.hpp"
 #include "pixel/render.hpp"
 #include "render/renderer.hpp"
@@ -24,7 +29,7 @@ namespace dcmlens::cli {
 
 namespace {
 
-const std::set<std::string> kRenderSwitches = {"--cpu"};
+const std::set<std::string> kRenderSwitches = {"--cpu", "--timings"};
 const std::set<std::string> kRenderValues = {
     "-o",        "--frame",        "--window",   "--window-index", "--voi-function",
     "--voi-lut", "--presentation", "--colormap", "--size",         "--interp"};
@@ -87,12 +92,50 @@ pixel::DisplayOptions displayOptions(const Arguments& a) {
     return o;
 }
 
-void writePng(const std::string& path, const pixel::Image& image) {
-    if (!stbi_write_png(path.c_str(), image.width, image.height, image.channels, image.data.data(),
-                        image.width * image.channels)) {
-        throw Error("cannot write " + path);
+// Where the time of a render goes (--timings), summed over a batch. Phases on worker threads
+// (decode, png) overlap the GPU work, so the sum can exceed the wall time.
+class Timings {
+public:
+    using Clock = std::chrono::steady_clock;
+    template <class F>
+    auto measure(const std::string& phase, F&& f) {
+        const auto start = Clock::now();
+        struct Add {
+            Timings& t;
+            const std::string& phase;
+            Clock::time_point start;
+            ~Add() {
+                t.add(phase,
+                      std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+            }
+        } add{*this, phase, start};
+        return f();
     }
-}
+    std::string report() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::string line = "timings:";
+        for (const auto& [phase, ms] : phases_) {
+            char item[64];
+            std::snprintf(item, sizeof item, " %s %.1f ms", phase.c_str(), ms);
+            line += item;
+        }
+        return line;
+    }
+
+private:
+    void add(const std::string& phase, double ms) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (auto& entry : phases_) {
+            if (entry.first == phase) {
+                entry.second += ms;
+                return;
+            }
+        }
+        phases_.emplace_back(phase, ms);
+    }
+    mutable std::mutex mutex_;
+    std::vector<std::pair<std::string, double>> phases_;
+};
 
 struct RenderSettings {
     pixel::DisplayOptions options;
@@ -102,29 +145,87 @@ struct RenderSettings {
     bool cpu = false;
 };
 
-// One EGL context and renderer for a whole batch, made on first use.
+// One decoded input: its attributes and the stored values of the frame to render.
+struct Decoded {
+    model::Instance instance;
+    model::PixelBuffer frame;
+};
+
+Decoded decodeInput(const std::string& path, const RenderSettings& s, Timings& timings) {
+    return timings.measure("decode", [&] {
+        dicom::DicomFile file(path);
+        if (!file.hasImage()) {
+            throw Error("no pixel data (7FE0,0010): not an image");
+        }
+        model::PixelBuffer frame = file.decodeFrame(s.frame);
+        return Decoded{file.release(), std::move(frame)};
+    });
+}
+
+// One EGL context, renderer, texture and framebuffer for a whole batch, made on first use; the
+// texture and framebuffer are reused while images keep their shape.
 class GpuSession {
 public:
-    render::Renderer& renderer() {
+    // Makes the context (tens of ms on a software rasteriser): call early to overlap decoding.
+    void start(Timings& timings) {
         if (!renderer_) {
-            context_ = std::make_unique<headless::EglContext>();
-            renderer_ = std::make_unique<render::Renderer>();
+            timings.measure("context", [&] {
+                context_ = std::make_unique<headless::EglContext>();
+                renderer_ = std::make_unique<render::Renderer>();
+            });
         }
-        return *renderer_;
+    }
+
+    pixel::Image render(const Decoded& d, const pixel::FrameRef& ref,
+                        const std::optional<pixel::GrayPipeline>& gray, const RenderSettings& s,
+                        int width, int height, const pixel::ViewMapping& view, bool grayOutput,
+                        Timings& timings) {
+        start(timings);
+        render::DrawRequest request;
+        request.instance = &d.instance;
+        request.gray = gray ? &*gray : nullptr;
+        request.colormap = s.options.colormap;
+        request.linear = s.linear;
+        request.view = view;
+        request.outputWidth = width;
+        request.outputHeight = height;
+        timings.measure("link",
+                        [&] { renderer_->prepare(request, d.frame.type(), d.frame.samples()); });
+        timings.measure("upload", [&] {
+            if (image_ && image_->width() == d.frame.width() &&
+                image_->height() == d.frame.height() && image_->samples() == d.frame.samples() &&
+                imageType_ == d.frame.type()) {
+                renderer_->uploadLayer(*image_, 0, d.frame, ref.bufferFrame);
+            } else {
+                image_.reset();
+                image_ = renderer_->upload(d.frame);
+                imageType_ = d.frame.type();
+            }
+        });
+        if (!target_ || target_->width() != width || target_->height() != height) {
+            target_.reset();
+            target_ = std::make_unique<render::Framebuffer>(width, height);
+        }
+        target_->bind();
+        timings.measure("draw", [&] {
+            renderer_->draw(*image_, request);
+            glFinish();  // so that the draw's time is not billed to the readback
+        });
+        return timings.measure("read", [&] { return target_->read(grayOutput ? 1 : 3); });
     }
 
 private:
     std::unique_ptr<headless::EglContext> context_;
     std::unique_ptr<render::Renderer> renderer_;
+    std::unique_ptr<render::GpuImage> image_;
+    model::SampleType imageType_ = model::SampleType::U8;
+    std::unique_ptr<render::Framebuffer> target_;
 };
 
-pixel::Image renderFile(const std::string& path, const RenderSettings& s, GpuSession& gpu) {
-    dicom::DicomFile file(path);
-    if (!file.hasImage()) {
-        throw Error("no pixel data (7FE0,0010): not an image");
-    }
-    const model::PixelBuffer frame = file.decodeFrame(s.frame);
-    const model::Instance& instance = file.instance();
+pixel::Image renderDecoded(const Decoded& d, const RenderSettings& s, GpuSession& gpu,
+                           Timings& timings) {
+    const model::Instance& instance = d.instance;
+    const model::PixelBuffer& frame = d.frame;
     const int width = s.size ? s.size->first : frame.width();
     const int height = s.size ? s.size->second : frame.height();
     const pixel::ViewMapping view =
@@ -132,30 +233,19 @@ pixel::Image renderFile(const std::string& path, const RenderSettings& s, GpuSes
                                 pixel::pixelAspect(instance.geometry), width, height)
                : pixel::ViewMapping{};
     const pixel::FrameRef ref{frame, 0, s.frame};
-    const bool grayOutput = frame.samples() == 1 &&
-                            instance.pixel.photometric != model::Photometric::PaletteColor &&
-                            s.options.colormap == "gray";
+    const bool grayscale =
+        frame.samples() == 1 && instance.pixel.photometric != model::Photometric::PaletteColor;
     if (s.cpu) {
-        return pixel::renderView(instance, ref, s.options, width, height, view, s.linear);
+        return timings.measure("cpu render", [&] {
+            return pixel::renderView(instance, ref, s.options, width, height, view, s.linear);
+        });
     }
-    render::Renderer& renderer = gpu.renderer();
     std::optional<pixel::GrayPipeline> gray;
-    if (frame.samples() == 1 && instance.pixel.photometric != model::Photometric::PaletteColor) {
+    if (grayscale) {
         gray = pixel::makeGrayPipeline(instance, ref, s.options);
     }
-    const auto image = renderer.upload(frame);
-    render::Framebuffer target(width, height);
-    target.bind();
-    render::DrawRequest request;
-    request.instance = &instance;
-    request.gray = gray ? &*gray : nullptr;
-    request.colormap = s.options.colormap;
-    request.linear = s.linear;
-    request.view = view;
-    request.outputWidth = width;
-    request.outputHeight = height;
-    renderer.draw(*image, request);
-    return target.read(grayOutput ? 1 : 3);
+    return gpu.render(d, ref, gray, s, width, height, view,
+                      grayscale && s.options.colormap == "gray", timings);
 }
 
 // Files of the inputs: files as given, folders searched recursively, in name order.
@@ -227,23 +317,79 @@ int runRender(const std::vector<std::string>& args) {
         }
     }
     GpuSession gpu;
-    int failures = 0;
-    std::set<std::string> written;
+    Timings timings;
+    // A pipeline over the batch: the next file decodes and finished images are written as PNG on
+    // worker threads while this thread (which owns the GL context) renders.
+    std::vector<std::string> targets;
+    std::set<std::string> seen;
     for (const std::string& path : files) {
-        try {
-            std::string target = *out;
-            if (batch) {
-                const std::string name = std::filesystem::path(path).filename().string() + ".png";
-                target = (std::filesystem::path(*out) / name).string();
-                if (!written.insert(target).second) {
-                    throw Error("another input has the same file name; not overwriting " + target);
-                }
+        std::string target = *out;
+        if (batch) {
+            target = (std::filesystem::path(*out) /
+                      (std::filesystem::path(path).filename().string() + ".png"))
+                         .string();
+            if (!seen.insert(target).second) {
+                target.clear();  // another input has the same file name: not overwritten
             }
-            writePng(target, renderFile(path, settings, gpu));
-        } catch (const Error& e) {
-            failures += 1;
-            reportError(path, e.what());
         }
+        targets.push_back(target);
+    }
+    auto decodeAsync = [&](std::size_t i) {
+        return std::async(std::launch::async,
+                          [&, i] { return decodeInput(files[i], settings, timings); });
+    };
+    int failures = 0;
+    auto fail = [&](const std::string& path, const std::string& reason) {
+        failures += 1;
+        reportError(path, reason);
+    };
+    std::future<Decoded> next = decodeAsync(0);
+    if (!settings.cpu) {
+        try {
+            gpu.start(timings);  // while the first file decodes
+        } catch (const Error& e) {
+            next.wait();
+            return reportError("GPU", e.what());
+        }
+    }
+    std::deque<std::pair<std::string, std::future<void>>> writes;  // at most two in flight
+    auto finishWrite = [&] {
+        try {
+            writes.front().second.get();
+        } catch (const Error& e) {
+            fail(writes.front().first, e.what());
+        }
+        writes.pop_front();
+    };
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        std::future<Decoded> current = std::move(next);
+        if (i + 1 < files.size()) {
+            next = decodeAsync(i + 1);
+        }
+        try {
+            if (targets[i].empty()) {
+                current.wait();
+                throw Error("another input has the same file name; not overwriting its PNG");
+            }
+            const Decoded decoded = current.get();
+            auto image =
+                std::make_shared<pixel::Image>(renderDecoded(decoded, settings, gpu, timings));
+            while (writes.size() >= 2) {
+                finishWrite();
+            }
+            const std::string target = targets[i];
+            writes.emplace_back(files[i], std::async(std::launch::async, [&timings, image, target] {
+                                    timings.measure("png", [&] { io::writePng(target, *image); });
+                                }));
+        } catch (const Error& e) {
+            fail(files[i], e.what());
+        }
+    }
+    while (!writes.empty()) {
+        finishWrite();
+    }
+    if (a.has("--timings")) {
+        std::cerr << timings.report() << std::endl;
     }
     return failures == 0 ? 0 : 1;
 }

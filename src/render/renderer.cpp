@@ -68,6 +68,29 @@ void setNearest(GLenum target) {
 
 constexpr int kTableWidth = 256;  // LUTs are stored 256 entries per row
 
+// Textures are created and filled on a unit of their own, so that making a table in the middle
+// of a draw never replaces a texture the draw has already bound.
+void useScratchUnit() {
+    glActiveTexture(GL_TEXTURE15);
+}
+
+// The smallest float >= a threshold: every float m then compares on the same side of it as in
+// double, for rising and falling output alike. GPUs may flush denormals to zero, so tiny
+// thresholds are kept off zero's wrong side.
+float thresholdAsFloat(double threshold) {
+    const double v = std::clamp(threshold, -3.0e38, 3.0e38);
+    float f = static_cast<float>(v);
+    if (static_cast<double>(f) < v) {
+        f = std::nextafter(f, std::numeric_limits<float>::infinity());
+    }
+    if (f > 0 && f < std::numeric_limits<float>::min()) {
+        f = std::numeric_limits<float>::min();
+    } else if (f < 0 && f > -std::numeric_limits<float>::min()) {
+        f = -0.0f;
+    }
+    return f;
+}
+
 int tableRows(std::size_t entries) {
     return static_cast<int>((entries + kTableWidth - 1) / kTableWidth);
 }
@@ -86,9 +109,6 @@ Renderer::Renderer(Limits limits) : limits_(limits) {
     maxTextureSize_ =
         limits_.maxTextureSize > 0 ? std::min<int>(limits_.maxTextureSize, maxSize) : maxSize;
     glGenVertexArrays(1, &vao_);
-    const std::uint16_t zero[4] = {0, 0, 0, 0};
-    dummyTable_ = makeTexture(GL_RGBA16UI, GL_RGBA_INTEGER, GL_UNSIGNED_SHORT, 1, 1, zero, 0);
-    dummySigned_ = makeTexture(GL_RGBA16I, GL_RGBA_INTEGER, GL_SHORT, 1, 1, zero, 0);
 }
 
 Renderer::~Renderer() {
@@ -101,14 +121,13 @@ Renderer::~Renderer() {
     for (auto& pair : ybr_) {
         glDeleteTextures(2, pair);
     }
-    glDeleteTextures(1, &dummyTable_);
-    glDeleteTextures(1, &dummySigned_);
     glDeleteVertexArrays(1, &vao_);
 }
 
 GLuint Renderer::makeTexture(GLenum internalFormat, GLenum format, GLenum type, int width,
                              int height, const void* data, std::size_t bytes) {
     GLuint texture = 0;
+    useScratchUnit();
     glGenTextures(1, &texture);
     glBindTexture(GL_TEXTURE_2D, texture);
     setNearest(GL_TEXTURE_2D);
@@ -135,6 +154,7 @@ std::unique_ptr<GpuImage> Renderer::upload(const model::PixelBuffer& buffer, int
     image->samples_ = buffer.samples();
     image->type_ = buffer.type();
     const TextureFormat f = formatFor(buffer.type(), buffer.samples());
+    useScratchUnit();
     // Tiles own [x, x + width) and hold one more pixel on each side for bilinear sampling.
     const int step = std::max(1, maxTextureSize_ - 2);
     for (int y = 0; y < buffer.height(); y += step) {
@@ -180,6 +200,7 @@ void Renderer::uploadLayer(GpuImage& image, int layer, const model::PixelBuffer&
         }
         data = interleaved.data();
     }
+    useScratchUnit();
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     glPixelStorei(GL_UNPACK_ROW_LENGTH, buffer.width());
     for (const GpuImage::Tile& tile : image.tiles_) {
@@ -273,27 +294,58 @@ void Renderer::ybrTextures(bool truncateTerms, GLuint& redBlue, GLuint& green) {
     green = pair[1];
 }
 
-GlProgram& Renderer::program(bool signedSamples) {
-    std::unique_ptr<GlProgram>& p = programs_[signedSamples ? 1 : 0];
+Renderer::Variant Renderer::variantFor(const DrawRequest& r, model::SampleType type, int samples) {
+    if (r.instance == nullptr) {
+        throw Error("nothing to draw: no instance");
+    }
+    const model::Instance& in = *r.instance;
+    Variant v;
+    v.signedSamples = model::isSignedType(type);
+    if (samples == 3) {
+        const model::Photometric ph = in.decodedPhotometric;
+        const bool ybr = ph == model::Photometric::YbrFull ||
+                         ph == model::Photometric::YbrFull422 ||
+                         ph == model::Photometric::YbrPartial422;
+        v.colorMode = !ybr ? 1 : in.pixel.bitsStored == 8 ? 2 : 4;
+    } else if (in.pixel.photometric == model::Photometric::PaletteColor) {
+        v.colorMode = 3;
+    } else {
+        if (r.gray == nullptr) {
+            throw Error("a greyscale image needs a pipeline to draw");
+        }
+        v.linear = r.linear;
+        v.modalityLut = r.gray->modality.usesLut();
+        v.voiLut = r.gray->voi.kind() == pixel::VoiTransform::Kind::Lut;
+    }
+    return v;
+}
+
+GlProgram& Renderer::program(const Variant& v) {
+    std::unique_ptr<GlProgram>& p = programs_[v.key()];
     if (!p) {
         const std::string header = "#version 330 core\n";
-        const std::string prefix = header + "#define STORED_SAMPLER " +
-                                   (signedSamples ? "isampler2DArray" : "usampler2DArray") + "\n";
+        std::string prefix = header;
+        prefix += std::string("#define STORED_SAMPLER ") +
+                  (v.signedSamples ? "isampler2DArray" : "usampler2DArray") + "\n";
+        prefix += "#define COLOR_MODE " + std::to_string(v.colorMode) + "\n";
+        prefix += "#define LINEAR " + std::to_string(v.linear ? 1 : 0) + "\n";
+        prefix += "#define MODALITY_LUT " + std::to_string(v.modalityLut ? 1 : 0) + "\n";
+        prefix += "#define VOI_LUT " + std::to_string(v.voiLut ? 1 : 0) + "\n";
         p = std::make_unique<GlProgram>(header + shaderSource("fullscreen.vert"),
                                         prefix + shaderSource("image.frag"));
     }
     return *p;
 }
 
+void Renderer::prepare(const DrawRequest& request, model::SampleType type, int samples) {
+    program(variantFor(request, type, samples));
+}
+
 void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
-    if (r.instance == nullptr) {
-        throw Error("nothing to draw: no instance");
-    }
+    const Variant variant = variantFor(r, image.type_, image.samples_);
     const model::Instance& in = *r.instance;
-    const bool isSigned = model::isSignedType(image.type_);
-    GlProgram& prog = program(isSigned);
-    const GLuint id = prog.id();
-    glUseProgram(id);
+    GlProgram& prog = program(variant);
+    glUseProgram(prog.id());
     glBindVertexArray(vao_);
     glViewport(0, 0, r.outputWidth, r.outputHeight);
     glDisable(GL_BLEND);
@@ -305,100 +357,82 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
         glBindTexture(target, texture);
         glUniform1i(u(sampler), unit);
     };
-    // Every sampler gets a texture of its own kind, used or not.
-    GLuint modalityTable = dummyTable_;
-    GLuint voiTable = dummyTable_;
-    GLuint palette = dummyTable_;
-    GLuint ybrRedBlue = dummySigned_;
-    GLuint ybrGreen = dummySigned_;
-    GLuint colormap = colormapTexture(r.colormap);
-
     glUniform2i(u("u_imageSize"), image.width_, image.height_);
     glUniform1i(u("u_layer"), r.layer);
     glUniform2f(u("u_offset"), static_cast<float>(r.view.offsetX),
                 static_cast<float>(r.view.offsetY));
     glUniform2f(u("u_scale"), static_cast<float>(r.view.scaleX), static_cast<float>(r.view.scaleY));
     glUniform1i(u("u_outputHeight"), r.outputHeight);
-    glUniform1i(u("u_linear"), r.linear ? 1 : 0);
 
-    int colorMode = 0;
-    const model::Photometric photometric = in.decodedPhotometric;
-    if (image.samples_ == 3) {
-        const bool ybr = photometric == model::Photometric::YbrFull ||
-                         photometric == model::Photometric::YbrFull422 ||
-                         photometric == model::Photometric::YbrPartial422;
-        colorMode = !ybr ? 1 : in.pixel.bitsStored == 8 ? 2 : 4;
-        if (colorMode == 2) {
-            ybrTextures(photometric == model::Photometric::YbrFull, ybrRedBlue, ybrGreen);
-        }
-        glUniform1i(u("u_bits"), in.pixel.bitsStored);
-    } else if (in.pixel.photometric == model::Photometric::PaletteColor) {
-        if (!in.palette) {
-            throw Error("PALETTE COLOR image without complete palette tables (0028,1101-1203)");
-        }
-        colorMode = 3;
-        palette = paletteTexture(in.palette);
-        glUniform3i(u("u_paletteBits"), in.palette->red.bits, in.palette->green.bits,
-                    in.palette->blue.bits);
-        glUniform1i(u("u_paletteFirst"), in.palette->red.firstMapped);
-        glUniform1i(u("u_paletteCount"),
-                    static_cast<GLint>(
-                        std::max({in.palette->red.entries.size(), in.palette->green.entries.size(),
-                                  in.palette->blue.entries.size()})));
-    } else {
-        if (r.gray == nullptr) {
-            throw Error("a greyscale image needs a pipeline to draw");
-        }
-        const pixel::GrayPipeline& g = *r.gray;
-        const auto& mlut = g.modality.lut();
-        glUniform1i(u("u_modalityLut"), mlut ? 1 : 0);
-        glUniform1f(u("u_slope"), static_cast<float>(g.modality.slope()));
-        glUniform1f(u("u_intercept"), static_cast<float>(g.modality.intercept()));
-        if (mlut) {
-            modalityTable = lutTexture(mlut);
-            glUniform1i(u("u_modalityFirst"), mlut->firstMapped);
-            glUniform1i(u("u_modalityCount"), static_cast<GLint>(mlut->entries.size()));
-        }
-        const pixel::VoiTransform& voi = g.voi;
-        const bool voiLut = voi.kind() == pixel::VoiTransform::Kind::Lut;
-        glUniform1i(u("u_voiLut"), voiLut ? 1 : 0);
-        glUniform1i(u("u_invert"), g.invert ? 1 : 0);
-        if (voiLut) {
-            voiTable = lutTexture(voi.lutTable());
-            glUniform1i(u("u_voiFirst"), voi.lutTable()->firstMapped);
-            glUniform1i(u("u_voiCount"), static_cast<GLint>(voi.lutTable()->entries.size()));
-            glUniform1f(u("u_gradient"), static_cast<float>(voi.parameters(g.invert).gradient));
-        } else {
+    switch (variant.colorMode) {
+        case 0: {
+            const pixel::GrayPipeline& g = *r.gray;
+            const auto& mlut = g.modality.lut();
+            if (mlut) {
+                bindTexture(1, GL_TEXTURE_2D, lutTexture(mlut), "u_modalityTable");
+                glUniform1i(u("u_modalityFirst"), mlut->firstMapped);
+                glUniform1i(u("u_modalityCount"), static_cast<GLint>(mlut->entries.size()));
+            } else {
+                glUniform1f(u("u_slope"), static_cast<float>(g.modality.slope()));
+                glUniform1f(u("u_intercept"), static_cast<float>(g.modality.intercept()));
+            }
+            bindTexture(3, GL_TEXTURE_2D, colormapTexture(r.colormap), "u_colormap");
+            glUniform1i(u("u_invert"), g.invert ? 1 : 0);
+            const pixel::VoiTransform& voi = g.voi;
+            const pixel::VoiTransform::Parameters p = voi.parameters(g.invert);
+            if (variant.voiLut) {
+                bindTexture(2, GL_TEXTURE_2D, lutTexture(voi.lutTable()), "u_voiTable");
+                glUniform1i(u("u_voiFirst"), voi.lutTable()->firstMapped);
+                glUniform1i(u("u_voiCount"), static_cast<GLint>(voi.lutTable()->entries.size()));
+                glUniform1f(u("u_gradient"), static_cast<float>(p.gradient));
+                break;
+            }
             const pixel::LevelThresholds t = pixel::levelThresholds(g);
             std::array<float, 256> at{};
             for (std::size_t k = 0; k < at.size(); ++k) {
-                // The smallest float >= the threshold: then every float m compares on the same
-                // side of it as in double, for rising and falling output alike.
-                const double v = std::clamp(t.at[k], -3.0e38, 3.0e38);
-                float f = static_cast<float>(v);
-                if (static_cast<double>(f) < v) {
-                    f = std::nextafter(f, std::numeric_limits<float>::infinity());
-                }
-                // GPUs may flush denormals to zero: keep tiny thresholds off zero's wrong side.
-                if (f > 0 && f < std::numeric_limits<float>::min()) {
-                    f = std::numeric_limits<float>::min();
-                } else if (f < 0 && f > -std::numeric_limits<float>::min()) {
-                    f = -0.0f;
-                }
-                at[k] = f;
+                at[k] = thresholdAsFloat(t.at[k]);
             }
             glUniform1fv(u("u_thresholds"), 256, at.data());
             glUniform1i(u("u_falling"), t.falling ? 1 : 0);
+            // The float estimate of the level that the thresholds correct.
+            const bool none = voi.kind() == pixel::VoiTransform::Kind::None;
+            glUniform1i(u("u_sigmoid"),
+                        !none && voi.function() == model::VoiFunction::Sigmoid ? 1 : 0);
+            glUniform1f(u("u_leftBorder"), none ? -3.0e38f : static_cast<float>(p.leftBorder));
+            glUniform1f(u("u_rightBorder"), none ? 3.0e38f : static_cast<float>(p.rightBorder));
+            glUniform1f(u("u_estimateOffset"),
+                        static_cast<float>(none ? p.low - p.absMin * p.gradient : p.offset));
+            glUniform1f(u("u_estimateGradient"), static_cast<float>(p.gradient));
+            glUniform1f(u("u_center"), static_cast<float>(voi.center()));
+            glUniform1f(u("u_width"), static_cast<float>(voi.width()));
+            break;
         }
+        case 2: {
+            GLuint redBlue = 0;
+            GLuint green = 0;
+            ybrTextures(in.decodedPhotometric == model::Photometric::YbrFull, redBlue, green);
+            bindTexture(4, GL_TEXTURE_2D, redBlue, "u_ybrRedBlue");
+            bindTexture(5, GL_TEXTURE_2D, green, "u_ybrGreen");
+            break;
+        }
+        case 3: {
+            if (!in.palette) {
+                throw Error("PALETTE COLOR image without complete palette tables (0028,1101-1203)");
+            }
+            const model::Palette& pal = *in.palette;
+            bindTexture(6, GL_TEXTURE_2D, paletteTexture(in.palette), "u_palette");
+            glUniform3i(u("u_paletteBits"), pal.red.bits, pal.green.bits, pal.blue.bits);
+            glUniform1i(u("u_paletteFirst"), pal.red.firstMapped);
+            glUniform1i(
+                u("u_paletteCount"),
+                static_cast<GLint>(std::max(
+                    {pal.red.entries.size(), pal.green.entries.size(), pal.blue.entries.size()})));
+            break;
+        }
+        default:
+            break;
     }
-    glUniform1i(u("u_colorMode"), colorMode);
-
-    bindTexture(1, GL_TEXTURE_2D, modalityTable, "u_modalityTable");
-    bindTexture(2, GL_TEXTURE_2D, voiTable, "u_voiTable");
-    bindTexture(3, GL_TEXTURE_2D, colormap, "u_colormap");
-    bindTexture(4, GL_TEXTURE_2D, ybrRedBlue, "u_ybrRedBlue");
-    bindTexture(5, GL_TEXTURE_2D, ybrGreen, "u_ybrGreen");
-    bindTexture(6, GL_TEXTURE_2D, palette, "u_palette");
+    glUniform1i(u("u_bits"), in.pixel.bitsStored);
 
     const int step = std::max(1, maxTextureSize_ - 2);
     for (const GpuImage::Tile& tile : image.tiles_) {

@@ -83,6 +83,9 @@ public:
     // Draws into the bound framebuffer; the viewport is set to the request's output size.
     void draw(const GpuImage& image, const DrawRequest& request);
 
+    // Compiles the shader variant a draw of this kind will use now rather than at the draw.
+    void prepare(const DrawRequest& request, model::SampleType type, int samples);
+
     // Every byte sent to the GPU by this renderer: textures, LUTs, tables.
     std::uint64_t uploadedBytes() const { return uploaded_; }
 
@@ -95,16 +98,27 @@ private:
     GLuint paletteTexture(const std::shared_ptr<const model::Palette>& palette);
     GLuint colormapTexture(const std::string& name);
     void ybrTextures(bool truncateTerms, GLuint& redBlue, GLuint& green);
-    GlProgram& program(bool signedSamples);
+    // The shader variant: the prefix of shaders/image.frag.
+    struct Variant {
+        bool signedSamples = false;
+        int colorMode = 0;  // 0 grey, 1 RGB, 2 8-bit YBR, 3 palette, 4 deeper YBR
+        bool linear = false;
+        bool modalityLut = false;
+        bool voiLut = false;
+        int key() const {
+            return (signedSamples ? 1 : 0) | colorMode << 1 | (linear ? 16 : 0) |
+                   (modalityLut ? 32 : 0) | (voiLut ? 64 : 0);
+        }
+    };
+    static Variant variantFor(const DrawRequest& request, model::SampleType type, int samples);
+    GlProgram& program(const Variant& variant);
     GLuint makeTexture(GLenum internalFormat, GLenum format, GLenum type, int width, int height,
                        const void* data, std::size_t bytes);
 
     Limits limits_;
     int maxTextureSize_ = 0;
     GLuint vao_ = 0;
-    GLuint dummyTable_ = 0;
-    GLuint dummySigned_ = 0;
-    std::unique_ptr<GlProgram> programs_[2];
+    std::map<int, std::unique_ptr<GlProgram>> programs_;
     std::map<const void*, Table> tables_;
     std::map<std::string, GLuint> colormaps_;
     GLuint ybr_[2][2] = {{0, 0}, {0, 0}};

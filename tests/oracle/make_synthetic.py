@@ -458,7 +458,7 @@ FILES = {
 def check(path, option_sets, tmp):
     """dcmdump, dcm2pnm -O +op with every option set, and pydicom dcmread."""
     problems = []
-    r = subprocess.run(["dcmdump", "-q", str(path)], capture_output=True, text=True)
+    r = subprocess.run(["dcmdump", str(path)], capture_output=True, text=True)
     if r.returncode != 0 or r.stderr.strip():
         problems.append("dcmdump: " + (r.stderr.strip() or "rc %d" % r.returncode))
     for opts in [[]] + [o for o in option_sets if o]:
