@@ -4,8 +4,10 @@
 usage: golden.py --dcmlens BIN [--corpus DIR] [--synthetic DIR] [--update]
        golden.py --self-test
 
-Each case renders one file to tests/golden/baselines/NAME.png's size and compares every pixel:
-the comparison is exact (threshold 0 grey levels; the renderer is deterministic). A missing
+Each case renders one file and compares every pixel with tests/golden/baselines/NAME.png. The
+comparison is exact (0 grey levels) for nearest sampling, where the shader's output is exact by
+construction. Bilinear cases (--interp linear) interpolate in float32, where a driver may fuse a
+multiply-add differently: they accept 1 grey level on at most 0.1 % of the pixels. A missing
 baseline is written from the output and the case FAILS, so a new baseline is always looked at
 and committed on purpose. --update rewrites every baseline (after a deliberate change).
 --self-test checks the comparer itself: it must report a one-pixel, one-level change.
@@ -109,7 +111,10 @@ def main():
             note = f"wrote baseline {baseline.relative_to(HERE.parent.parent)}; look at it and commit it"
         else:
             diff, count = compare(Image.open(out), Image.open(baseline))
-            status = "PASS" if diff == 0 else "FAIL"
+            size = Image.open(baseline).size
+            linear = "linear" in options
+            ok = diff == 0 or (linear and diff <= 1 and count * 1000 <= size[0] * size[1])
+            status = "PASS" if ok else "FAIL"
             note = f"max diff {diff}, {count} pixels differ" + ("" if diff == 0 else f" (output: {out})")
         passed += status == "PASS"
         failed += status == "FAIL"
