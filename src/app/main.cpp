@@ -1,5 +1,48 @@
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/viewer_app.hpp"
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 
+namespace {
+
+const char* kCommands[] = {"info", "render", "dump-stored", "help", "--help", "-h"};
+
+bool isCommand(const char* word) {
+    for (const char* c : kCommands) {
+        if (std::strcmp(word, c) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+// `dcmlens COMMAND ...` runs a command-line tool; `dcmlens [PATH...]` opens the viewer (with no
+// path, on the built-in demo stack).
 int main(int argc, char** argv) {
-    return dcmlens::cli::runMain(argc, argv);
+    if (argc > 1 && isCommand(argv[1])) {
+        return dcmlens::cli::runMain(argc, argv);
+    }
+    try {
+        const dcmlens::cli::Arguments a(std::vector<std::string>(argv + 1, argv + argc), {},
+                                        {"--window-size", "--state-log", "--config-dir"});
+        dcmlens::app::ViewerOptions options;
+        options.paths = a.positionals();
+        if (auto s = a.value("--window-size")) {
+            auto [w, h] = dcmlens::cli::parsePair("--window-size", *s, 'x');
+            options.width = static_cast<int>(w);
+            options.height = static_cast<int>(h);
+        }
+        options.stateLog = a.value("--state-log").value_or("");
+        options.configDir = a.value("--config-dir").value_or("");
+        return dcmlens::app::runViewer(options);
+    } catch (const dcmlens::cli::UsageError& e) {
+        std::cerr << "dcmlens: " << e.message << " (see dcmlens --help)" << std::endl;
+        return 2;
+    }
 }

@@ -450,9 +450,13 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
 }
 
 Framebuffer::Framebuffer(int width, int height) : width_(width), height_(height) {
+    useScratchUnit();
     glGenTextures(1, &color_);
     glBindTexture(GL_TEXTURE_2D, color_);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    // No mipmaps: the default minification filter would leave the texture incomplete (black)
+    // when it is shown, e.g. as an ImGui image.
+    setNearest(GL_TEXTURE_2D);
     glGenFramebuffers(1, &fbo_);
     glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
     glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, color_, 0);

@@ -133,6 +133,7 @@ public:
     Framebuffer(const Framebuffer&) = delete;
     Framebuffer& operator=(const Framebuffer&) = delete;
     void bind() const;
+    GLuint texture() const { return color_; }  // to show the result (e.g. as an ImGui image)
     int width() const { return width_; }
     int height() const { return height_; }
     // 1 channel (the red channel of grey output) or 3 (RGB).

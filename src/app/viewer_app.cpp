@@ -1,0 +1,855 @@
+// The viewer's window and event loop: the only file that includes GLFW. Input flows
+// GLFW -> ImGui (which owns the panels) -> input::InputMapper (the image viewport is an ImGui
+// item) -> viewer::ViewerState -> render::Renderer into a framebuffer shown as an ImGui image.
+// The loop waits for events and redraws only after input, while cine plays, or while a drag
+// is under way.
+
+#include "app/viewer_app.hpp"
+
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <glad/gl.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+
+#include "cli/json_writer.hpp"
+#include "common/error.hpp"
+#include "dicom/dicom_file.hpp"
+#include "input/input_mapper.hpp"
+#include "pixel/auto_window.hpp"
+#include "pixel/colormap.hpp"
+#include "render/renderer.hpp"
+#include "series/stack.hpp"
+#include "ui/panels.hpp"
+#include "viewer/commands.hpp"
+
+namespace dcmlens::app {
+
+namespace {
+
+// Files dropped on the window, collected by GLFW's callback and opened by the loop.
+std::mutex droppedMutex;
+std::vector<std::string> dropped;
+int pendingFrames = 3;  // frames still to draw after the last event
+
+void onDrop(GLFWwindow*, int count, const char** paths) {
+    std::lock_guard<std::mutex> lock(droppedMutex);
+    for (int i = 0; i < count; ++i) {
+        dropped.emplace_back(paths[i]);
+    }
+}
+
+std::string configFolder(const std::string& requested) {
+    if (!requested.empty()) {
+        return requested;
+    }
+    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) {
+        return std::string(xdg) + "/dcmlens";
+    }
+    if (const char* home = std::getenv("HOME"); home && *home) {
+        return std::string(home) + "/.config/dcmlens";
+    }
+    return ".dcmlens";
+}
+
+input::Key keyFor(int glfwKey) {
+    switch (glfwKey) {
+        case GLFW_KEY_UP:
+            return input::Key::Up;
+        case GLFW_KEY_DOWN:
+            return input::Key::Down;
+        case GLFW_KEY_LEFT:
+            return input::Key::Left;
+        case GLFW_KEY_RIGHT:
+            return input::Key::Right;
+        case GLFW_KEY_PAGE_UP:
+            return input::Key::PageUp;
+        case GLFW_KEY_PAGE_DOWN:
+            return input::Key::PageDown;
+        case GLFW_KEY_HOME:
+            return input::Key::Home;
+        case GLFW_KEY_END:
+            return input::Key::End;
+        case GLFW_KEY_SPACE:
+            return input::Key::Space;
+        case GLFW_KEY_F:
+            return input::Key::F;
+        case GLFW_KEY_I:
+            return input::Key::I;
+        case GLFW_KEY_R:
+            return input::Key::R;
+        case GLFW_KEY_C:
+            return input::Key::C;
+        case GLFW_KEY_L:
+            return input::Key::L;
+        case GLFW_KEY_O:
+            return input::Key::O;
+        case GLFW_KEY_F1:
+            return input::Key::F1;
+        case GLFW_KEY_SLASH:
+            return input::Key::Question;
+        case GLFW_KEY_ESCAPE:
+            return input::Key::Escape;
+        default:
+            break;
+    }
+    if (glfwKey >= GLFW_KEY_0 && glfwKey <= GLFW_KEY_9) {
+        return static_cast<input::Key>(static_cast<int>(input::Key::Digit0) + glfwKey - GLFW_KEY_0);
+    }
+    return input::Key::Unknown;
+}
+
+const int kBoundKeys[] = {GLFW_KEY_UP,      GLFW_KEY_DOWN,      GLFW_KEY_LEFT, GLFW_KEY_RIGHT,
+                          GLFW_KEY_PAGE_UP, GLFW_KEY_PAGE_DOWN, GLFW_KEY_HOME, GLFW_KEY_END,
+                          GLFW_KEY_SPACE,   GLFW_KEY_F,         GLFW_KEY_I,    GLFW_KEY_R,
+                          GLFW_KEY_C,       GLFW_KEY_L,         GLFW_KEY_O,    GLFW_KEY_F1,
+                          GLFW_KEY_SLASH,   GLFW_KEY_ESCAPE,    GLFW_KEY_0,    GLFW_KEY_1,
+                          GLFW_KEY_2,       GLFW_KEY_3,         GLFW_KEY_4,    GLFW_KEY_5,
+                          GLFW_KEY_6,       GLFW_KEY_7,         GLFW_KEY_8,    GLFW_KEY_9};
+
+// The viewer proper: a stack on the GPU, the state, the panels.
+class Viewer {
+public:
+    Viewer(const ViewerOptions& options, GLFWwindow* window)
+        : options_(options), window_(window), config_(configFolder(options.configDir)) {
+        for (const auto& map : pixel::colormaps()) {
+            colormapNames_.push_back(map.name);
+        }
+        std::error_code ec;
+        std::filesystem::create_directories(config_, ec);
+        loadRecent();
+        if (!options.stateLog.empty()) {
+            stateLog_.open(options.stateLog, std::ios::app);
+        }
+        if (options.paths.empty()) {
+            show(series::demoStack());
+        } else {
+            open(options.paths);
+        }
+    }
+
+    // One frame of UI; returns false when the user asked to quit.
+    bool frame() {
+        {
+            std::vector<std::string> paths;
+            {
+                std::lock_guard<std::mutex> lock(droppedMutex);
+                paths.swap(dropped);
+            }
+            if (!paths.empty()) {
+                open(paths);
+            }
+        }
+        advanceCine();
+        bool quit = false;
+        drawMenu(quit);
+        const ImGuiViewport* vp = ImGui::GetMainViewport();
+        const float panelWidth = 380;
+        const float statusHeight = ImGui::GetFrameHeight() + 6;
+        const float top = vp->WorkPos.y;
+        const ImVec2 viewportSize(std::max(64.0f, vp->WorkSize.x - panelWidth),
+                                  std::max(64.0f, vp->WorkSize.y - statusHeight));
+        drawViewport(ImVec2(vp->WorkPos.x, top), viewportSize);
+        drawSidePanel(ImVec2(vp->WorkPos.x + viewportSize.x, top),
+                      ImVec2(panelWidth, viewportSize.y));
+        drawStatus(ImVec2(vp->WorkPos.x, top + viewportSize.y),
+                   ImVec2(vp->WorkSize.x, statusHeight));
+        ui::drawHelp(&state_.showHelp);
+        if (const std::string chosen = browser_.draw(); !chosen.empty()) {
+            open({chosen});
+        }
+        drawErrors();
+        if (stateChanged_) {
+            logState();
+            stateChanged_ = false;
+        }
+        return !quit;
+    }
+
+    bool animating() const { return state_.cine || mapper_.dragging(); }
+    double cineSeconds() const {
+        if (stack_.empty()) {
+            return 1.0 / 15;
+        }
+        const double ms = stack_.instanceOf(state_.frame).frameTimeMs;
+        return ms > 0 ? ms / 1000 : 1.0 / 15;  // Frame Time (0018,1063), else 15 fps
+    }
+
+private:
+    void open(const std::vector<std::string>& paths) {
+        series::Stack stack = series::loadStack(paths);
+        for (const std::string& e : stack.errors) {
+            errors_.push_back(e);
+        }
+        if (stack.empty()) {
+            if (stack.errors.empty()) {
+                errors_.push_back(paths.front() + ": no DICOM images found");
+            }
+            showErrors_ = true;
+            stateChanged_ = true;
+            return;
+        }
+        if (!stack.errors.empty()) {
+            showErrors_ = true;
+        }
+        for (const std::string& p : paths) {
+            addRecent(p);
+        }
+        show(std::move(stack));
+    }
+
+    void show(series::Stack stack) {
+        try {
+            auto image = uploadStack(stack);
+            stack_ = std::move(stack);
+            image_ = std::move(image);
+        } catch (const Error& e) {
+            errors_.push_back(std::string("cannot show the images: ") + e.what());
+            showErrors_ = true;
+            stateChanged_ = true;
+            return;
+        }
+        state_ = viewer::ViewerState{};
+        state_.frameCount = static_cast<int>(stack_.frames.size());
+        const model::Instance& first = stack_.instanceOf(0);
+        tags_.setTags({});
+        if (first.path.rfind("demo:", 0) != 0) {
+            try {
+                tags_.setTags(dicom::DicomFile(first.path).tagTree());
+            } catch (const Error& e) {
+                errors_.push_back(first.path + ": " + e.what());
+            }
+        }
+        computeRange();
+        resetWindow();
+        dirty_ = true;
+        stateChanged_ = true;
+    }
+
+    std::unique_ptr<render::GpuImage> uploadStack(const series::Stack& stack) {
+        const model::PixelBuffer& shape = stack.instances.front()->stored;
+        std::unique_ptr<render::GpuImage> image;
+        for (std::size_t i = 0; i < stack.frames.size(); ++i) {
+            const auto& f = stack.frames[i];
+            const model::PixelBuffer& buffer =
+                stack.instances[static_cast<std::size_t>(f.instance)]->stored;
+            if (!image) {
+                image =
+                    renderer_.upload(buffer.frame(f.frame), static_cast<int>(stack.frames.size()));
+                (void)shape;
+            } else {
+                renderer_.uploadLayer(*image, static_cast<int>(i), buffer, f.frame);
+            }
+        }
+        return image;
+    }
+
+    // The modality value range of the middle image, padding excluded: the gain of a window drag.
+    void computeRange() {
+        const int middle = state_.frameCount / 2;
+        const auto& f = stack_.frames[static_cast<std::size_t>(middle)];
+        const model::Instance& in = stack_.instanceOf(middle);
+        const pixel::ModalityTransform modality(in.modalityFor(f.frame), in.pixel);
+        range_ = pixel::modalityRange(in.stored, f.frame, modality, in.padding)
+                     .value_or(pixel::ValueRange{0, 1});
+        presets_.clear();
+        if (in.modalityCode == "CT") {
+            presets_ = viewer::ctPresets();
+        }
+        const model::Window mm = pixel::minMaxWindow(range_);
+        presets_.push_back({"Min-max", mm.center, mm.width});
+        if (auto p = pixel::percentileWindow(in.stored, f.frame, modality, in.padding, 1, 99)) {
+            presets_.push_back({"1-99 %", p->center, p->width});
+        }
+    }
+
+    void resetWindow() {
+        const model::Instance& in = stack_.instanceOf(state_.frame);
+        const auto& windows =
+            in.windowsFor(stack_.frames[static_cast<std::size_t>(state_.frame)].frame);
+        if (!windows.empty()) {
+            state_.center = windows.front().center;
+            state_.width = windows.front().width;
+        } else {
+            const model::Window mm = pixel::minMaxWindow(range_);
+            state_.center = mm.center;
+            state_.width = mm.width;
+        }
+        state_.function = in.voiFunctionFor(0);
+        state_.voiLut.reset();
+    }
+
+    viewer::ViewContext context(ImVec2 size) const {
+        viewer::ViewContext ctx;
+        ctx.viewportWidth = static_cast<int>(size.x);
+        ctx.viewportHeight = static_cast<int>(size.y);
+        if (!stack_.empty()) {
+            const model::Instance& in = stack_.instanceOf(state_.frame);
+            ctx.imageWidth = in.pixel.columns;
+            ctx.imageHeight = in.pixel.rows;
+            ctx.pixelAspect = pixel::pixelAspect(in.geometry);
+        }
+        ctx.valueMin = range_.min;
+        ctx.valueMax = range_.max;
+        return ctx;
+    }
+
+    void renderImage(ImVec2 size) {
+        const int w = static_cast<int>(size.x);
+        const int h = static_cast<int>(size.y);
+        if (!target_ || target_->width() != w || target_->height() != h) {
+            target_.reset();
+            target_ = std::make_unique<render::Framebuffer>(w, h);
+            dirty_ = true;
+        }
+        if (!dirty_ || !image_ || stack_.empty()) {
+            return;
+        }
+        dirty_ = false;
+        const model::Instance& in = stack_.instanceOf(state_.frame);
+        const auto& f = stack_.frames[static_cast<std::size_t>(state_.frame)];
+        pixel::DisplayOptions o;
+        o.windowMode = pixel::DisplayOptions::WindowMode::Explicit;
+        o.center = state_.center;
+        o.width = state_.width;
+        o.voiFunction = state_.function;
+        o.voiLutIndex = state_.voiLut;
+        o.colormap = state_.colormap;
+        // The user's inversion is relative to how the image shows by default.
+        const bool inverse = pixel::invertsOutput(in, pixel::DisplayOptions{}) != state_.invert;
+        o.presentation =
+            inverse ? model::PresentationShape::Inverse : model::PresentationShape::Identity;
+        std::optional<pixel::GrayPipeline> gray;
+        try {
+            if (in.stored.samples() == 1 &&
+                in.pixel.photometric != model::Photometric::PaletteColor) {
+                gray = pixel::makeGrayPipeline(in, {in.stored, f.frame, f.frame}, o);
+            }
+            render::DrawRequest r;
+            r.instance = &in;
+            r.gray = gray ? &*gray : nullptr;
+            r.colormap = state_.colormap;
+            r.layer = state_.frame;
+            r.linear = state_.linear;
+            r.view = viewer::viewMapping(state_, context(size));
+            r.outputWidth = w;
+            r.outputHeight = h;
+            target_->bind();
+            renderer_.draw(*image_, r);
+            glBindFramebuffer(GL_FRAMEBUFFER, 0);
+        } catch (const Error& e) {
+            errors_.push_back(e.what());
+            showErrors_ = true;
+        }
+    }
+
+    void drawViewport(ImVec2 pos, ImVec2 size) {
+        ImGui::SetNextWindowPos(pos);
+        ImGui::SetNextWindowSize(size);
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+        ImGui::Begin("##viewport", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                         ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoScrollWithMouse |
+                         ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
+        const ImVec2 origin = ImGui::GetCursorScreenPos();
+        viewportOrigin_ = origin;
+        viewportSize_ = size;
+        renderImage(size);
+        if (target_) {
+            ImGui::Image(
+                reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(target_->texture())), size,
+                ImVec2(0, 1), ImVec2(1, 0));
+        }
+        ImGui::SetCursorScreenPos(origin);
+        ImGui::InvisibleButton("image", size,
+                               ImGuiButtonFlags_MouseButtonLeft |
+                                   ImGuiButtonFlags_MouseButtonRight |
+                                   ImGuiButtonFlags_MouseButtonMiddle);
+        handleInput(origin, size);
+        if (!stack_.empty() && state_.overlays) {
+            ui::drawAnnotations(ImGui::GetWindowDrawList(), origin, size, state_, context(size),
+                                stack_.instanceOf(state_.frame), state_.frameCount,
+                                stack_.description);
+        }
+        ImGui::End();
+        ImGui::PopStyleVar();
+    }
+
+    void handleInput(ImVec2 origin, ImVec2 size) {
+        if (stack_.empty()) {
+            return;
+        }
+        const ImGuiIO& io = ImGui::GetIO();
+        const bool hovered = ImGui::IsItemHovered();
+        const viewer::ViewContext ctx = context(size);
+        const int mods = (io.KeyShift ? input::kShift : 0) | (io.KeyCtrl ? input::kCtrl : 0) |
+                         (io.KeyAlt ? input::kAlt : 0);
+        const double x = io.MousePos.x - origin.x;
+        const double y = io.MousePos.y - origin.y;
+        bool changed = false;
+        auto feed = [&](input::Event e) {
+            e.x = x;
+            e.y = y;
+            e.mods = mods;
+            changed |= mapper_.handle(e, state_, ctx, presets_);
+            switch (mapper_.takeRequest()) {
+                case input::Request::OpenBrowser:
+                    browser_.open(
+                        recent_.empty()
+                            ? "."
+                            : std::filesystem::path(recent_.front()).parent_path().string());
+                    break;
+                case input::Request::ResetWindow:
+                    resetWindow();
+                    changed = true;
+                    break;
+                default:
+                    break;
+            }
+        };
+        const input::Button buttons[] = {input::Button::Left, input::Button::Right,
+                                         input::Button::Middle};
+        for (int b = 0; b < 3; ++b) {
+            if (hovered && ImGui::IsMouseClicked(b)) {
+                input::Event e;
+                e.type = input::Event::Type::Press;
+                e.button = buttons[b];
+                feed(e);
+            }
+            if (ImGui::IsMouseReleased(b) && mapper_.dragging()) {
+                input::Event e;
+                e.type = input::Event::Type::Release;
+                e.button = buttons[b];
+                feed(e);
+            }
+        }
+        if (mapper_.dragging() && (io.MouseDelta.x != 0 || io.MouseDelta.y != 0)) {
+            input::Event e;
+            e.type = input::Event::Type::Move;
+            feed(e);
+        }
+        if (hovered && io.MouseWheel != 0) {
+            input::Event e;
+            e.type = input::Event::Type::Wheel;
+            e.wheel = io.MouseWheel;
+            feed(e);
+        }
+        if (!io.WantTextInput) {
+            for (int key : kBoundKeys) {
+                const bool repeat = key == GLFW_KEY_UP || key == GLFW_KEY_DOWN ||
+                                    key == GLFW_KEY_LEFT || key == GLFW_KEY_RIGHT ||
+                                    key == GLFW_KEY_PAGE_UP || key == GLFW_KEY_PAGE_DOWN;
+                if (ImGui::IsKeyPressed(key, repeat)) {
+                    input::Event e;
+                    e.type = input::Event::Type::KeyDown;
+                    e.key = keyFor(key);
+                    feed(e);
+                }
+                if (key == GLFW_KEY_SPACE && ImGui::IsKeyReleased(key)) {
+                    input::Event e;
+                    e.type = input::Event::Type::KeyUp;
+                    e.key = input::Key::Space;
+                    feed(e);
+                }
+            }
+        }
+        if (hovered) {
+            double ix = 0;
+            double iy = 0;
+            viewer::viewportToImage(state_, ctx, x, y, ix, iy);
+            cursorImage_ = {ix, iy};
+        } else {
+            cursorImage_.reset();
+        }
+        if (changed) {
+            markChanged();
+        }
+    }
+
+    void markChanged() {
+        dirty_ = true;
+        stateChanged_ = true;
+    }
+
+    void drawSidePanel(ImVec2 pos, ImVec2 size) {
+        ImGui::SetNextWindowPos(pos);
+        ImGui::SetNextWindowSize(size);
+        ImGui::Begin("##panels", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                         ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings);
+        if (ImGui::BeginTabBar("tabs")) {
+            if (ImGui::BeginTabItem("Window")) {
+                if (!stack_.empty()) {
+                    const viewer::ViewContext ctx = context(viewportSize_);
+                    if (ui::drawWindowPanel(state_, stack_.instanceOf(state_.frame), presets_, ctx,
+                                            colormapNames_)) {
+                        markChanged();
+                    }
+                    ImGui::Separator();
+                    int frame = state_.frame + 1;
+                    if (ImGui::SliderInt("Image", &frame, 1, std::max(1, state_.frameCount))) {
+                        viewer::goToFrame(state_, frame - 1);
+                        markChanged();
+                    }
+                    if (ImGui::Checkbox("Cine (C)", &state_.cine)) {
+                        lastCine_ = std::chrono::steady_clock::now();
+                        markChanged();
+                    }
+                    ImGui::SameLine();
+                    if (ImGui::Checkbox("Annotations", &state_.overlays)) {
+                        markChanged();
+                    }
+                    if (ImGui::Button("Fit (F)")) {
+                        viewer::fitView(state_);
+                        markChanged();
+                    }
+                    ImGui::SameLine();
+                    if (ImGui::Button("1:1 (0)")) {
+                        viewer::oneToOne(state_, ctx);
+                        markChanged();
+                    }
+                    ImGui::SameLine();
+                    if (ImGui::Button("Help (F1)")) {
+                        state_.showHelp = true;
+                    }
+                }
+                ImGui::EndTabItem();
+            }
+            if (ImGui::BeginTabItem("Tags")) {
+                tags_.draw();
+                ImGui::EndTabItem();
+            }
+            if (ImGui::BeginTabItem("Info")) {
+                if (!stack_.empty()) {
+                    const model::Instance& in = stack_.instanceOf(state_.frame);
+                    ImGui::TextWrapped("%s", in.path.c_str());
+                    ImGui::Text("%s", in.transferSyntaxName.c_str());
+                    ImGui::Text("%s", in.sopClassName.c_str());
+                    ImGui::Text("%d x %d, %s, %d-bit stored (%s)", in.pixel.columns, in.pixel.rows,
+                                in.pixel.photometricText.c_str(), in.pixel.bitsStored,
+                                in.pixel.isSigned ? "signed" : "unsigned");
+                    ImGui::Text("GPU upload: %.1f MB",
+                                static_cast<double>(renderer_.uploadedBytes()) / 1e6);
+                    for (const std::string& s : stack_.skipped) {
+                        ImGui::TextDisabled("not in this stack: %s", s.c_str());
+                    }
+                }
+                ImGui::EndTabItem();
+            }
+            ImGui::EndTabBar();
+        }
+        ImGui::End();
+    }
+
+    void drawStatus(ImVec2 pos, ImVec2 size) {
+        ImGui::SetNextWindowPos(pos);
+        ImGui::SetNextWindowSize(size);
+        ImGui::Begin("##status", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                         ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings);
+        if (!stack_.empty() && cursorImage_) {
+            const model::Instance& in = stack_.instanceOf(state_.frame);
+            const auto& f = stack_.frames[static_cast<std::size_t>(state_.frame)];
+            const int ix = static_cast<int>(std::floor(cursorImage_->first));
+            const int iy = static_cast<int>(std::floor(cursorImage_->second));
+            if (ix >= 0 && iy >= 0 && ix < in.stored.width() && iy < in.stored.height()) {
+                if (in.stored.samples() == 1) {
+                    const std::int64_t s = in.stored.at(f.frame, ix, iy, 0);
+                    const pixel::ModalityTransform m(in.modalityFor(f.frame), in.pixel);
+                    ImGui::Text("x %d  y %d  image %d   stored %lld   value %g %s", ix, iy,
+                                state_.frame + 1, static_cast<long long>(s), m.apply(s),
+                                in.modality.rescaleType.c_str());
+                } else {
+                    ImGui::Text("x %d  y %d  image %d   samples %lld %lld %lld", ix, iy,
+                                state_.frame + 1,
+                                static_cast<long long>(in.stored.at(f.frame, ix, iy, 0)),
+                                static_cast<long long>(in.stored.at(f.frame, ix, iy, 1)),
+                                static_cast<long long>(in.stored.at(f.frame, ix, iy, 2)));
+                }
+            } else {
+                ImGui::TextDisabled("outside the image");
+            }
+        } else if (!errors_.empty()) {
+            ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", errors_.back().c_str());
+        } else {
+            ImGui::TextDisabled("F1 or ? shows the shortcuts");
+        }
+        ImGui::End();
+    }
+
+    void drawMenu(bool& quit) {
+        if (!ImGui::BeginMainMenuBar()) {
+            return;
+        }
+        if (ImGui::BeginMenu("File")) {
+            if (ImGui::MenuItem("Open...", "Ctrl+O")) {
+                browser_.open(".");
+            }
+            if (ImGui::BeginMenu("Recent", !recent_.empty())) {
+                for (const std::string& r : recent_) {
+                    if (ImGui::MenuItem(r.c_str())) {
+                        open({r});
+                        break;
+                    }
+                }
+                ImGui::EndMenu();
+            }
+            if (ImGui::MenuItem("Demo stack")) {
+                show(series::demoStack());
+            }
+            if (ImGui::MenuItem("Quit")) {
+                quit = true;
+            }
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu("Help")) {
+            if (ImGui::MenuItem("Shortcuts", "F1")) {
+                state_.showHelp = true;
+            }
+            ImGui::EndMenu();
+        }
+        ImGui::EndMainMenuBar();
+    }
+
+    void drawErrors() {
+        if (!showErrors_ || errors_.empty()) {
+            return;
+        }
+        ImGui::SetNextWindowSize(ImVec2(560, 0), ImGuiCond_Always);
+        ImGui::SetNextWindowPos(ImVec2(40, 60), ImGuiCond_Always);
+        if (ImGui::Begin("Could not open", &showErrors_, ImGuiWindowFlags_NoCollapse)) {
+            const std::size_t first = errors_.size() > 12 ? errors_.size() - 12 : 0;
+            for (std::size_t i = first; i < errors_.size(); ++i) {
+                ImGui::TextWrapped("%s", errors_[i].c_str());
+            }
+            if (ImGui::Button("Close")) {
+                showErrors_ = false;
+            }
+        }
+        ImGui::End();
+    }
+
+    void advanceCine() {
+        if (!state_.cine || stack_.empty()) {
+            lastCine_ = std::chrono::steady_clock::now();
+            return;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (std::chrono::duration<double>(now - lastCine_).count() >= cineSeconds()) {
+            lastCine_ = now;
+            state_.frame = (state_.frame + 1) % std::max(1, state_.frameCount);
+            markChanged();
+        }
+    }
+
+    void logState() {
+        if (!stateLog_.is_open()) {
+            return;
+        }
+        int wx = 0;
+        int wy = 0;
+        glfwGetWindowPos(window_, &wx, &wy);
+        cli::JsonWriter j;
+        j.beginObject();
+        j.key("frame").value(state_.frame);
+        j.key("frames").value(state_.frameCount);
+        j.key("center").value(state_.center);
+        j.key("width").value(state_.width);
+        j.key("function").value(model::voiFunctionName(state_.function));
+        j.key("invert").value(state_.invert);
+        j.key("colormap").value(state_.colormap);
+        j.key("fit").value(state_.fit);
+        j.key("zoom").value(viewer::effectiveZoom(state_, context(viewportSize_)));
+        j.key("pan").beginArray().value(state_.panX).value(state_.panY).endArray();
+        j.key("cine").value(state_.cine);
+        j.key("file").value(stack_.empty() ? std::string() : stack_.instanceOf(state_.frame).path);
+        j.key("errors").value(static_cast<int>(errors_.size()));
+        j.key("last_error").value(errors_.empty() ? std::string() : errors_.back());
+        // Where the image viewport is on the screen, for tests that click into it.
+        j.key("viewport")
+            .beginArray()
+            .value(static_cast<double>(wx + viewportOrigin_.x))
+            .value(static_cast<double>(wy + viewportOrigin_.y))
+            .value(static_cast<double>(viewportSize_.x))
+            .value(static_cast<double>(viewportSize_.y))
+            .endArray();
+        j.key("value_range").beginArray().value(range_.min).value(range_.max).endArray();
+        j.endObject();
+        stateLog_ << j.str() << std::endl;
+    }
+
+    void loadRecent() {
+        std::ifstream in(config_ + "/recent.txt");
+        for (std::string line; std::getline(in, line);) {
+            if (!line.empty()) {
+                recent_.push_back(line);
+            }
+        }
+    }
+
+    void addRecent(const std::string& path) {
+        std::error_code ec;
+        const std::string absolute = std::filesystem::absolute(path, ec).string();
+        recent_.erase(std::remove(recent_.begin(), recent_.end(), absolute), recent_.end());
+        recent_.insert(recent_.begin(), absolute);
+        recent_.resize(std::min<std::size_t>(recent_.size(), 10));
+        std::ofstream out(config_ + "/recent.txt");
+        for (const std::string& r : recent_) {
+            out << r << "\n";
+        }
+    }
+
+    ViewerOptions options_;
+    GLFWwindow* window_;
+    std::string config_;
+    render::Renderer renderer_;
+    series::Stack stack_;
+    std::unique_ptr<render::GpuImage> image_;
+    std::unique_ptr<render::Framebuffer> target_;
+    viewer::ViewerState state_;
+    input::InputMapper mapper_;
+    std::vector<viewer::Preset> presets_;
+    pixel::ValueRange range_{0, 1};
+    std::vector<std::string> colormapNames_;
+    ui::TagPanel tags_;
+    ui::FileBrowser browser_;
+    std::vector<std::string> errors_;
+    bool showErrors_ = false;
+    std::vector<std::string> recent_;
+    std::ofstream stateLog_;
+    bool dirty_ = true;
+    bool stateChanged_ = true;
+    ImVec2 viewportOrigin_{0, 0};
+    ImVec2 viewportSize_{1, 1};
+    std::optional<std::pair<double, double>> cursorImage_;
+    std::chrono::steady_clock::time_point lastCine_ = std::chrono::steady_clock::now();
+};
+
+// Any input: draw a few frames so ImGui settles (hover states, animations), then wait again.
+void onActivity(GLFWwindow*) {
+    pendingFrames = 3;
+}
+void onKey(GLFWwindow* w, int, int, int, int) {
+    onActivity(w);
+}
+void onChar(GLFWwindow* w, unsigned int) {
+    onActivity(w);
+}
+void onButton(GLFWwindow* w, int, int, int) {
+    onActivity(w);
+}
+void onCursor(GLFWwindow* w, double, double) {
+    onActivity(w);
+}
+void onScroll(GLFWwindow* w, double, double) {
+    onActivity(w);
+}
+void onSize(GLFWwindow* w, int, int) {
+    onActivity(w);
+}
+
+}  // namespace
+
+int runViewer(const ViewerOptions& options) {
+    glfwSetErrorCallback([](int, const char* description) {
+        std::cerr << "dcmlens: window system: " << description << std::endl;
+    });
+    if (!glfwInit()) {
+        std::cerr << "dcmlens: cannot open a window (no display?); the command-line tools work "
+                     "without one"
+                  << std::endl;
+        return 1;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    GLFWwindow* window =
+        glfwCreateWindow(options.width, options.height, "dcmlens", nullptr, nullptr);
+    if (window == nullptr) {
+        glfwTerminate();
+        std::cerr << "dcmlens: cannot create an OpenGL 3.3 window" << std::endl;
+        return 1;
+    }
+    glfwSetWindowPos(window, 0, 0);
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(1);
+    if (gladLoadGL(reinterpret_cast<GLADloadfunc>(glfwGetProcAddress)) == 0) {
+        std::cerr << "dcmlens: cannot load OpenGL functions" << std::endl;
+        return 1;
+    }
+    // Our callbacks first: ImGui's backend chains to them.
+    glfwSetDropCallback(window, onDrop);
+    glfwSetKeyCallback(window, onKey);
+    glfwSetCharCallback(window, onChar);
+    glfwSetMouseButtonCallback(window, onButton);
+    glfwSetCursorPosCallback(window, onCursor);
+    glfwSetScrollCallback(window, onScroll);
+    glfwSetWindowSizeCallback(window, onSize);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    const std::string config = configFolder(options.configDir);
+    const std::string iniPath = config + "/imgui.ini";
+    ImGui::GetIO().IniFilename = iniPath.c_str();  // panel layout persists in the XDG config folder
+    ImGui::StyleColorsDark();
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+
+    int code = 0;
+    {
+        std::unique_ptr<Viewer> viewer;
+        try {
+            viewer = std::make_unique<Viewer>(options, window);
+        } catch (const std::exception& e) {
+            std::cerr << "dcmlens: " << e.what() << std::endl;
+            code = 1;
+        }
+        while (viewer && !glfwWindowShouldClose(window)) {
+            if (viewer->animating()) {
+                glfwWaitEventsTimeout(viewer->cineSeconds() / 2);
+                pendingFrames = std::max(pendingFrames, 1);
+            } else if (pendingFrames <= 0) {
+                glfwWaitEvents();  // idle: no CPU until something happens
+            } else {
+                glfwPollEvents();
+            }
+            pendingFrames -= 1;
+            ImGui_ImplOpenGL3_NewFrame();
+            ImGui_ImplGlfw_NewFrame();
+            ImGui::NewFrame();
+            if (!viewer->frame()) {
+                glfwSetWindowShouldClose(window, GLFW_TRUE);
+            }
+            ImGui::Render();
+            int w = 0;
+            int h = 0;
+            glfwGetFramebufferSize(window, &w, &h);
+            glBindFramebuffer(GL_FRAMEBUFFER, 0);
+            glViewport(0, 0, w, h);
+            glClearColor(0.08f, 0.08f, 0.09f, 1);
+            glClear(GL_COLOR_BUFFER_BIT);
+            ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+            glfwSwapBuffers(window);
+        }
+    }
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    return code;
+}
+
+}  // namespace dcmlens::app

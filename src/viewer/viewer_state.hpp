@@ -1,0 +1,48 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/instance.hpp"
+
+namespace dcmlens::viewer {
+
+// A named window for number keys 1-9 (RadiAnt / Horos conventions, values in HU for CT).
+struct Preset {
+    std::string name;
+    double center = 0;
+    double width = 0;
+};
+
+// Presets by modality: CT has the usual clinical windows; other modalities get the automatic
+// ones (the caller adds min-max and 1-99 % from the data).
+std::vector<Preset> ctPresets();
+
+// Everything the user controls in the viewer. No GL, no ImGui: panels and input read and change
+// it through the functions in commands.hpp.
+struct ViewerState {
+    int frame = 0;  // index into the stack
+    int frameCount = 0;
+
+    double center = 0;  // current window
+    double width = 1;
+    model::VoiFunction function = model::VoiFunction::Linear;
+    std::optional<int> voiLut;  // a VOI LUT of the instance instead of the window
+    bool invert = false;        // the user's inversion, on top of the image's polarity
+    std::string colormap = "gray";
+    bool linear = false;  // bilinear interpolation when magnified
+
+    // View: with `fit`, the image fills the viewport; otherwise `zoom` screen pixels per image
+    // pixel. The image centre sits at the viewport centre plus (panX, panY) screen pixels.
+    bool fit = true;
+    double zoom = 1;
+    double panX = 0;
+    double panY = 0;
+
+    bool cine = false;
+    bool overlays = true;  // DICOM overlays (60xx) and annotations
+    bool showHelp = false;
+};
+
+}  // namespace dcmlens::viewer
