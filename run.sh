@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Sets everything up, builds, and runs dcmlens. With no argument it shows the built-in demo.
+# Sets everything up, builds, and runs the dcmlens viewer: on the files and folders given, or,
+# with no argument, on a built-in demo CT stack. Arguments that name a command (info, render,
+# dump-stored) run that command instead.
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh
 bash scripts/build.sh
-if [ $# -gt 0 ]; then
-  exec ./build/dcmlens "$@"
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && { [ $# -eq 0 ] || [ -e "$1" ]; }; then
+  echo "run.sh: no display to open the viewer on (DISPLAY is not set)." >&2
+  echo "  From a desktop session it opens a window; here you can try it under a virtual display:" >&2
+  echo "    xvfb-run -a ./build/dcmlens   (and take a screenshot with: import -window root shot.png)" >&2
+  echo "  or use the command line: ./build/dcmlens render FILE -o out.png" >&2
+  exit 1
 fi
-# The interactive viewer is not built yet: show what dcmlens decodes and renders on a sample.
-sample=/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm
-./build/dcmlens info "$sample"
-./build/dcmlens render "$sample" -o dcmlens-demo.png --cpu --size 512x512
-echo "rendered $sample to $(pwd)/dcmlens-demo.png"
+exec ./build/dcmlens "$@"

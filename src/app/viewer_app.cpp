@@ -42,6 +42,12 @@ namespace {
 std::mutex droppedMutex;
 std::vector<std::string> dropped;
 int pendingFrames = 3;  // frames still to draw after the last event
+struct KeyPress {
+    int key;
+    int action;
+    int mods;
+};
+std::vector<KeyPress> keyQueue;  // GLFW key events since the last frame
 
 void onDrop(GLFWwindow*, int count, const char** paths) {
     std::lock_guard<std::mutex> lock(droppedMutex);
@@ -93,6 +99,8 @@ input::Key keyFor(int glfwKey) {
             return input::Key::C;
         case GLFW_KEY_L:
             return input::Key::L;
+        case GLFW_KEY_M:
+            return input::Key::M;
         case GLFW_KEY_O:
             return input::Key::O;
         case GLFW_KEY_F1:
@@ -109,14 +117,6 @@ input::Key keyFor(int glfwKey) {
     }
     return input::Key::Unknown;
 }
-
-const int kBoundKeys[] = {GLFW_KEY_UP,      GLFW_KEY_DOWN,      GLFW_KEY_LEFT, GLFW_KEY_RIGHT,
-                          GLFW_KEY_PAGE_UP, GLFW_KEY_PAGE_DOWN, GLFW_KEY_HOME, GLFW_KEY_END,
-                          GLFW_KEY_SPACE,   GLFW_KEY_F,         GLFW_KEY_I,    GLFW_KEY_R,
-                          GLFW_KEY_C,       GLFW_KEY_L,         GLFW_KEY_O,    GLFW_KEY_F1,
-                          GLFW_KEY_SLASH,   GLFW_KEY_ESCAPE,    GLFW_KEY_0,    GLFW_KEY_1,
-                          GLFW_KEY_2,       GLFW_KEY_3,         GLFW_KEY_4,    GLFW_KEY_5,
-                          GLFW_KEY_6,       GLFW_KEY_7,         GLFW_KEY_8,    GLFW_KEY_9};
 
 // The viewer proper: a stack on the GPU, the state, the panels.
 class Viewer {
@@ -363,6 +363,10 @@ private:
                          ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoScrollWithMouse |
                          ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
         const ImVec2 origin = ImGui::GetCursorScreenPos();
+        if (origin.x != viewportOrigin_.x || origin.y != viewportOrigin_.y ||
+            size.x != viewportSize_.x || size.y != viewportSize_.y) {
+            stateChanged_ = true;  // the log tells tests where the viewport is
+        }
         viewportOrigin_ = origin;
         viewportSize_ = size;
         renderImage(size);
@@ -398,10 +402,11 @@ private:
         const double x = io.MousePos.x - origin.x;
         const double y = io.MousePos.y - origin.y;
         bool changed = false;
-        auto feed = [&](input::Event e) {
-            e.x = x;
-            e.y = y;
-            e.mods = mods;
+        auto feed = [&](input::Event e, double ex = -1e300, double ey = -1e300,
+                        int eventMods = -1) {
+            e.x = ex > -1e299 ? ex : x;
+            e.y = ey > -1e299 ? ey : y;
+            e.mods = eventMods >= 0 ? eventMods : mods;
             changed |= mapper_.handle(e, state_, ctx, presets_);
             switch (mapper_.takeRequest()) {
                 case input::Request::OpenBrowser:
@@ -425,7 +430,12 @@ private:
                 input::Event e;
                 e.type = input::Event::Type::Press;
                 e.button = buttons[b];
-                feed(e);
+                feed(e, io.MouseClickedPos[b].x - origin.x, io.MouseClickedPos[b].y - origin.y);
+                if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0) {
+                    input::Event m;  // motion that arrived with the press, in the same frame
+                    m.type = input::Event::Type::Move;
+                    feed(m);
+                }
             }
             if (ImGui::IsMouseReleased(b) && mapper_.dragging()) {
                 input::Event e;
@@ -445,24 +455,30 @@ private:
             e.wheel = io.MouseWheel;
             feed(e);
         }
-        if (!io.WantTextInput) {
-            for (int key : kBoundKeys) {
-                const bool repeat = key == GLFW_KEY_UP || key == GLFW_KEY_DOWN ||
-                                    key == GLFW_KEY_LEFT || key == GLFW_KEY_RIGHT ||
-                                    key == GLFW_KEY_PAGE_UP || key == GLFW_KEY_PAGE_DOWN;
-                if (ImGui::IsKeyPressed(key, repeat)) {
-                    input::Event e;
-                    e.type = input::Event::Type::KeyDown;
-                    e.key = keyFor(key);
-                    feed(e);
-                }
-                if (key == GLFW_KEY_SPACE && ImGui::IsKeyReleased(key)) {
-                    input::Event e;
-                    e.type = input::Event::Type::KeyUp;
-                    e.key = input::Key::Space;
-                    feed(e);
-                }
+        std::vector<KeyPress> keys;
+        {
+            std::lock_guard<std::mutex> lock(droppedMutex);
+            keys.swap(keyQueue);
+        }
+        for (const KeyPress& k : keys) {
+            if (io.WantTextInput) {
+                continue;  // typing into a field: no shortcuts
             }
+            input::Event e;
+            e.type =
+                k.action == GLFW_RELEASE ? input::Event::Type::KeyUp : input::Event::Type::KeyDown;
+            e.key = k.key == GLFW_KEY_SLASH && (k.mods & GLFW_MOD_SHIFT) ? input::Key::Question
+                                                                         : keyFor(k.key);
+            const bool repeats = e.key == input::Key::Up || e.key == input::Key::Down ||
+                                 e.key == input::Key::Left || e.key == input::Key::Right ||
+                                 e.key == input::Key::PageUp || e.key == input::Key::PageDown;
+            if (e.key == input::Key::Unknown || (k.action == GLFW_REPEAT && !repeats)) {
+                continue;
+            }
+            const int keyMods = (k.mods & GLFW_MOD_SHIFT ? input::kShift : 0) |
+                                (k.mods & GLFW_MOD_CONTROL ? input::kCtrl : 0) |
+                                (k.mods & GLFW_MOD_ALT ? input::kAlt : 0);
+            feed(e, -1e300, -1e300, keyMods);
         }
         if (hovered) {
             double ix = 0;
@@ -685,6 +701,9 @@ private:
             .value(static_cast<double>(viewportSize_.y))
             .endArray();
         j.key("value_range").beginArray().value(range_.min).value(range_.max).endArray();
+        const viewer::ViewContext ctx = context(viewportSize_);
+        j.key("image_size").beginArray().value(ctx.imageWidth).value(ctx.imageHeight).endArray();
+        j.key("pixel_aspect").value(ctx.pixelAspect);
         j.endObject();
         stateLog_ << j.str() << std::endl;
     }
@@ -740,8 +759,12 @@ private:
 void onActivity(GLFWwindow*) {
     pendingFrames = 3;
 }
-void onKey(GLFWwindow* w, int, int, int, int) {
+void onKey(GLFWwindow* w, int key, int, int action, int mods) {
     onActivity(w);
+    // Queued here rather than polled through ImGui: Dear ImGui 1.86 misses a press and release
+    // that arrive between two frames (fast typists, xdotool).
+    std::lock_guard<std::mutex> lock(droppedMutex);
+    keyQueue.push_back({key, action, mods});
 }
 void onChar(GLFWwindow* w, unsigned int) {
     onActivity(w);

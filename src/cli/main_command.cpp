@@ -9,7 +9,8 @@ namespace dcmlens::cli {
 namespace {
 
 const char* kUsage =
-    "usage: dcmlens COMMAND [ARGS]\n"
+    "usage: dcmlens [PATH...] [--window-size WxH]   the viewer (no PATH: a demo stack)\n"
+    "       dcmlens COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
     "  info PATH [--json]                 what dcmlens decodes from a DICOM file\n"

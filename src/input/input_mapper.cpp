@@ -1,6 +1,9 @@
 #include "input/input_mapper.hpp"
 
+#include <algorithm>
 #include <cmath>
+
+#include "pixel/colormap.hpp"
 
 namespace dcmlens::input {
 
@@ -14,6 +17,8 @@ bool InputMapper::handle(const Event& e, ViewerState& state, const viewer::ViewC
             startY_ = lastY_ = e.y;
             if (e.button == Button::Middle || (e.button == Button::Left && space_)) {
                 drag_ = Drag::Pan;
+                startPanX_ = state.panX;
+                startPanY_ = state.panY;
             } else if (e.button == Button::Left) {
                 drag_ = Drag::Window;
                 startCenter_ = state.center;
@@ -39,7 +44,10 @@ bool InputMapper::handle(const Event& e, ViewerState& state, const viewer::ViewC
                                        e.y - startY_, ctx, (e.mods & kShift) != 0);
                     return true;
                 case Drag::Pan:
-                    viewer::pan(state, dx, dy);
+                    // From the press point, so that no motion is lost between events.
+                    state.panX = startPanX_;
+                    state.panY = startPanY_;
+                    viewer::pan(state, e.x - startX_, e.y - startY_);
                     return dx != 0 || dy != 0;
                 case Drag::Zoom: {
                     // Up zooms in: a factor of e per 100 pixels, about the press point.
@@ -119,6 +127,16 @@ bool InputMapper::key(const Event& e, ViewerState& state, const viewer::ViewCont
         case Key::L:
             state.linear = !state.linear;
             return true;
+        case Key::M: {
+            const auto& maps = pixel::colormaps();
+            auto it = std::find_if(maps.begin(), maps.end(),
+                                   [&](const auto& m) { return m.name == state.colormap; });
+            const std::size_t next =
+                it == maps.end() ? 0
+                                 : (static_cast<std::size_t>(it - maps.begin()) + 1) % maps.size();
+            state.colormap = maps[next].name;
+            return true;
+        }
         case Key::C:
             state.cine = !state.cine;
             request_ = Request::ToggleCine;

@@ -24,6 +24,7 @@ enum class Key {
     R,
     C,
     L,
+    M,
     O,
     Digit0,
     Digit1,
@@ -61,7 +62,7 @@ enum class Request { None, OpenBrowser, ResetWindow, ToggleCine };
 // left-drag window/level (Shift: fine), wheel / Up / Down / PageUp / PageDown / Home / End frames,
 // Ctrl+wheel or right-drag zoom about the cursor, middle-drag or Space+left-drag pan, F fit,
 // 0 one image pixel per screen pixel, R reset, I invert, 1-9 window presets, C cine, L
-// interpolation, F1 or ? help, Ctrl+O open.
+// interpolation, M next colormap, F1 or ? help, Ctrl+O open.
 class InputMapper {
 public:
     // Applies an event; returns true when the state changed. `presets` are the number keys'.
@@ -82,6 +83,7 @@ private:
     Drag drag_ = Drag::None;
     double startX_ = 0, startY_ = 0, lastX_ = 0, lastY_ = 0;
     double startCenter_ = 0, startWidth_ = 1, startZoom_ = 1;
+    double startPanX_ = 0, startPanY_ = 0;
     bool space_ = false;
     Request request_ = Request::None;
     viewer::ViewerState zoomStart_;

@@ -119,6 +119,7 @@ void drawHelp(bool* open) {
             {"I", "invert"},
             {"1 - 9", "window presets"},
             {"L", "bilinear interpolation on/off"},
+            {"M", "next colormap"},
             {"C", "cine play / pause"},
             {"Ctrl + O", "open a file or folder"},
             {"Drop files", "open them"},

@@ -8,6 +8,7 @@ namespace dcmlens::ui {
 
 void FileBrowser::open(const std::string& start) {
     visible_ = true;
+    focusPath_ = true;
     std::error_code ec;
     folder_ = std::filesystem::is_directory(start, ec) ? start
                                                        : std::filesystem::current_path(ec).string();
@@ -22,6 +23,10 @@ std::string FileBrowser::draw() {
     std::string chosen;
     ImGui::SetNextWindowSize(ImVec2(640, 480), ImGuiCond_FirstUseEver);
     if (ImGui::Begin("Open file or folder", &visible_)) {
+        if (focusPath_) {
+            ImGui::SetKeyboardFocusHere();  // type a path right away
+            focusPath_ = false;
+        }
         if (ImGui::InputText("Path", pathField_, sizeof pathField_,
                              ImGuiInputTextFlags_EnterReturnsTrue)) {
             std::error_code ec;

@@ -60,6 +60,7 @@ public:
 
 private:
     bool visible_ = false;
+    bool focusPath_ = false;
     std::string folder_;
     std::string selected_;
     char pathField_[1024] = "";

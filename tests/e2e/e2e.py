@@ -1,0 +1,368 @@
+#!/usr/bin/python3
+"""End-to-end tests of the real viewer window, under Xvfb, driven by xdotool.
+
+usage: xvfb-run -a -s "-screen 0 1280x800x24" e2e.py --dcmlens BIN [--corpus DIR] [--work DIR]
+
+dcmlens runs with --state-log: after every change it appends its state (frame, window, zoom, pan,
+colormap, errors, and where the image viewport is on screen) as one JSON line. Each check drives
+the window with xdotool, waits for the state it expects, and reads the screen with ImageMagick's
+`import -window root` to check that the pixels changed as they should. Every check must run: none
+skips (CI has Xvfb).
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+DEFAULT_CORPUS = "/usr/lib/python3/dist-packages/pydicom/data/test_files"
+HERE = Path(__file__).resolve().parent
+RESULTS = []
+
+
+def check(label, ok, detail=""):
+    RESULTS.append(bool(ok))
+    print(("PASS  " if ok else "FAIL  ") + label + (f"  ({detail})" if detail else ""), flush=True)
+
+
+def xdo(*args):
+    subprocess.run(["xdotool", *map(str, args)], check=True)
+
+
+def hold(*keys):
+    """Presses keys together, holds them over a few frames, releases them."""
+    for k in keys:
+        xdo("keydown", k)
+    time.sleep(0.15)
+    for k in reversed(keys):
+        xdo("keyup", k)
+
+
+def screen():
+    png = subprocess.run(["import", "-window", "root", "png:-"], check=True, capture_output=True).stdout
+    tmp = Path(tempfile.mkstemp(suffix=".png")[1])
+    tmp.write_bytes(png)
+    img = np.asarray(Image.open(tmp).convert("RGB")).astype(np.int16)
+    tmp.unlink()
+    return img
+
+
+class Viewer:
+    """One dcmlens window and its state log."""
+
+    def __init__(self, args, *paths):
+        self.work = Path(tempfile.mkdtemp(prefix="dcmlens-e2e-", dir=args.work))
+        self.log = self.work / "state.log"
+        self.proc = subprocess.Popen(
+            [args.dcmlens, *map(str, paths), "--state-log", str(self.log), "--config-dir",
+             str(self.work / "config"), "--window-size", "1280x800"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.state = self.wait(lambda s: s["viewport"][3] > 100, "the window to show")
+        time.sleep(0.3)  # let the window settle (first frames)
+        self.state = self.last()
+
+    def last(self):
+        lines = self.log.read_text().splitlines() if self.log.exists() else []
+        return json.loads(lines[-1]) if lines else None
+
+    def wait(self, predicate, what, timeout=20):
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"dcmlens exited ({self.proc.returncode}) while waiting for {what}: "
+                                   + self.proc.stderr.read().decode(errors="replace"))
+            s = self.last()
+            if s is not None and predicate(s):
+                self.state = s
+                return s
+            time.sleep(0.05)
+        raise RuntimeError(f"timed out waiting for {what}; last state {self.last()}")
+
+    def settle(self):
+        """Waits until the state log stops growing, then a little for the screen."""
+        n = -1
+        for _ in range(100):
+            m = len(self.log.read_text().splitlines())
+            if m == n:
+                break
+            n = m
+            time.sleep(0.1)
+        time.sleep(0.25)
+        self.state = self.last()
+        return self.state
+
+    def viewport(self):
+        x, y, w, h = self.state["viewport"]
+        return int(x), int(y), int(w), int(h)
+
+    def crop(self, img, inset=0.25):
+        """The central part of the viewport, away from the corner annotations."""
+        x, y, w, h = self.viewport()
+        return img[y + int(h * inset): y + int(h * (1 - inset)), x + int(w * inset): x + int(w * (1 - inset))]
+
+    def at(self, fx, fy):
+        """Screen point at a fraction of the viewport."""
+        x, y, w, h = self.viewport()
+        return int(x + w * fx), int(y + h * fy)
+
+    def image_point(self, ix, iy):
+        """Screen point of the centre of image pixel (ix, iy), from the logged view."""
+        x, y, w, h = self.viewport()
+        z = self.state["zoom"]
+        cols, rows = self.state["image_size"]
+        aspect = self.state["pixel_aspect"]
+        px, py = self.state["pan"]
+        ox = w / 2 + px - cols * z / 2
+        oy = h / 2 + py - rows * aspect * z / 2
+        return int(x + ox + (ix + 0.5) * z), int(y + oy + (iy + 0.5) * z * aspect)
+
+    def close(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def render_reference(args, path, frame, w, h, work, center, width):
+    out = Path(work) / f"ref_{Path(path).name}_{frame}.png"
+    subprocess.run([args.dcmlens, "render", str(path), "-o", str(out), "--frame", str(frame + 1),
+                    "--size", f"{w}x{h}", f"--window={center},{width}"], check=True, capture_output=True)
+    return np.asarray(Image.open(out).convert("RGB")).astype(np.int16)
+
+
+def test_window_level_drag(args):
+    v = Viewer(args)  # the demo stack
+    try:
+        s = v.state
+        check("demo stack opens with its first window", s["frames"] == 100 and s["center"] == 40
+              and s["width"] == 400, f"frames {s['frames']} C {s['center']} W {s['width']}")
+        lo, hi = s["value_range"]
+        _, _, w, h = v.viewport()
+        tissue = v.image_point(128, 40)  # soft tissue of the phantom (40 HU)
+        before = screen()
+        x0, y0 = v.at(0.5, 0.5)
+        xdo("mousemove", x0, y0)
+        time.sleep(0.1)
+        xdo("mousedown", 1)
+        for k in range(1, 11):
+            xdo("mousemove", x0 + 10 * k, y0 + 5 * k)
+            time.sleep(0.03)
+        xdo("mouseup", 1)
+        s = v.wait(lambda s: s["width"] != 400, "the drag to change the window")
+        s = v.settle()
+        want_w = 400 + 100 * (hi - lo) / w
+        want_c = 40 + 50 * (hi - lo) / h
+        check("left-drag of (+100, +50) px changes width and center by range x distance / viewport",
+              abs(s["width"] - want_w) < 1e-6 and abs(s["center"] - want_c) < 1e-6,
+              f"W {s['width']:.3f} want {want_w:.3f}, C {s['center']:.3f} want {want_c:.3f}")
+        after = screen()
+        level = lambda img: int(img[tissue[1], tissue[0], 0])
+        # 40 HU under the new window: floor(((40 - (C - 0.5)) / (W - 1) + 0.5) * 255)
+        expected = int(((40 - (want_c - 0.5)) / (want_w - 1) + 0.5) * 255)
+        check("the screen shows the new window (soft tissue darker, at the level the window gives)",
+              level(after) < level(before) and abs(level(after) - expected) <= 3,
+              f"tissue {level(before)} -> {level(after)}, expected about {expected}")
+
+        before = screen()
+        xdo("mousemove", *v.at(0.5, 0.5))
+        xdo("key", "i")
+        v.wait(lambda s: s["invert"], "invert")
+        v.settle()
+        after = screen()
+        a, b = v.crop(before)[:, :, 0], v.crop(after)[:, :, 0]
+        check("I inverts the screen (each level becomes 255 - level, within truncation)",
+              np.abs(a + b - 255).max() <= 1, f"max |a + b - 255| = {np.abs(a + b - 255).max()}")
+
+        xdo("key", "4")  # CT preset 4: lung -600 / 1500
+        s = v.wait(lambda s: s["center"] == -600 and s["width"] == 1500, "preset 4 (lung)")
+        check("number key 4 applies the lung preset", True, f"C {s['center']} W {s['width']}")
+        xdo("key", "i")
+        v.wait(lambda s: not s["invert"], "invert off")
+        v.settle()
+        lung = v.image_point(128 + 51, 128)  # inside the right lung (-850 HU)
+        img = screen()
+        lung_level = int(img[lung[1], lung[0], 0])
+        expected = int(((-850 - (-600 - 0.5)) / 1499 + 0.5) * 255)
+        check("the lung preset shows lung at the level the window gives", abs(lung_level - expected) <= 3,
+              f"lung {lung_level}, expected about {expected}")
+
+        gray = v.crop(screen())
+        xdo("key", "m")
+        s = v.wait(lambda s: s["colormap"] != "gray", "a colormap change")
+        v.settle()
+        colour = v.crop(screen())
+        check("M changes the colormap and the screen turns colour",
+              np.abs(gray[:, :, 0] - gray[:, :, 2]).max() == 0 and
+              np.abs(colour[:, :, 0] - colour[:, :, 2]).max() > 20, f"colormap {s['colormap']}")
+    finally:
+        v.close()
+
+
+def test_zoom_and_pan(args):
+    v = Viewer(args)
+    try:
+        cx, cy = v.image_point(100, 100)
+        before = screen()
+        xdo("mousemove", cx, cy)
+        time.sleep(0.1)
+        xdo("keydown", "ctrl")
+        xdo("click", 4)
+        xdo("keyup", "ctrl")
+        z0 = v.state["zoom"]
+        s = v.wait(lambda s: not s["fit"], "Ctrl+wheel zoom")
+        s = v.settle()
+        check("Ctrl+wheel zooms by 1.1", abs(s["zoom"] / z0 - 1.1) < 1e-9, f"{z0:.4f} -> {s['zoom']:.4f}")
+        after = screen()
+        check("the image point under the cursor stays under the cursor",
+              np.abs(before[cy - 1:cy + 2, cx - 1:cx + 2] - after[cy - 1:cy + 2, cx - 1:cx + 2]).max() <= 2)
+        _, _, w, h = v.viewport()
+        nonblack = lambda img: int((v.crop(img, 0.02)[:, :, 0] > 10).sum())
+        check("zooming in shows the image larger", nonblack(after) > nonblack(before),
+              f"{nonblack(before)} -> {nonblack(after)} non-black pixels")
+
+        before = screen()
+        x0, y0 = v.at(0.5, 0.5)
+        xdo("mousemove", x0, y0)
+        xdo("mousedown", 2)
+        for k in range(1, 6):
+            xdo("mousemove", x0 + 8 * k, y0 + 6 * k)
+            time.sleep(0.03)
+        xdo("mouseup", 2)
+        p0 = s["pan"]
+        s = v.wait(lambda s: s["pan"] != p0, "a middle-drag pan")
+        s = v.settle()
+        check("middle-drag pans by the drag", abs(s["pan"][0] - p0[0] - 40) < 1e-9 and
+              abs(s["pan"][1] - p0[1] - 30) < 1e-9, f"pan {p0} -> {s['pan']}")
+        after = screen()
+        x, y, w, h = v.viewport()
+        a = before[y + 200:y + 400, x + 200:x + 500]
+        b = after[y + 230:y + 430, x + 240:x + 540]
+        check("the screen content moved by (+40, +30)", np.abs(a - b).max() <= 2,
+              f"max diff {np.abs(a - b).max()}")
+        xdo("key", "f")
+        s = v.wait(lambda s: s["fit"] and s["pan"] == [0, 0], "F to fit")
+        check("F fits the image again", True)
+    finally:
+        v.close()
+
+
+def frame_checks(args, v, path_of_frame, label):
+    """Wheel / Down / PageDown / End / Home move through the stack; the screen shows the frame."""
+    n = v.state["frames"]
+    xdo("mousemove", *v.at(0.5, 0.5))
+    time.sleep(0.1)
+    steps = [("click", 5, 1), ("click", 5, 2), ("key", "Down", 3), ("key", "Page_Down", min(13, n - 1)),
+             ("key", "End", n - 1), ("key", "Home", 0), ("key", "Up", 0)]
+    ok = True
+    detail = []
+    for kind, what, want in steps:
+        xdo(kind, what)
+        try:
+            s = v.wait(lambda s, want=want: s["frame"] == want, f"frame {want}", timeout=10)
+        except RuntimeError:
+            s = v.last()
+        detail.append(f"{what}->{s['frame']}")
+        ok &= s["frame"] == want
+    check(f"{label}: wheel, Down, PageDown, End, Home, Up reach the expected frames", ok, " ".join(detail))
+    xdo("key", "End")
+    v.wait(lambda s: s["frame"] == n - 1, "the last frame")
+    v.settle()
+    _, _, w, h = v.viewport()
+    ref = render_reference(args, path_of_frame(n - 1), n - 1 if label.startswith("multi") else 0, w, h,
+                           v.work, repr(v.state["center"]), repr(v.state["width"]))
+    shown = v.crop(screen())
+    expected = ref[int(h * 0.25): int(h * 0.75), int(w * 0.25): int(w * 0.75)]
+    diff = np.abs(shown - expected).max() if shown.shape == expected.shape else 999
+    check(f"{label}: the screen shows the last frame exactly as `dcmlens render` draws it", diff == 0,
+          f"max diff {diff}")
+
+
+def test_frames(args, work):
+    rtdose = Path(args.corpus) / "rtdose.dcm"
+    v = Viewer(args, rtdose)
+    try:
+        frame_checks(args, v, lambda f: rtdose, "multi-frame file")
+    finally:
+        v.close()
+    series = Path(work) / "series"
+    subprocess.run([sys.executable, str(HERE.parent.parent / "bench" / "make_series.py"), str(series),
+                    "--slices", "20", "--size", "96"], check=True, capture_output=True)
+    v = Viewer(args, series / "ct")
+    try:
+        # Slices sorted by position: the last frame is the most inferior slice (make_series puts
+        # slice i at z = -1.25 i), whose file is the one with Instance Number 20.
+        import pydicom
+        by_number = {int(pydicom.dcmread(str(p), stop_before_pixels=True).InstanceNumber): p
+                     for p in (series / "ct").glob("*.dcm")}
+        frame_checks(args, v, lambda f: by_number[f + 1], "folder of slices")
+    finally:
+        v.close()
+
+
+def test_malformed(args):
+    v = Viewer(args)
+    try:
+        bad = Path(args.corpus) / "MR_truncated.dcm"
+        xdo("mousemove", *v.at(0.5, 0.5))
+        xdo("key", "ctrl+o")
+        time.sleep(0.5)
+        # Keys are held for a moment: Dear ImGui 1.86 polls key state once per frame.
+        hold("ctrl", "a")
+        xdo("type", "--delay", "5", str(bad))
+        hold("Return")
+        s = v.wait(lambda s: s["errors"] >= 1, "the error of a malformed file")
+        check("opening a malformed file reports it in the UI", "MR_truncated.dcm" in s["last_error"],
+              s["last_error"])
+        xdo("mousemove", *v.at(0.5, 0.5))
+        xdo("key", "Escape")
+        xdo("key", "Down")
+        s = v.wait(lambda s: s["frame"] == 1, "a key press after the error", timeout=10)
+        check("the app still responds to input after the error", s["frame"] == 1 and v.proc.poll() is None)
+    finally:
+        v.close()
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--dcmlens", required=True)
+    p.add_argument("--corpus", default=DEFAULT_CORPUS)
+    p.add_argument("--work")
+    p.add_argument("--screenshot", help="save a screenshot of the viewer here (README)")
+    args = p.parse_args()
+    if not os.environ.get("DISPLAY"):
+        print("no DISPLAY: run under xvfb-run")
+        print("0 passed, 1 failed")
+        return 1
+    work = tempfile.mkdtemp(prefix="dcmlens-e2e-")
+    args.work = args.work or work
+    for test in (test_window_level_drag, test_zoom_and_pan, lambda a: test_frames(a, work), test_malformed):
+        try:
+            test(args)
+        except Exception as e:  # a hang or a crash is a failure, reported, not a stop
+            check(getattr(test, "__name__", "test"), False, f"{type(e).__name__}: {e}")
+    if args.screenshot:
+        v = Viewer(args)
+        try:
+            xdo("mousemove", *v.at(0.55, 0.45))
+            xdo("key", "Page_Down", "Page_Down")
+            v.settle()
+            subprocess.run(["import", "-window", "root", args.screenshot], check=True)
+        finally:
+            v.close()
+    shutil.rmtree(work, ignore_errors=True)
+    passed = sum(RESULTS)
+    print(f"{passed} passed, {len(RESULTS) - passed} failed")
+    return 0 if RESULTS and all(RESULTS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
