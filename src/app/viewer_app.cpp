@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -172,6 +173,9 @@ public:
         drawErrors();
         if (stateChanged_) {
             logState();
+            if (!stack_.empty()) {
+                saveSettings();
+            }
             stateChanged_ = false;
         }
         return !quit;
@@ -210,6 +214,10 @@ private:
     }
 
     void show(series::Stack stack) {
+        for (auto& [key, texture] : overlayTextures_) {
+            glDeleteTextures(1, &texture);
+        }
+        overlayTextures_.clear();
         try {
             auto image = uploadStack(stack);
             stack_ = std::move(stack);
@@ -222,6 +230,7 @@ private:
         }
         state_ = viewer::ViewerState{};
         state_.frameCount = static_cast<int>(stack_.frames.size());
+        applySettings();
         const model::Instance& first = stack_.instanceOf(0);
         tags_.setTags({});
         if (first.path.rfind("demo:", 0) != 0) {
@@ -382,12 +391,74 @@ private:
                                    ImGuiButtonFlags_MouseButtonMiddle);
         handleInput(origin, size);
         if (!stack_.empty() && state_.overlays) {
+            drawDicomOverlays(ImGui::GetWindowDrawList(), origin, size);
             ui::drawAnnotations(ImGui::GetWindowDrawList(), origin, size, state_, context(size),
                                 stack_.instanceOf(state_.frame), state_.frameCount,
                                 stack_.description);
         }
         ImGui::End();
         ImGui::PopStyleVar();
+    }
+
+    // DICOM overlay planes (60xx,3000) of the shown frame, drawn over the image as a separate
+    // layer (never burned into the pixels), one colour per plane.
+    void drawDicomOverlays(ImDrawList* list, ImVec2 origin, ImVec2 size) {
+        const model::Instance& in = stack_.instanceOf(state_.frame);
+        if (in.overlays.empty()) {
+            return;
+        }
+        const int frame = stack_.frames[static_cast<std::size_t>(state_.frame)].frame;
+        const GLuint texture = overlayTexture(in, frame);
+        const pixel::ViewMapping v = viewer::viewMapping(state_, context(size));
+        const ImVec2 p0(static_cast<float>(origin.x + v.offsetX),
+                        static_cast<float>(origin.y + v.offsetY));
+        const ImVec2 p1(static_cast<float>(p0.x + in.pixel.columns / v.scaleX),
+                        static_cast<float>(p0.y + in.pixel.rows / v.scaleY));
+        list->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
+        list->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture)), p0, p1);
+        list->PopClipRect();
+    }
+
+    GLuint overlayTexture(const model::Instance& in, int frame) {
+        const auto key = std::make_pair(&in, frame);
+        if (auto it = overlayTextures_.find(key); it != overlayTextures_.end()) {
+            return it->second;
+        }
+        const int w = in.pixel.columns;
+        const int h = in.pixel.rows;
+        std::vector<std::uint32_t> rgba(static_cast<std::size_t>(w) * h, 0);
+        const std::uint32_t colours[] = {0xFF00FFFF, 0xFFFFFF00, 0xFFFF00FF, 0xFF00FF00};  // ABGR
+        for (std::size_t k = 0; k < in.overlays.size(); ++k) {
+            const model::Overlay& ov = in.overlays[k];
+            // Multi-frame overlays start at Image Frame Origin (60xx,0051); single ones apply to
+            // all.
+            const int index = ov.frames == 1 ? 0 : frame - (ov.firstFrame - 1);
+            if (index < 0 || index >= ov.frames) {
+                continue;
+            }
+            const std::size_t planeSize = static_cast<std::size_t>(ov.rows) * ov.columns;
+            for (int r = 0; r < ov.rows; ++r) {
+                for (int c = 0; c < ov.columns; ++c) {
+                    const int x = ov.originColumn - 1 + c;
+                    const int y = ov.originRow - 1 + r;
+                    if (x >= 0 && y >= 0 && x < w && y < h &&
+                        ov.bits[planeSize * static_cast<std::size_t>(index) +
+                                static_cast<std::size_t>(r) * ov.columns + c]) {
+                        rgba[static_cast<std::size_t>(y) * w + x] = colours[k % 4];
+                    }
+                }
+            }
+        }
+        GLuint texture = 0;
+        glGenTextures(1, &texture);
+        glBindTexture(GL_TEXTURE_2D, texture);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+        overlayTextures_[key] = texture;
+        return texture;
     }
 
     void handleInput(ImVec2 origin, ImVec2 size) {
@@ -708,6 +779,38 @@ private:
         stateLog_ << j.str() << std::endl;
     }
 
+    // The user's display preferences persist in the config folder (settings.txt: key=value).
+    void applySettings() {
+        std::ifstream in(config_ + "/settings.txt");
+        for (std::string line; std::getline(in, line);) {
+            const auto eq = line.find('=');
+            if (eq == std::string::npos) {
+                continue;
+            }
+            const std::string key = line.substr(0, eq);
+            const std::string value = line.substr(eq + 1);
+            if (key == "colormap" && pixel::findColormap(value)) {
+                state_.colormap = value;
+            } else if (key == "interpolate") {
+                state_.linear = value == "1";
+            } else if (key == "annotations") {
+                state_.overlays = value == "1";
+            }
+        }
+    }
+
+    void saveSettings() {
+        const std::string now =
+            state_.colormap + (state_.linear ? "1" : "0") + (state_.overlays ? "1" : "0");
+        if (now == savedSettings_) {
+            return;
+        }
+        savedSettings_ = now;
+        std::ofstream out(config_ + "/settings.txt");
+        out << "colormap=" << state_.colormap << "\ninterpolate=" << (state_.linear ? 1 : 0)
+            << "\nannotations=" << (state_.overlays ? 1 : 0) << "\n";
+    }
+
     void loadRecent() {
         std::ifstream in(config_ + "/recent.txt");
         for (std::string line; std::getline(in, line);) {
@@ -736,6 +839,7 @@ private:
     series::Stack stack_;
     std::unique_ptr<render::GpuImage> image_;
     std::unique_ptr<render::Framebuffer> target_;
+    std::map<std::pair<const model::Instance*, int>, GLuint> overlayTextures_;
     viewer::ViewerState state_;
     input::InputMapper mapper_;
     std::vector<viewer::Preset> presets_;
@@ -746,6 +850,7 @@ private:
     std::vector<std::string> errors_;
     bool showErrors_ = false;
     std::vector<std::string> recent_;
+    std::string savedSettings_;
     std::ofstream stateLog_;
     bool dirty_ = true;
     bool stateChanged_ = true;

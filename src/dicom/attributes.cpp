@@ -294,6 +294,11 @@ void readAttributes(DcmItem& dataset, model::Instance& out) {
     out.studyInstanceUid = getString(dataset, DCM_StudyInstanceUID).value_or("");
     out.seriesInstanceUid = getString(dataset, DCM_SeriesInstanceUID).value_or("");
     out.modalityCode = getString(dataset, DCM_Modality).value_or("");
+    out.patientName = getString(dataset, DCM_PatientName).value_or("");
+    out.patientId = getString(dataset, DCM_PatientID).value_or("");
+    out.studyDescription = getString(dataset, DCM_StudyDescription).value_or("");
+    out.seriesDescription = getString(dataset, DCM_SeriesDescription).value_or("");
+    out.studyDate = getString(dataset, DCM_StudyDate).value_or("");
     if (auto ft = getNumber(dataset, DCM_FrameTime)) {
         out.frameTimeMs = *ft;
     } else if (auto rate = getNumber(dataset, DCM_RecommendedDisplayFrameRate); rate && *rate > 0) {

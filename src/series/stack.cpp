@@ -138,6 +138,10 @@ Stack demoStack(int slices, int size) {
         model::Instance in;
         in.path = "demo:" + std::to_string(z + 1);
         in.modalityCode = "CT";
+        in.patientName = "DEMO^PHANTOM";
+        in.patientId = "DEMO";
+        in.studyDescription = "Synthetic CT phantom";
+        in.seriesDescription = "Axial 2 mm";
         in.sopClassName = "Demo CT phantom";
         in.seriesInstanceUid = "demo";
         in.pixel.rows = in.pixel.columns = size;

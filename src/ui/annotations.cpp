@@ -42,9 +42,17 @@ void drawAnnotations(ImDrawList* list, ImVec2 o, ImVec2 size, const viewer::View
                      const std::string& description) {
     const float line = ImGui::GetTextLineHeight();
     char buf[256];
-    // Top left: what is shown.
-    text(list, ImVec2(o.x + 6, o.y + 6), description);
-    text(list, ImVec2(o.x + 6, o.y + 6 + line), in.modalityCode + "  " + in.pixel.photometricText);
+    // Top left: patient and study; top right: series and frame.
+    float y = o.y + 6;
+    for (const std::string& s : {in.patientName + (in.patientId.empty() ? "" : "  (" + in.patientId + ")"),
+                                 in.studyDescription + (in.studyDate.empty() ? "" : "  " + in.studyDate),
+                                 in.seriesDescription.empty() ? description : in.seriesDescription,
+                                 in.modalityCode + "  " + in.pixel.photometricText}) {
+        if (!s.empty()) {
+            text(list, ImVec2(o.x + 6, y), s);
+            y += line;
+        }
+    }
     // Top right: frame.
     std::snprintf(buf, sizeof buf, "Im %d / %d", state.frame + 1, frameCount);
     text(list, ImVec2(o.x + size.x - ImGui::CalcTextSize(buf).x - 6, o.y + 6), buf);
