@@ -31,7 +31,9 @@
 #include "pixel/auto_window.hpp"
 #include "pixel/colormap.hpp"
 #include "render/renderer.hpp"
+#include "series/series_builder.hpp"
 #include "series/stack.hpp"
+#include "session/stack_session.hpp"
 #include "ui/panels.hpp"
 #include "viewer/commands.hpp"
 
@@ -134,7 +136,8 @@ public:
             stateLog_.open(options.stateLog, std::ios::app);
         }
         if (options.paths.empty()) {
-            show(series::demoStack());
+            series_ = {series::demoStack()};
+            show(0);
         } else {
             open(options.paths);
         }
@@ -152,6 +155,7 @@ public:
                 open(paths);
             }
         }
+        pumpLoading();
         advanceCine();
         bool quit = false;
         drawMenu(quit);
@@ -173,7 +177,7 @@ public:
         drawErrors();
         if (stateChanged_) {
             logState();
-            if (!stack_.empty()) {
+            if (session_) {
                 saveSettings();
             }
             stateChanged_ = false;
@@ -183,55 +187,62 @@ public:
 
     bool animating() const { return state_.cine || mapper_.dragging(); }
     double cineSeconds() const {
-        if (stack_.empty()) {
+        if (!session_) {
             return 1.0 / 15;
         }
-        const double ms = stack_.instanceOf(state_.frame).frameTimeMs;
+        const double ms = session_->instanceOf(state_.frame).frameTimeMs;
         return ms > 0 ? ms / 1000 : 1.0 / 15;  // Frame Time (0018,1063), else 15 fps
     }
 
 private:
+    // Opening reads every header first (on all cores; ~0.1 ms a file), groups and sorts them,
+    // then shows the largest stack while its pixels decode in the background.
     void open(const std::vector<std::string>& paths) {
-        series::Stack stack = series::loadStack(paths);
-        for (const std::string& e : stack.errors) {
+        const std::vector<std::string> files = series::listFiles(paths);
+        series::HeaderScan scan = series::scanHeaders(files);
+        for (const std::string& e : scan.errors) {
             errors_.push_back(e);
         }
-        if (stack.empty()) {
-            if (stack.errors.empty()) {
+        std::vector<series::SeriesStack> stacks = series::buildStacks(std::move(scan.headers));
+        if (stacks.empty()) {
+            if (scan.errors.empty()) {
                 errors_.push_back(paths.front() + ": no DICOM images found");
             }
             showErrors_ = true;
             stateChanged_ = true;
             return;
         }
-        if (!stack.errors.empty()) {
+        if (!scan.errors.empty()) {
             showErrors_ = true;
         }
         for (const std::string& p : paths) {
             addRecent(p);
         }
-        show(std::move(stack));
+        series_ = std::move(stacks);
+        show(0);
     }
 
-    void show(series::Stack stack) {
+    // Shows one stack of the last opened series list (the series browser's choice).
+    void show(std::size_t which, int focus = 0) {
         for (auto& [key, texture] : overlayTextures_) {
             glDeleteTextures(1, &texture);
         }
         overlayTextures_.clear();
+        session_.reset();
         try {
-            auto image = uploadStack(stack);
-            stack_ = std::move(stack);
-            image_ = std::move(image);
+            session_ = std::make_unique<session::StackSession>(renderer_, series_[which], focus);
         } catch (const Error& e) {
             errors_.push_back(std::string("cannot show the images: ") + e.what());
             showErrors_ = true;
             stateChanged_ = true;
             return;
         }
+        shownSeries_ = which;
         state_ = viewer::ViewerState{};
-        state_.frameCount = static_cast<int>(stack_.frames.size());
+        state_.frameCount = session_->frameCount();
+        state_.frame = focus;
         applySettings();
-        const model::Instance& first = stack_.instanceOf(0);
+        const model::Instance& first = session_->instanceOf(focus);
         tags_.setTags({});
         if (first.path.rfind("demo:", 0) != 0) {
             try {
@@ -240,37 +251,62 @@ private:
                 errors_.push_back(first.path + ": " + e.what());
             }
         }
-        computeRange();
+        rangeKnown_ = false;
+        // Until the first image is decoded: the range the header allows.
+        const pixel::ModalityTransform modality(first.modalityFor(0), first.pixel);
+        range_ = {modality.absMinimum(), modality.absMaximum()};
         resetWindow();
+        if (session_->windowed()) {
+            errors_.push_back(session_->windowMessage());
+            showErrors_ = true;
+        }
         dirty_ = true;
         stateChanged_ = true;
     }
 
-    std::unique_ptr<render::GpuImage> uploadStack(const series::Stack& stack) {
-        const model::PixelBuffer& shape = stack.instances.front()->stored;
-        std::unique_ptr<render::GpuImage> image;
-        for (std::size_t i = 0; i < stack.frames.size(); ++i) {
-            const auto& f = stack.frames[i];
-            const model::PixelBuffer& buffer =
-                stack.instances[static_cast<std::size_t>(f.instance)]->stored;
-            if (!image) {
-                image =
-                    renderer_.upload(buffer.frame(f.frame), static_cast<int>(stack.frames.size()));
-                (void)shape;
-            } else {
-                renderer_.uploadLayer(*image, static_cast<int>(i), buffer, f.frame);
-            }
+    // Moves decoded images to the GPU, a bounded amount per UI frame so the UI stays fluid.
+    void pumpLoading() {
+        if (!session_) {
+            return;
         }
-        return image;
+        constexpr std::uint64_t kUploadPerFrame = 64ull << 20;
+        if (session_->pump(kUploadPerFrame) > 0) {
+            pendingFrames = std::max(pendingFrames, 2);
+            dirty_ = true;
+            stateChanged_ = true;
+        }
+        for (std::string& e : session_->takeErrors()) {
+            errors_.push_back(std::move(e));
+            showErrors_ = true;
+        }
+        if (!rangeKnown_ && session_->resident(state_.frame)) {
+            computeRange();
+            if (session_->instanceOf(state_.frame).windowsFor(0).empty()) {
+                resetWindow();  // min-max needs the pixels
+            }
+            rangeKnown_ = true;
+        }
+        if (!session_->allResident()) {
+            pendingFrames = std::max(pendingFrames, 1);  // keep polling while loading
+        }
+        // Windowed residency: scrolling out of the resident window moves it.
+        if (session_->windowed() &&
+            (state_.frame < session_->windowStart() ||
+             state_.frame >= session_->windowStart() + session_->windowFrames())) {
+            const int frame = state_.frame;
+            const viewer::ViewerState keep = state_;
+            show(shownSeries_, frame);
+            state_ = keep;
+            dirty_ = true;
+        }
     }
 
-    // The modality value range of the middle image, padding excluded: the gain of a window drag.
+    // The modality value range of the shown image, padding excluded: the gain of a window drag.
     void computeRange() {
-        const int middle = state_.frameCount / 2;
-        const auto& f = stack_.frames[static_cast<std::size_t>(middle)];
-        const model::Instance& in = stack_.instanceOf(middle);
-        const pixel::ModalityTransform modality(in.modalityFor(f.frame), in.pixel);
-        range_ = pixel::modalityRange(in.stored, f.frame, modality, in.padding)
+        const model::Instance& in = session_->instanceOf(state_.frame);
+        const int f = session_->frameInInstance(state_.frame);
+        const pixel::ModalityTransform modality(in.modalityFor(f), in.pixel);
+        range_ = pixel::modalityRange(in.stored, f, modality, in.padding)
                      .value_or(pixel::ValueRange{0, 1});
         presets_.clear();
         if (in.modalityCode == "CT") {
@@ -278,15 +314,14 @@ private:
         }
         const model::Window mm = pixel::minMaxWindow(range_);
         presets_.push_back({"Min-max", mm.center, mm.width});
-        if (auto p = pixel::percentileWindow(in.stored, f.frame, modality, in.padding, 1, 99)) {
+        if (auto p = pixel::percentileWindow(in.stored, f, modality, in.padding, 1, 99)) {
             presets_.push_back({"1-99 %", p->center, p->width});
         }
     }
 
     void resetWindow() {
-        const model::Instance& in = stack_.instanceOf(state_.frame);
-        const auto& windows =
-            in.windowsFor(stack_.frames[static_cast<std::size_t>(state_.frame)].frame);
+        const model::Instance& in = session_->instanceOf(state_.frame);
+        const auto& windows = in.windowsFor(session_->frameInInstance(state_.frame));
         if (!windows.empty()) {
             state_.center = windows.front().center;
             state_.width = windows.front().width;
@@ -303,8 +338,8 @@ private:
         viewer::ViewContext ctx;
         ctx.viewportWidth = static_cast<int>(size.x);
         ctx.viewportHeight = static_cast<int>(size.y);
-        if (!stack_.empty()) {
-            const model::Instance& in = stack_.instanceOf(state_.frame);
+        if (session_) {
+            const model::Instance& in = session_->instanceOf(state_.frame);
             ctx.imageWidth = in.pixel.columns;
             ctx.imageHeight = in.pixel.rows;
             ctx.pixelAspect = pixel::pixelAspect(in.geometry);
@@ -322,12 +357,19 @@ private:
             target_ = std::make_unique<render::Framebuffer>(w, h);
             dirty_ = true;
         }
-        if (!dirty_ || !image_ || stack_.empty()) {
+        if (!dirty_ || !session_) {
+            return;
+        }
+        if (!session_->resident(state_.frame)) {
+            target_->bind();  // not decoded yet: a black viewport with a note (drawViewport)
+            glClearColor(0, 0, 0, 1);
+            glClear(GL_COLOR_BUFFER_BIT);
+            glBindFramebuffer(GL_FRAMEBUFFER, 0);
             return;
         }
         dirty_ = false;
-        const model::Instance& in = stack_.instanceOf(state_.frame);
-        const auto& f = stack_.frames[static_cast<std::size_t>(state_.frame)];
+        const model::Instance& in = session_->instanceOf(state_.frame);
+        const int f = session_->frameInInstance(state_.frame);
         pixel::DisplayOptions o;
         o.windowMode = pixel::DisplayOptions::WindowMode::Explicit;
         o.center = state_.center;
@@ -343,19 +385,19 @@ private:
         try {
             if (in.stored.samples() == 1 &&
                 in.pixel.photometric != model::Photometric::PaletteColor) {
-                gray = pixel::makeGrayPipeline(in, {in.stored, f.frame, f.frame}, o);
+                gray = pixel::makeGrayPipeline(in, {in.stored, f, f}, o);
             }
             render::DrawRequest r;
             r.instance = &in;
             r.gray = gray ? &*gray : nullptr;
             r.colormap = state_.colormap;
-            r.layer = state_.frame;
+            r.layer = session_->layerOf(state_.frame);
             r.linear = state_.linear;
             r.view = viewer::viewMapping(state_, context(size));
             r.outputWidth = w;
             r.outputHeight = h;
             target_->bind();
-            renderer_.draw(*image_, r);
+            renderer_.draw(*session_->image(), r);
             glBindFramebuffer(GL_FRAMEBUFFER, 0);
         } catch (const Error& e) {
             errors_.push_back(e.what());
@@ -390,11 +432,16 @@ private:
                                    ImGuiButtonFlags_MouseButtonRight |
                                    ImGuiButtonFlags_MouseButtonMiddle);
         handleInput(origin, size);
-        if (!stack_.empty() && state_.overlays) {
+        if (session_ && !session_->resident(state_.frame)) {
+            ImGui::GetWindowDrawList()->AddText(
+                ImVec2(origin.x + size.x / 2 - 60, origin.y + size.y / 2),
+                IM_COL32(200, 200, 200, 255), "loading this image...");
+        }
+        if (session_ && state_.overlays) {
             drawDicomOverlays(ImGui::GetWindowDrawList(), origin, size);
             ui::drawAnnotations(ImGui::GetWindowDrawList(), origin, size, state_, context(size),
-                                stack_.instanceOf(state_.frame), state_.frameCount,
-                                stack_.description);
+                                session_->instanceOf(state_.frame), state_.frameCount,
+                                session_->description());
         }
         ImGui::End();
         ImGui::PopStyleVar();
@@ -403,11 +450,11 @@ private:
     // DICOM overlay planes (60xx,3000) of the shown frame, drawn over the image as a separate
     // layer (never burned into the pixels), one colour per plane.
     void drawDicomOverlays(ImDrawList* list, ImVec2 origin, ImVec2 size) {
-        const model::Instance& in = stack_.instanceOf(state_.frame);
+        const model::Instance& in = session_->instanceOf(state_.frame);
         if (in.overlays.empty()) {
             return;
         }
-        const int frame = stack_.frames[static_cast<std::size_t>(state_.frame)].frame;
+        const int frame = session_->frameInInstance(state_.frame);
         const GLuint texture = overlayTexture(in, frame);
         const pixel::ViewMapping v = viewer::viewMapping(state_, context(size));
         const ImVec2 p0(static_cast<float>(origin.x + v.offsetX),
@@ -462,7 +509,7 @@ private:
     }
 
     void handleInput(ImVec2 origin, ImVec2 size) {
-        if (stack_.empty()) {
+        if (!session_) {
             return;
         }
         const ImGuiIO& io = ImGui::GetIO();
@@ -577,10 +624,10 @@ private:
                          ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings);
         if (ImGui::BeginTabBar("tabs")) {
             if (ImGui::BeginTabItem("Window")) {
-                if (!stack_.empty()) {
+                if (session_) {
                     const viewer::ViewContext ctx = context(viewportSize_);
-                    if (ui::drawWindowPanel(state_, stack_.instanceOf(state_.frame), presets_, ctx,
-                                            colormapNames_)) {
+                    if (ui::drawWindowPanel(state_, session_->instanceOf(state_.frame), presets_,
+                                            ctx, colormapNames_)) {
                         markChanged();
                     }
                     ImGui::Separator();
@@ -613,13 +660,17 @@ private:
                 }
                 ImGui::EndTabItem();
             }
+            if (ImGui::BeginTabItem("Series")) {
+                drawSeriesBrowser();
+                ImGui::EndTabItem();
+            }
             if (ImGui::BeginTabItem("Tags")) {
                 tags_.draw();
                 ImGui::EndTabItem();
             }
             if (ImGui::BeginTabItem("Info")) {
-                if (!stack_.empty()) {
-                    const model::Instance& in = stack_.instanceOf(state_.frame);
+                if (session_) {
+                    const model::Instance& in = session_->instanceOf(state_.frame);
                     ImGui::TextWrapped("%s", in.path.c_str());
                     ImGui::Text("%s", in.transferSyntaxName.c_str());
                     ImGui::Text("%s", in.sopClassName.c_str());
@@ -628,8 +679,12 @@ private:
                                 in.pixel.isSigned ? "signed" : "unsigned");
                     ImGui::Text("GPU upload: %.1f MB",
                                 static_cast<double>(renderer_.uploadedBytes()) / 1e6);
-                    for (const std::string& s : stack_.skipped) {
-                        ImGui::TextDisabled("not in this stack: %s", s.c_str());
+                    const auto& g = session_->geometry();
+                    if (g.spacing > 0) {
+                        ImGui::Text("slice spacing %.3f mm", g.spacing);
+                    }
+                    for (const std::string& w : g.warnings) {
+                        ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "%s", w.c_str());
                     }
                 }
                 ImGui::EndTabItem();
@@ -639,30 +694,64 @@ private:
         ImGui::End();
     }
 
+    // Studies and series of the last opened files, and the loading progress of the shown one.
+    void drawSeriesBrowser() {
+        if (session_) {
+            const auto p = session_->progress();
+            const float fraction =
+                p.total ? static_cast<float>(p.done) / static_cast<float>(p.total) : 1.0f;
+            char text[128];
+            std::snprintf(text, sizeof text, "%zu / %zu files, %.0f MB/s%s", p.done, p.total,
+                          p.seconds > 0 ? static_cast<double>(p.bytes) / 1e6 / p.seconds : 0.0,
+                          p.cancelled ? " (cancelled)" : "");
+            ImGui::ProgressBar(fraction, ImVec2(-1, 0), text);
+            if (!p.finished() && !p.cancelled && ImGui::Button("Cancel loading")) {
+                session_->cancelLoading();
+            }
+        }
+        std::string study;
+        for (std::size_t i = 0; i < series_.size(); ++i) {
+            const series::SeriesStack& s = series_[i];
+            const model::Instance& first = *s.instances.front();
+            if (first.studyInstanceUid != study || i == 0) {
+                study = first.studyInstanceUid;
+                ImGui::Separator();
+                ImGui::TextDisabled("%s  %s  %s", first.patientName.c_str(),
+                                    first.studyDate.c_str(), first.studyDescription.c_str());
+            }
+            if (ImGui::Selectable((s.description + "##series" + std::to_string(i)).c_str(),
+                                  i == shownSeries_)) {
+                if (i != shownSeries_) {
+                    show(i);
+                }
+            }
+        }
+    }
+
     void drawStatus(ImVec2 pos, ImVec2 size) {
         ImGui::SetNextWindowPos(pos);
         ImGui::SetNextWindowSize(size);
         ImGui::Begin("##status", nullptr,
                      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                          ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings);
-        if (!stack_.empty() && cursorImage_) {
-            const model::Instance& in = stack_.instanceOf(state_.frame);
-            const auto& f = stack_.frames[static_cast<std::size_t>(state_.frame)];
+        if (session_ && session_->resident(state_.frame) && cursorImage_) {
+            const model::Instance& in = session_->instanceOf(state_.frame);
+            const int frameIndex = session_->frameInInstance(state_.frame);
             const int ix = static_cast<int>(std::floor(cursorImage_->first));
             const int iy = static_cast<int>(std::floor(cursorImage_->second));
             if (ix >= 0 && iy >= 0 && ix < in.stored.width() && iy < in.stored.height()) {
                 if (in.stored.samples() == 1) {
-                    const std::int64_t s = in.stored.at(f.frame, ix, iy, 0);
-                    const pixel::ModalityTransform m(in.modalityFor(f.frame), in.pixel);
+                    const std::int64_t s = in.stored.at(frameIndex, ix, iy, 0);
+                    const pixel::ModalityTransform m(in.modalityFor(frameIndex), in.pixel);
                     ImGui::Text("x %d  y %d  image %d   stored %lld   value %g %s", ix, iy,
                                 state_.frame + 1, static_cast<long long>(s), m.apply(s),
                                 in.modality.rescaleType.c_str());
                 } else {
                     ImGui::Text("x %d  y %d  image %d   samples %lld %lld %lld", ix, iy,
                                 state_.frame + 1,
-                                static_cast<long long>(in.stored.at(f.frame, ix, iy, 0)),
-                                static_cast<long long>(in.stored.at(f.frame, ix, iy, 1)),
-                                static_cast<long long>(in.stored.at(f.frame, ix, iy, 2)));
+                                static_cast<long long>(in.stored.at(frameIndex, ix, iy, 0)),
+                                static_cast<long long>(in.stored.at(frameIndex, ix, iy, 1)),
+                                static_cast<long long>(in.stored.at(frameIndex, ix, iy, 2)));
                 }
             } else {
                 ImGui::TextDisabled("outside the image");
@@ -693,7 +782,8 @@ private:
                 ImGui::EndMenu();
             }
             if (ImGui::MenuItem("Demo stack")) {
-                show(series::demoStack());
+                series_ = {series::demoStack()};
+                show(0);
             }
             if (ImGui::MenuItem("Quit")) {
                 quit = true;
@@ -728,7 +818,7 @@ private:
     }
 
     void advanceCine() {
-        if (!state_.cine || stack_.empty()) {
+        if (!state_.cine || !session_) {
             lastCine_ = std::chrono::steady_clock::now();
             return;
         }
@@ -760,7 +850,10 @@ private:
         j.key("zoom").value(viewer::effectiveZoom(state_, context(viewportSize_)));
         j.key("pan").beginArray().value(state_.panX).value(state_.panY).endArray();
         j.key("cine").value(state_.cine);
-        j.key("file").value(stack_.empty() ? std::string() : stack_.instanceOf(state_.frame).path);
+        j.key("file").value(!session_ ? std::string() : session_->instanceOf(state_.frame).path);
+        j.key("resident").value(session_ && session_->resident(state_.frame));
+        j.key("loaded").value(session_ ? static_cast<int>(session_->progress().done) : 0);
+        j.key("all_resident").value(session_ && session_->allResident());
         j.key("errors").value(static_cast<int>(errors_.size()));
         j.key("last_error").value(errors_.empty() ? std::string() : errors_.back());
         // Where the image viewport is on the screen, for tests that click into it.
@@ -836,8 +929,10 @@ private:
     GLFWwindow* window_;
     std::string config_;
     render::Renderer renderer_;
-    series::Stack stack_;
-    std::unique_ptr<render::GpuImage> image_;
+    std::vector<series::SeriesStack> series_;  // the stacks of the last opened files
+    std::size_t shownSeries_ = 0;
+    std::unique_ptr<session::StackSession> session_;
+    bool rangeKnown_ = false;
     std::unique_ptr<render::Framebuffer> target_;
     std::map<std::pair<const model::Instance*, int>, GLuint> overlayTextures_;
     viewer::ViewerState state_;

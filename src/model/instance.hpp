@@ -177,13 +177,13 @@ struct Instance {
     std::string sopInstanceUid;
     std::string studyInstanceUid;
     std::string seriesInstanceUid;
-    std::string modalityCode;  // (0008,0060)
+    std::string modalityCode;       // (0008,0060)
     std::string patientName;        // (0010,0010)
     std::string patientId;          // (0010,0020)
     std::string studyDescription;   // (0008,1030)
     std::string seriesDescription;  // (0008,103E)
     std::string studyDate;          // (0008,0020)
-    double frameTimeMs = 0;    // (0018,1063) Frame Time; 0 when absent
+    double frameTimeMs = 0;         // (0018,1063) Frame Time; 0 when absent
 
     PixelDescriptor pixel;  // as in the file
     // Photometric of the decoded values: JPEG decoders may already have turned YBR into RGB,

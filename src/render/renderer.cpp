@@ -140,7 +140,16 @@ GLuint Renderer::makeTexture(GLenum internalFormat, GLenum format, GLenum type, 
 }
 
 std::unique_ptr<GpuImage> Renderer::upload(const model::PixelBuffer& buffer, int layers) {
-    layers = std::max(layers, buffer.frames());
+    auto image = allocate(buffer.width(), buffer.height(), buffer.samples(), buffer.type(),
+                          std::max(layers, buffer.frames()));
+    for (int frame = 0; frame < buffer.frames(); ++frame) {
+        uploadLayer(*image, frame, buffer, frame);
+    }
+    return image;
+}
+
+std::unique_ptr<GpuImage> Renderer::allocate(int width, int height, int samples,
+                                             model::SampleType type, int layers) {
     GLint maxLayers = 0;
     glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &maxLayers);
     if (layers > maxLayers) {
@@ -148,22 +157,22 @@ std::unique_ptr<GpuImage> Renderer::upload(const model::PixelBuffer& buffer, int
                     std::to_string(maxLayers) + " layers");
     }
     std::unique_ptr<GpuImage> image(new GpuImage);
-    image->width_ = buffer.width();
-    image->height_ = buffer.height();
+    image->width_ = width;
+    image->height_ = height;
     image->layers_ = layers;
-    image->samples_ = buffer.samples();
-    image->type_ = buffer.type();
-    const TextureFormat f = formatFor(buffer.type(), buffer.samples());
+    image->samples_ = samples;
+    image->type_ = type;
+    const TextureFormat f = formatFor(type, samples);
     useScratchUnit();
     // Tiles own [x, x + width) and hold one more pixel on each side for bilinear sampling.
     const int step = std::max(1, maxTextureSize_ - 2);
-    for (int y = 0; y < buffer.height(); y += step) {
-        for (int x = 0; x < buffer.width(); x += step) {
+    for (int y = 0; y < height; y += step) {
+        for (int x = 0; x < width; x += step) {
             GpuImage::Tile tile;
             tile.x = std::max(0, x - 1);
             tile.y = std::max(0, y - 1);
-            tile.width = std::min(buffer.width(), x + step + 1) - tile.x;
-            tile.height = std::min(buffer.height(), y + step + 1) - tile.y;
+            tile.width = std::min(width, x + step + 1) - tile.x;
+            tile.height = std::min(height, y + step + 1) - tile.y;
             glGenTextures(1, &tile.texture);
             glBindTexture(GL_TEXTURE_2D_ARRAY, tile.texture);
             setNearest(GL_TEXTURE_2D_ARRAY);
@@ -172,8 +181,9 @@ std::unique_ptr<GpuImage> Renderer::upload(const model::PixelBuffer& buffer, int
             image->tiles_.push_back(tile);
         }
     }
-    for (int frame = 0; frame < buffer.frames(); ++frame) {
-        uploadLayer(*image, frame, buffer, frame);
+    if (glGetError() == GL_OUT_OF_MEMORY) {
+        throw Error("not enough GPU memory for " + std::to_string(layers) + " images of " +
+                    std::to_string(width) + "x" + std::to_string(height));
     }
     return image;
 }

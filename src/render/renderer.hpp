@@ -77,6 +77,9 @@ public:
     // Allocates an image of `layers` layers shaped like `buffer` and uploads the buffer's frames
     // into the first layers.
     std::unique_ptr<GpuImage> upload(const model::PixelBuffer& buffer, int layers = 0);
+    // Allocates an image of `layers` empty layers (filled later with uploadLayer).
+    std::unique_ptr<GpuImage> allocate(int width, int height, int samples, model::SampleType type,
+                                       int layers);
     // Uploads one frame of `buffer` into a layer of an existing image (progressive loading).
     void uploadLayer(GpuImage& image, int layer, const model::PixelBuffer& buffer, int bufferFrame);
 

@@ -26,28 +26,6 @@ std::optional<double> positionAlongNormal(const model::Instance& in) {
     return p[0] * n[0] + p[1] * n[1] + p[2] * n[2];
 }
 
-std::vector<std::string> expand(const std::vector<std::string>& paths) {
-    std::vector<std::string> files;
-    for (const std::string& path : paths) {
-        std::error_code ec;
-        if (std::filesystem::is_directory(path, ec)) {
-            std::vector<std::string> found;
-            for (auto it = std::filesystem::recursive_directory_iterator(
-                     path, std::filesystem::directory_options::skip_permission_denied, ec);
-                 !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-                if (it->is_regular_file(ec)) {
-                    found.push_back(it->path().string());
-                }
-            }
-            std::sort(found.begin(), found.end());
-            files.insert(files.end(), found.begin(), found.end());
-        } else {
-            files.push_back(path);
-        }
-    }
-    return files;
-}
-
 }  // namespace
 
 void sortForDisplay(std::vector<std::shared_ptr<const model::Instance>>& instances) {
@@ -72,66 +50,8 @@ void sortForDisplay(std::vector<std::shared_ptr<const model::Instance>>& instanc
     });
 }
 
-Stack loadStack(const std::vector<std::string>& paths) {
-    Stack stack;
-    // Group images by series and size; keep the largest group.
-    std::map<std::string, std::vector<std::shared_ptr<const model::Instance>>> groups;
-    for (const std::string& file : expand(paths)) {
-        try {
-            dicom::DicomFile dicomFile(file);
-            if (!dicomFile.hasImage()) {
-                stack.errors.push_back(file + ": no pixel data (7FE0,0010): not an image");
-                continue;
-            }
-            dicomFile.decodeAllFrames();
-            auto instance = std::make_shared<const model::Instance>(dicomFile.release());
-            const auto& px = instance->pixel;
-            const std::string key = instance->seriesInstanceUid + "|" + std::to_string(px.columns) +
-                                    "x" + std::to_string(px.rows) + "x" +
-                                    std::to_string(instance->stored.samples()) + "|" +
-                                    std::to_string(static_cast<int>(instance->stored.type()));
-            groups[key].push_back(std::move(instance));
-        } catch (const Error& e) {
-            stack.errors.push_back(file + ": " + e.what());
-        } catch (const std::bad_alloc&) {
-            stack.errors.push_back(file + ": out of memory");
-        }
-    }
-    if (groups.empty()) {
-        return stack;
-    }
-    auto best = std::max_element(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
-        std::size_t fa = 0, fb = 0;
-        for (const auto& i : a.second)
-            fa += static_cast<std::size_t>(i->stored.frames());
-        for (const auto& i : b.second)
-            fb += static_cast<std::size_t>(i->stored.frames());
-        return fa < fb;
-    });
-    for (const auto& [key, group] : groups) {
-        if (key != best->first) {
-            for (const auto& i : group) {
-                stack.skipped.push_back(i->path);
-            }
-        }
-    }
-    stack.instances = best->second;
-    sortForDisplay(stack.instances);
-    for (std::size_t i = 0; i < stack.instances.size(); ++i) {
-        for (int f = 0; f < stack.instances[i]->stored.frames(); ++f) {
-            stack.frames.push_back({static_cast<int>(i), f});
-        }
-    }
-    const auto& first = *stack.instances.front();
-    stack.description = first.modalityCode + " " + std::to_string(first.pixel.columns) + "x" +
-                        std::to_string(first.pixel.rows) + ", " +
-                        std::to_string(stack.frames.size()) +
-                        (stack.frames.size() == 1 ? " image" : " images");
-    return stack;
-}
-
-Stack demoStack(int slices, int size) {
-    Stack stack;
+SeriesStack demoStack(int slices, int size) {
+    SeriesStack stack;
     std::mt19937 rng(2026);
     std::normal_distribution<double> noise(0, 10);
     for (int z = 0; z < slices; ++z) {
@@ -188,9 +108,8 @@ Stack demoStack(int slices, int size) {
         stack.instances.push_back(std::make_shared<const model::Instance>(std::move(in)));
     }
     sortForDisplay(stack.instances);
-    for (std::size_t i = 0; i < stack.instances.size(); ++i) {
-        stack.frames.push_back({static_cast<int>(i), 0});
-    }
+    stack.studyUid = "demo";
+    stack.seriesUid = "demo";
     stack.description = "Demo CT phantom, " + std::to_string(slices) + " images";
     return stack;
 }

@@ -44,10 +44,11 @@ void drawAnnotations(ImDrawList* list, ImVec2 o, ImVec2 size, const viewer::View
     char buf[256];
     // Top left: patient and study; top right: series and frame.
     float y = o.y + 6;
-    for (const std::string& s : {in.patientName + (in.patientId.empty() ? "" : "  (" + in.patientId + ")"),
-                                 in.studyDescription + (in.studyDate.empty() ? "" : "  " + in.studyDate),
-                                 in.seriesDescription.empty() ? description : in.seriesDescription,
-                                 in.modalityCode + "  " + in.pixel.photometricText}) {
+    for (const std::string& s :
+         {in.patientName + (in.patientId.empty() ? "" : "  (" + in.patientId + ")"),
+          in.studyDescription + (in.studyDate.empty() ? "" : "  " + in.studyDate),
+          in.seriesDescription.empty() ? description : in.seriesDescription,
+          in.modalityCode + "  " + in.pixel.photometricText}) {
         if (!s.empty()) {
             text(list, ImVec2(o.x + 6, y), s);
             y += line;

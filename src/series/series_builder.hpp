@@ -1,0 +1,51 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/instance.hpp"
+
+namespace dcmlens::series {
+
+// One displayable stack of a series: instances of one size, orientation and frame of reference,
+// in display order.
+struct SeriesStack {
+    std::string studyUid;
+    std::string seriesUid;
+    std::string description;  // modality, series description, size, count
+    std::vector<std::shared_ptr<const model::Instance>> instances;  // headers (stored may be empty)
+    std::size_t frameCount() const;
+};
+
+// What the geometry of a stack tells the user (shown in the UI, one line each).
+struct GeometryReport {
+    std::vector<std::string> warnings;  // "2 missing slices between 35 and 36", "gantry tilt 12.0°"
+    double spacing = 0;                 // median distance between neighbouring slices, mm
+};
+
+// Groups headers by Study and Series Instance UID, splits each series into stacks that share
+// size, orientation (within 0.01) and frame of reference, and sorts each stack with
+// sortForDisplay (stack.hpp). Largest stack first.
+std::vector<SeriesStack> buildStacks(std::vector<std::shared_ptr<const model::Instance>> headers);
+
+// Missing slices or uneven spacing (a gap over 1.5x or under 0.5x the median), duplicates (two
+// slices at one position), gantry tilt (slices stepping off their normal by more than 0.5°).
+GeometryReport checkGeometry(const SeriesStack& stack);
+
+// Files under the paths (folders recursively; a DICOMDIR's referenced files), sorted.
+std::vector<std::string> listFiles(const std::vector<std::string>& paths);
+
+}  // namespace dcmlens::series
+
+namespace dcmlens::series {
+
+// Reads the headers (attributes, no pixel data) of files on worker threads; files that are not
+// DICOM or have no image go to `errors` as "FILE: reason", in file order.
+struct HeaderScan {
+    std::vector<std::shared_ptr<const model::Instance>> headers;
+    std::vector<std::string> errors;
+};
+HeaderScan scanHeaders(const std::vector<std::string>& files, unsigned threads = 0);
+
+}  // namespace dcmlens::series

@@ -1,0 +1,119 @@
+#include "series/stack_loader.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/error.hpp"
+#include "dicom/dicom_file.hpp"
+
+namespace dcmlens::series {
+
+StackLoader::StackLoader(std::vector<std::shared_ptr<const model::Instance>> headers,
+                         std::size_t focus, unsigned threads)
+    : headers_(std::move(headers)),
+      claimed_(headers_.size(), 0),
+      focus_(focus),
+      start_(std::chrono::steady_clock::now()) {
+    const unsigned n = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < std::min<std::size_t>(n, std::max<std::size_t>(1, headers_.size()));
+         ++i) {
+        workers_.emplace_back([this] { work(); });
+    }
+}
+
+StackLoader::~StackLoader() {
+    cancelled_ = true;
+    for (std::thread& t : workers_) {
+        t.join();
+    }
+}
+
+void StackLoader::work() {
+    while (!cancelled_) {
+        std::size_t index = headers_.size();
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            // The unclaimed instance nearest to the focus, ties to the later one (scrolling on).
+            std::size_t best = headers_.size();
+            std::size_t bestDistance = headers_.size() + 1;
+            for (std::size_t i = 0; i < headers_.size(); ++i) {
+                if (claimed_[i]) {
+                    continue;
+                }
+                const std::size_t d = i > focus_ ? i - focus_ : focus_ - i;
+                if (d < bestDistance) {
+                    best = i;
+                    bestDistance = d;
+                }
+            }
+            if (best == headers_.size()) {
+                return;  // all claimed
+            }
+            claimed_[best] = 1;
+            index = best;
+        }
+        const std::string& path = headers_[index]->path;
+        std::shared_ptr<const model::Instance> decoded;
+        std::string error;
+        try {
+            dicom::DicomFile file(path);
+            file.decodeAllFrames();
+            decoded = std::make_shared<const model::Instance>(file.release());
+        } catch (const Error& e) {
+            error = path + ": " + e.what();
+        } catch (const std::bad_alloc&) {
+            error = path + ": out of memory";
+        }
+        std::lock_guard<std::mutex> lock(mutex_);
+        done_ += 1;
+        if (decoded) {
+            bytes_ += decoded->stored.byteCount();
+            ready_.push_back({index, std::move(decoded)});
+        } else {
+            errors_.push_back(error);
+        }
+        if (done_ == headers_.size()) {
+            finishedSeconds_ =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+        }
+    }
+}
+
+std::vector<StackLoader::Ready> StackLoader::takeReady() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<Ready> out;
+    out.swap(ready_);
+    return out;
+}
+
+std::vector<std::string> StackLoader::takeErrors() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<std::string> out;
+    out.swap(errors_);
+    return out;
+}
+
+void StackLoader::focus(std::size_t index) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    focus_ = index;
+}
+
+void StackLoader::cancel() {
+    cancelled_ = true;
+}
+
+StackLoader::Progress StackLoader::progress() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Progress p;
+    p.done = done_;
+    p.total = headers_.size();
+    p.bytes = bytes_;
+    p.cancelled = cancelled_;
+    p.seconds =
+        finishedSeconds_ >= 0
+            ? finishedSeconds_
+            : std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    return p;
+}
+
+}  // namespace dcmlens::series

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "series/series_builder.hpp"
+
+namespace dcmlens::series {
+
+// Decodes the instances of a stack on worker threads (every core), nearest to the focus first
+// (the slice the user looks at), and hands finished instances to the owner, which polls
+// takeReady() from its own thread (the GL thread uploads them). Never blocks the caller.
+class StackLoader {
+public:
+    struct Progress {
+        std::size_t done = 0;  // instances decoded or failed
+        std::size_t total = 0;
+        std::uint64_t bytes = 0;  // stored-value bytes decoded
+        double seconds = 0;
+        bool cancelled = false;
+        bool finished() const { return done == total; }
+    };
+    struct Ready {
+        std::size_t index;                                // into the stack's instances
+        std::shared_ptr<const model::Instance> instance;  // with every frame decoded
+    };
+
+    StackLoader(std::vector<std::shared_ptr<const model::Instance>> headers, std::size_t focus,
+                unsigned threads = 0);
+    ~StackLoader();  // cancels and joins
+    StackLoader(const StackLoader&) = delete;
+    StackLoader& operator=(const StackLoader&) = delete;
+
+    std::vector<Ready> takeReady();
+    std::vector<std::string> takeErrors();  // "FILE: reason"
+    void focus(std::size_t index);
+    void cancel();
+    Progress progress() const;
+
+private:
+    void work();
+    std::vector<std::shared_ptr<const model::Instance>> headers_;
+    std::vector<char> claimed_;
+    mutable std::mutex mutex_;
+    std::size_t focus_ = 0;
+    std::size_t done_ = 0;
+    std::uint64_t bytes_ = 0;
+    std::vector<Ready> ready_;
+    std::vector<std::string> errors_;
+    std::atomic<bool> cancelled_{false};
+    std::chrono::steady_clock::time_point start_;
+    double finishedSeconds_ = -1;
+    std::vector<std::thread> workers_;
+};
+
+}  // namespace dcmlens::series

@@ -1,0 +1,165 @@
+#include "session/stack_session.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "common/error.hpp"
+
+namespace dcmlens::session {
+
+MemoryBudget defaultBudget() {
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long pageSize = sysconf(_SC_PAGE_SIZE);
+    MemoryBudget b;
+    const std::uint64_t physical = pages > 0 && pageSize > 0
+                                       ? static_cast<std::uint64_t>(pages) * pageSize
+                                       : (std::uint64_t{4} << 30);
+    b.hostBytes = physical / 10 * 6;
+    b.gpuBytes = b.hostBytes;
+    return b;
+}
+
+StackSession::StackSession(render::Renderer& renderer, series::SeriesStack stack, int focusFrame,
+                           MemoryBudget budget)
+    : renderer_(renderer), stack_(std::move(stack)) {
+    if (stack_.instances.empty()) {
+        throw Error("no images to show");
+    }
+    framesOfInstance_.resize(stack_.instances.size());
+    for (std::size_t i = 0; i < stack_.instances.size(); ++i) {
+        for (int f = 0; f < std::max(1, stack_.instances[i]->pixel.frames); ++f) {
+            framesOfInstance_[i].push_back(static_cast<int>(frames_.size()));
+            frames_.push_back({i, f});
+        }
+    }
+    geometry_ = series::checkGeometry(stack_);
+    const model::Instance& first = *stack_.instances.front();
+    const model::SampleType type =
+        model::sampleTypeFor(first.pixel.bitsStored, first.pixel.isSigned);
+    const std::uint64_t frameBytes = static_cast<std::uint64_t>(first.pixel.columns) *
+                                     first.pixel.rows * first.pixel.samplesPerPixel *
+                                     model::sampleBytes(type);
+    pixelBytes_ = frameBytes * frames_.size();
+
+    // How many images fit: the tighter of the host and GPU budgets and the GPU's layer limit.
+    GLint maxLayers = 0;
+    glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &maxLayers);
+    const std::uint64_t budgetBytes = std::min(budget.hostBytes, budget.gpuBytes);
+    const std::uint64_t fit = frameBytes > 0 ? budgetBytes / frameBytes : frames_.size();
+    windowFrames_ = static_cast<int>(
+        std::min<std::uint64_t>({frames_.size(), fit, static_cast<std::uint64_t>(maxLayers)}));
+    if (windowFrames_ < 1) {
+        throw Error("one image of " + std::to_string(first.pixel.columns) + "x" +
+                    std::to_string(first.pixel.rows) + " does not fit the memory budget");
+    }
+    focusFrame = std::clamp(focusFrame, 0, frameCount() - 1);
+    windowStart_ = std::clamp(focusFrame - windowFrames_ / 2, 0, frameCount() - windowFrames_);
+    if (windowed()) {
+        windowMessage_ = "The series has " + std::to_string(frameCount()) + " images (" +
+                         std::to_string(pixelBytes_ >> 20) + " MB); " +
+                         std::to_string(windowFrames_) + " fit the memory budget: showing images " +
+                         std::to_string(windowStart_ + 1) + "-" +
+                         std::to_string(windowStart_ + windowFrames_) + ".";
+    }
+    image_ = renderer_.allocate(first.pixel.columns, first.pixel.rows, first.pixel.samplesPerPixel,
+                                type, windowFrames_);
+    resident_.assign(frames_.size(), 0);
+
+    // Decode only the instances of the window, nearest to the focus first. Instances that
+    // arrive decoded (the demo) go straight to the upload queue.
+    std::vector<std::shared_ptr<const model::Instance>> toDecode;
+    std::vector<std::size_t> indexOf;
+    const std::size_t firstInstance = frames_[static_cast<std::size_t>(windowStart_)].instance;
+    const std::size_t lastInstance =
+        frames_[static_cast<std::size_t>(windowStart_ + windowFrames_ - 1)].instance;
+    for (std::size_t i = firstInstance; i <= lastInstance; ++i) {
+        if (!stack_.instances[i]->stored.empty()) {
+            pending_.push_back({i, stack_.instances[i]});
+        } else {
+            toDecode.push_back(stack_.instances[i]);
+            indexOf.push_back(i);
+        }
+    }
+    const std::size_t focusInstance = frames_[static_cast<std::size_t>(focusFrame)].instance;
+    std::size_t focusInDecode = 0;
+    for (std::size_t k = 0; k < indexOf.size(); ++k) {
+        if (indexOf[k] <= focusInstance) {
+            focusInDecode = k;
+        }
+    }
+    loader_ = std::make_unique<series::StackLoader>(toDecode, focusInDecode);
+    decodeIndex_ = std::move(indexOf);
+}
+
+std::uint64_t StackSession::pump(std::uint64_t maxBytes) {
+    for (auto& r : loader_->takeReady()) {
+        r.index = decodeIndex_[r.index];
+        pending_.push_back(std::move(r));
+    }
+    for (auto& e : loader_->takeErrors()) {
+        errors_.push_back(std::move(e));
+    }
+    std::uint64_t sent = 0;
+    while (!pending_.empty() && (sent == 0 || sent < maxBytes)) {
+        series::StackLoader::Ready r = std::move(pending_.front());
+        pending_.erase(pending_.begin());
+        const model::PixelBuffer& stored = r.instance->stored;
+        if (stored.width() != image_->width() || stored.height() != image_->height() ||
+            stored.samples() != image_->samples() ||
+            stored.type() != model::sampleTypeFor(stack_.instances.front()->pixel.bitsStored,
+                                                  stack_.instances.front()->pixel.isSigned)) {
+            errors_.push_back(r.instance->path +
+                              ": decoded to a different size or type than its series");
+            continue;
+        }
+        stack_.instances[r.index] = r.instance;  // the header gives way to the decoded instance
+        for (int frame : framesOfInstance_[r.index]) {
+            const int layer = frame - windowStart_;
+            if (layer < 0 || layer >= windowFrames_ || resident_[static_cast<std::size_t>(frame)]) {
+                continue;
+            }
+            const std::uint64_t before = renderer_.uploadedBytes();
+            renderer_.uploadLayer(*image_, layer, stored,
+                                  frames_[static_cast<std::size_t>(frame)].frame);
+            sent += renderer_.uploadedBytes() - before;
+            resident_[static_cast<std::size_t>(frame)] = 1;
+            residentCount_ += 1;
+        }
+    }
+    return sent;
+}
+
+const model::Instance& StackSession::instanceOf(int frame) const {
+    return *stack_.instances[frames_[static_cast<std::size_t>(frame)].instance];
+}
+
+bool StackSession::resident(int frame) const {
+    return frame >= 0 && frame < frameCount() && resident_[static_cast<std::size_t>(frame)];
+}
+
+void StackSession::focus(int frame) {
+    if (frame < 0 || frame >= frameCount()) {
+        return;
+    }
+    const std::size_t instance = frames_[static_cast<std::size_t>(frame)].instance;
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < decodeIndex_.size(); ++i) {
+        if (decodeIndex_[i] <= instance) {
+            k = i;
+        }
+    }
+    loader_->focus(k);
+}
+
+series::StackLoader::Progress StackSession::progress() const {
+    return loader_->progress();
+}
+
+std::vector<std::string> StackSession::takeErrors() {
+    std::vector<std::string> out;
+    out.swap(errors_);
+    return out;
+}
+
+}  // namespace dcmlens::session
