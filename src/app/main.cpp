@@ -9,7 +9,7 @@
 
 namespace {
 
-const char* kCommands[] = {"info", "render", "dump-stored", "help", "--help", "-h"};
+const char* kCommands[] = {"info", "render", "bench", "dump-stored", "help", "--help", "-h"};
 
 bool isCommand(const char* word) {
     for (const char* c : kCommands) {

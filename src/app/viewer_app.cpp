@@ -304,18 +304,16 @@ private:
     // The modality value range of the shown image, padding excluded: the gain of a window drag.
     void computeRange() {
         const model::Instance& in = session_->instanceOf(state_.frame);
-        const int f = session_->frameInInstance(state_.frame);
-        const pixel::ModalityTransform modality(in.modalityFor(f), in.pixel);
-        range_ = pixel::modalityRange(in.stored, f, modality, in.padding)
-                     .value_or(pixel::ValueRange{0, 1});
+        const auto& stats = session_->frameStats(state_.frame);
+        range_ = stats.range;
         presets_.clear();
         if (in.modalityCode == "CT") {
             presets_ = viewer::ctPresets();
         }
         const model::Window mm = pixel::minMaxWindow(range_);
         presets_.push_back({"Min-max", mm.center, mm.width});
-        if (auto p = pixel::percentileWindow(in.stored, f, modality, in.padding, 1, 99)) {
-            presets_.push_back({"1-99 %", p->center, p->width});
+        if (stats.percentile) {
+            presets_.push_back({"1-99 %", stats.percentile->center, stats.percentile->width});
         }
     }
 
@@ -368,36 +366,10 @@ private:
             return;
         }
         dirty_ = false;
-        const model::Instance& in = session_->instanceOf(state_.frame);
-        const int f = session_->frameInInstance(state_.frame);
-        pixel::DisplayOptions o;
-        o.windowMode = pixel::DisplayOptions::WindowMode::Explicit;
-        o.center = state_.center;
-        o.width = state_.width;
-        o.voiFunction = state_.function;
-        o.voiLutIndex = state_.voiLut;
-        o.colormap = state_.colormap;
-        // The user's inversion is relative to how the image shows by default.
-        const bool inverse = pixel::invertsOutput(in, pixel::DisplayOptions{}) != state_.invert;
-        o.presentation =
-            inverse ? model::PresentationShape::Inverse : model::PresentationShape::Identity;
-        std::optional<pixel::GrayPipeline> gray;
+        const pixel::DisplayOptions o = viewer::displayOptions(state_, session_->instanceOf(state_.frame));
         try {
-            if (in.stored.samples() == 1 &&
-                in.pixel.photometric != model::Photometric::PaletteColor) {
-                gray = pixel::makeGrayPipeline(in, {in.stored, f, f}, o);
-            }
-            render::DrawRequest r;
-            r.instance = &in;
-            r.gray = gray ? &*gray : nullptr;
-            r.colormap = state_.colormap;
-            r.layer = session_->layerOf(state_.frame);
-            r.linear = state_.linear;
-            r.view = viewer::viewMapping(state_, context(size));
-            r.outputWidth = w;
-            r.outputHeight = h;
             target_->bind();
-            renderer_.draw(*session_->image(), r);
+            session_->draw(state_.frame, o, viewer::viewMapping(state_, context(size)), state_.linear, w, h);
             glBindFramebuffer(GL_FRAMEBUFFER, 0);
         } catch (const Error& e) {
             errors_.push_back(e.what());
@@ -739,19 +711,17 @@ private:
             const int frameIndex = session_->frameInInstance(state_.frame);
             const int ix = static_cast<int>(std::floor(cursorImage_->first));
             const int iy = static_cast<int>(std::floor(cursorImage_->second));
-            if (ix >= 0 && iy >= 0 && ix < in.stored.width() && iy < in.stored.height()) {
-                if (in.stored.samples() == 1) {
-                    const std::int64_t s = in.stored.at(frameIndex, ix, iy, 0);
+            if (ix >= 0 && iy >= 0 && ix < in.pixel.columns && iy < in.pixel.rows) {
+                if (in.pixel.samplesPerPixel == 1) {
+                    const std::int64_t s = session_->storedValue(state_.frame, ix, iy);
                     const pixel::ModalityTransform m(in.modalityFor(frameIndex), in.pixel);
-                    ImGui::Text("x %d  y %d  image %d   stored %lld   value %g %s", ix, iy,
-                                state_.frame + 1, static_cast<long long>(s), m.apply(s),
-                                in.modality.rescaleType.c_str());
+                    ImGui::Text("x %d  y %d  image %d   stored %lld   value %g %s", ix, iy, state_.frame + 1,
+                                static_cast<long long>(s), m.apply(s), in.modality.rescaleType.c_str());
                 } else {
-                    ImGui::Text("x %d  y %d  image %d   samples %lld %lld %lld", ix, iy,
-                                state_.frame + 1,
-                                static_cast<long long>(in.stored.at(frameIndex, ix, iy, 0)),
-                                static_cast<long long>(in.stored.at(frameIndex, ix, iy, 1)),
-                                static_cast<long long>(in.stored.at(frameIndex, ix, iy, 2)));
+                    ImGui::Text("x %d  y %d  image %d   samples %lld %lld %lld", ix, iy, state_.frame + 1,
+                                static_cast<long long>(session_->storedValue(state_.frame, ix, iy, 0)),
+                                static_cast<long long>(session_->storedValue(state_.frame, ix, iy, 1)),
+                                static_cast<long long>(session_->storedValue(state_.frame, ix, iy, 2)));
                 }
             } else {
                 ImGui::TextDisabled("outside the image");

@@ -19,6 +19,8 @@ const char* kUsage =
     "         [--voi-function linear|linear-exact|sigmoid] [--voi-lut K]\n"
     "         [--presentation identity|inverse] [--colormap NAME] [--size WxH]\n"
     "                                     one frame through the display pipeline to a PNG\n"
+    "  bench PATH [--json] [--viewport WxH]\n"
+    "                                     load a folder as the viewer does and time it\n"
     "  dump-stored PATH -o OUT.raw [--frame N]\n"
     "                                     a frame's stored values as little-endian int32\n"
     "\n"
@@ -40,6 +42,9 @@ int runMain(int argc, char** argv) {
         }
         if (command == "render") {
             return runRender(args);
+        }
+        if (command == "bench") {
+            return runBench(args);
         }
         if (command == "dump-stored") {
             return runDumpStored(args);

@@ -78,6 +78,57 @@ std::optional<model::Window> percentileWindow(const model::PixelBuffer& buffer, 
     return w;
 }
 
+FrameStatistics frameStatistics(const model::PixelBuffer& buffer, int frame, const ModalityTransform& modality,
+                                const model::Padding& padding, double low, double high) {
+    FrameStatistics out;
+    if (model::sampleBytes(buffer.type()) > 2) {
+        out.range = modalityRange(buffer, frame, modality, padding);
+        out.percentile = percentileWindow(buffer, frame, modality, padding, low, high);
+        return out;
+    }
+    const std::int64_t base = model::isSignedType(buffer.type()) ? (buffer.type() == model::SampleType::I8 ? -128 : -32768) : 0;
+    std::vector<std::uint32_t> counts(model::sampleBytes(buffer.type()) == 1 ? 256 : 65536, 0);
+    for (int y = 0; y < buffer.height(); ++y) {
+        for (int x = 0; x < buffer.width(); ++x) {
+            counts[static_cast<std::size_t>(buffer.at(frame, x, y, 0) - base)]++;
+        }
+    }
+    // (modality value, count) of every stored value present, padding excluded, in value order.
+    std::vector<std::pair<double, std::uint64_t>> values;
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        const std::int64_t stored = static_cast<std::int64_t>(i) + base;
+        if (counts[i] != 0 && !padding.contains(stored)) {
+            values.emplace_back(modality.apply(stored), counts[i]);
+        }
+    }
+    if (values.empty()) {
+        return out;
+    }
+    std::sort(values.begin(), values.end());
+    out.range = ValueRange{values.front().first, values.back().first};
+    std::uint64_t total = 0;
+    for (const auto& v : values) {
+        total += v.second;
+    }
+    // The value at sorted position round(p / 100 * (n - 1)), as percentileWindow picks it.
+    auto at = [&](double percent) {
+        const auto k = static_cast<std::uint64_t>(
+            std::clamp(std::round(percent / 100.0 * static_cast<double>(total - 1)), 0.0, static_cast<double>(total - 1)));
+        std::uint64_t seen = 0;
+        for (const auto& v : values) {
+            seen += v.second;
+            if (seen > k) {
+                return v.first;
+            }
+        }
+        return values.back().first;
+    };
+    model::Window w = minMaxWindow({at(low), at(high)});
+    w.explanation = "percentile";
+    out.percentile = w;
+    return out;
+}
+
 Histogram histogram(const model::PixelBuffer& buffer, int frame, const ModalityTransform& modality,
                     const model::Padding& padding, int bins) {
     Histogram h;

@@ -37,6 +37,16 @@ std::optional<model::Window> percentileWindow(const model::PixelBuffer& buffer, 
                                               const model::Padding& padding, double low,
                                               double high);
 
+// Modality range and percentile window of a frame in one pass, through a histogram of the stored
+// values for data of up to 16 bits (O(pixels + 65536)); the same results as modalityRange and
+// percentileWindow.
+struct FrameStatistics {
+    std::optional<ValueRange> range;
+    std::optional<model::Window> percentile;
+};
+FrameStatistics frameStatistics(const model::PixelBuffer& buffer, int frame, const ModalityTransform& modality,
+                                const model::Padding& padding, double low, double high);
+
 // Histogram of a frame's modality values over [range.min, range.max] in `bins` equal bins.
 struct Histogram {
     ValueRange range;

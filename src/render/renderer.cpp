@@ -99,7 +99,11 @@ int tableRows(std::size_t entries) {
 
 GpuImage::~GpuImage() {
     for (const Tile& t : tiles_) {
-        glDeleteTextures(1, &t.texture);
+        for (GLuint texture : t.textures) {
+            if (texture != 0) {
+                glDeleteTextures(1, &texture);
+            }
+        }
     }
 }
 
@@ -148,14 +152,8 @@ std::unique_ptr<GpuImage> Renderer::upload(const model::PixelBuffer& buffer, int
     return image;
 }
 
-std::unique_ptr<GpuImage> Renderer::allocate(int width, int height, int samples,
-                                             model::SampleType type, int layers) {
-    GLint maxLayers = 0;
-    glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &maxLayers);
-    if (layers > maxLayers) {
-        throw Error(std::to_string(layers) + " frames exceed this GPU's limit of " +
-                    std::to_string(maxLayers) + " layers");
-    }
+std::unique_ptr<GpuImage> Renderer::allocate(int width, int height, int samples, model::SampleType type,
+                                             int layers) {
     std::unique_ptr<GpuImage> image(new GpuImage);
     image->width_ = width;
     image->height_ = height;
@@ -163,7 +161,18 @@ std::unique_ptr<GpuImage> Renderer::allocate(int width, int height, int samples,
     image->samples_ = samples;
     image->type_ = type;
     const TextureFormat f = formatFor(type, samples);
-    useScratchUnit();
+    image->internalFormat_ = f.internal;
+    image->format_ = f.format;
+    image->pixelType_ = f.type;
+    GLint maxLayers = 0;
+    glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &maxLayers);
+    const std::uint64_t layerBytes =
+        static_cast<std::uint64_t>(width) * height * static_cast<std::uint64_t>(samples) * model::sampleBytes(type);
+    constexpr std::uint64_t kChunkBytes = 32ull << 20;
+    image->chunkLayers_ = static_cast<int>(std::clamp<std::uint64_t>(
+        kChunkBytes / std::max<std::uint64_t>(1, layerBytes), 1,
+        static_cast<std::uint64_t>(std::min(std::max(1, layers), std::max(1, maxLayers)))));
+    const int chunks = (layers + image->chunkLayers_ - 1) / image->chunkLayers_;
     // Tiles own [x, x + width) and hold one more pixel on each side for bilinear sampling.
     const int step = std::max(1, maxTextureSize_ - 2);
     for (int y = 0; y < height; y += step) {
@@ -173,19 +182,31 @@ std::unique_ptr<GpuImage> Renderer::allocate(int width, int height, int samples,
             tile.y = std::max(0, y - 1);
             tile.width = std::min(width, x + step + 1) - tile.x;
             tile.height = std::min(height, y + step + 1) - tile.y;
-            glGenTextures(1, &tile.texture);
-            glBindTexture(GL_TEXTURE_2D_ARRAY, tile.texture);
-            setNearest(GL_TEXTURE_2D_ARRAY);
-            glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, static_cast<GLint>(f.internal), tile.width,
-                         tile.height, layers, 0, f.format, f.type, nullptr);
-            image->tiles_.push_back(tile);
+            tile.textures.assign(static_cast<std::size_t>(chunks), 0);
+            image->tiles_.push_back(std::move(tile));
         }
     }
-    if (glGetError() == GL_OUT_OF_MEMORY) {
-        throw Error("not enough GPU memory for " + std::to_string(layers) + " images of " +
-                    std::to_string(width) + "x" + std::to_string(height));
-    }
     return image;
+}
+
+GLuint Renderer::chunkTexture(GpuImage& image, GpuImage::Tile& tile, int chunk) {
+    GLuint& texture = tile.textures[static_cast<std::size_t>(chunk)];
+    if (texture == 0) {
+        const int layers = std::min(image.chunkLayers_, image.layers_ - chunk * image.chunkLayers_);
+        useScratchUnit();
+        glGenTextures(1, &texture);
+        glBindTexture(GL_TEXTURE_2D_ARRAY, texture);
+        setNearest(GL_TEXTURE_2D_ARRAY);
+        glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, static_cast<GLint>(image.internalFormat_), tile.width, tile.height,
+                     layers, 0, image.format_, image.pixelType_, nullptr);
+        if (glGetError() == GL_OUT_OF_MEMORY) {
+            glDeleteTextures(1, &texture);
+            texture = 0;
+            throw Error("not enough GPU memory for " + std::to_string(layers) + " more images of " +
+                        std::to_string(image.width_) + "x" + std::to_string(image.height_));
+        }
+    }
+    return texture;
 }
 
 void Renderer::uploadLayer(GpuImage& image, int layer, const model::PixelBuffer& buffer,
@@ -213,11 +234,14 @@ void Renderer::uploadLayer(GpuImage& image, int layer, const model::PixelBuffer&
     useScratchUnit();
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     glPixelStorei(GL_UNPACK_ROW_LENGTH, buffer.width());
-    for (const GpuImage::Tile& tile : image.tiles_) {
+    const int chunk = layer / image.chunkLayers_;
+    for (GpuImage::Tile& tile : image.tiles_) {
+        const GLuint texture = chunkTexture(image, tile, chunk);
         glPixelStorei(GL_UNPACK_SKIP_PIXELS, tile.x);
         glPixelStorei(GL_UNPACK_SKIP_ROWS, tile.y);
-        glBindTexture(GL_TEXTURE_2D_ARRAY, tile.texture);
-        glTexSubImage3D(GL_TEXTURE_2D_ARRAY, 0, 0, 0, layer, tile.width, tile.height, 1, f.format,
+        glBindTexture(GL_TEXTURE_2D_ARRAY, texture);
+        glTexSubImage3D(GL_TEXTURE_2D_ARRAY, 0, 0, 0, layer % image.chunkLayers_, tile.width, tile.height, 1,
+                        f.format,
                         f.type, data);
         uploaded_ +=
             static_cast<std::uint64_t>(tile.width) * tile.height * buffer.samples() * sampleSize;
@@ -347,8 +371,76 @@ GlProgram& Renderer::program(const Variant& v) {
     return *p;
 }
 
+std::int64_t Renderer::readStored(const GpuImage& image, int layer, int x, int y) {
+    if (image.samples_ != 1 || x < 0 || y < 0 || x >= image.width_ || y >= image.height_ || layer < 0 ||
+        layer >= image.layers_) {
+        throw Error("no stored value there to read back");
+    }
+    const int step = std::max(1, maxTextureSize_ - 2);
+    const GpuImage::Tile* tile = nullptr;
+    for (const GpuImage::Tile& t : image.tiles_) {
+        const int ownX = t.x == 0 ? 0 : t.x + 1;
+        const int ownY = t.y == 0 ? 0 : t.y + 1;
+        if (x >= ownX && x < ownX + step && y >= ownY && y < ownY + step) {
+            tile = &t;
+            break;
+        }
+    }
+    if (tile == nullptr) {
+        throw Error("no stored value there to read back");
+    }
+    // Integer R formats are colour-renderable: attach the layer and read one texel exactly.
+    GLuint fbo = 0;
+    glGenFramebuffers(1, &fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+    const GLuint texture = tile->textures[static_cast<std::size_t>(layer / image.chunkLayers_)];
+    if (texture == 0) {
+        throw Error("that image is not on the GPU");
+    }
+    glFramebufferTextureLayer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, texture, 0, layer % image.chunkLayers_);
+    std::int64_t value = 0;
+    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE) {
+        glReadBuffer(GL_COLOR_ATTACHMENT0);
+        if (model::isSignedType(image.type_)) {
+            GLint v = 0;
+            glReadPixels(x - tile->x, y - tile->y, 1, 1, GL_RED_INTEGER, GL_INT, &v);
+            value = v;
+        } else {
+            GLuint v = 0;
+            glReadPixels(x - tile->x, y - tile->y, 1, 1, GL_RED_INTEGER, GL_UNSIGNED_INT, &v);
+            value = v;
+        }
+    }
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    glDeleteFramebuffers(1, &fbo);
+    return value;
+}
+
 void Renderer::prepare(const DrawRequest& request, model::SampleType type, int samples) {
-    program(variantFor(request, type, samples));
+    const Variant variant = variantFor(request, type, samples);
+    if (warmed_.count(variant.key())) {
+        return;
+    }
+    program(variant);
+    GLint previous = 0;
+    glGetIntegerv(GL_FRAMEBUFFER_BINDING, &previous);
+    const std::uint64_t uploaded = uploaded_;
+    {
+        const model::PixelBuffer one(type, 1, 1, samples, 1, false);
+        auto image = upload(one);
+        Framebuffer target(1, 1);
+        target.bind();
+        DrawRequest warm = request;
+        warm.layer = 0;
+        warm.view = pixel::ViewMapping{};
+        warm.outputWidth = 1;
+        warm.outputHeight = 1;
+        draw(*image, warm);
+        glFinish();
+    }
+    uploaded_ = uploaded;  // a warm-up is not part of what the caller asked to show
+    glBindFramebuffer(GL_FRAMEBUFFER, static_cast<GLuint>(previous));
+    warmed_.insert(variant.key());
 }
 
 void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
@@ -368,7 +460,11 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
         glUniform1i(u(sampler), unit);
     };
     glUniform2i(u("u_imageSize"), image.width_, image.height_);
-    glUniform1i(u("u_layer"), r.layer);
+    if (r.layer < 0 || r.layer >= image.layers_) {
+        throw Error("layer " + std::to_string(r.layer) + " does not exist");
+    }
+    const std::size_t chunk = static_cast<std::size_t>(r.layer / image.chunkLayers_);
+    glUniform1i(u("u_layer"), r.layer % image.chunkLayers_);
     glUniform2f(u("u_offset"), static_cast<float>(r.view.offsetX),
                 static_cast<float>(r.view.offsetY));
     glUniform2f(u("u_scale"), static_cast<float>(r.view.scaleX), static_cast<float>(r.view.scaleY));
@@ -453,7 +549,10 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
         const int ownH = std::min(step, image.height_ - ownY);
         glUniform4i(u("u_tile"), tile.x, tile.y, tile.width, tile.height);
         glUniform4i(u("u_owned"), ownX, ownY, ownW, ownH);
-        bindTexture(0, GL_TEXTURE_2D_ARRAY, tile.texture, "u_stored");
+        if (tile.textures[chunk] == 0) {
+            throw Error("image " + std::to_string(r.layer + 1) + " is not on the GPU yet");
+        }
+        bindTexture(0, GL_TEXTURE_2D_ARRAY, tile.textures[chunk], "u_stored");
         glDrawArrays(GL_TRIANGLES, 0, 3);
     }
     glActiveTexture(GL_TEXTURE0);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,9 +17,12 @@ namespace dcmlens::render {
 
 class GlProgram;
 
-// The stored values of one image, every frame a layer of a 2D array texture, as integers
-// (R16UI, R16I, RGB8UI, ...: exact, read with texelFetch). Images wider or taller than the GL
-// limit are split into tiles. Owned by the Renderer that made it; freed with it or on destruction.
+// The stored values of one image or stack, every frame a layer of 2D array textures, as integers
+// (R16UI, R16I, RGB8UI, ...: exact, read with texelFetch). Layers are grouped in chunks of about
+// 32 MB, each its own array texture allocated when its first layer is uploaded, so a long stack
+// shows its first image without waiting for the whole allocation and is not bound by
+// GL_MAX_ARRAY_TEXTURE_LAYERS. Images wider or taller than GL_MAX_TEXTURE_SIZE are split into tiles.
+// Must be destroyed while the GL context that made it is current.
 class GpuImage {
 public:
     ~GpuImage();
@@ -36,8 +40,12 @@ private:
     GpuImage() = default;
     struct Tile {
         int x = 0, y = 0, width = 0, height = 0;
-        GLuint texture = 0;
+        std::vector<GLuint> textures;  // one per chunk of layers; 0 until allocated
     };
+    int chunkLayers_ = 1;
+    GLenum internalFormat_ = 0;
+    GLenum format_ = 0;
+    GLenum pixelType_ = 0;
     int width_ = 0;
     int height_ = 0;
     int layers_ = 0;
@@ -83,10 +91,16 @@ public:
     // Uploads one frame of `buffer` into a layer of an existing image (progressive loading).
     void uploadLayer(GpuImage& image, int layer, const model::PixelBuffer& buffer, int bufferFrame);
 
+    // Reads one stored value back from the GPU (greyscale images): the pixel probe of images whose
+    // only copy is on the GPU. Exact (integer formats). Binds framebuffer 0 afterwards.
+    std::int64_t readStored(const GpuImage& image, int layer, int x, int y);
+
     // Draws into the bound framebuffer; the viewport is set to the request's output size.
     void draw(const GpuImage& image, const DrawRequest& request);
 
-    // Compiles the shader variant a draw of this kind will use now rather than at the draw.
+    // Compiles the shader variant a draw of this kind will use, and draws it once into a 1x1
+    // target so that the driver's own compilation (llvmpipe compiles at the first draw) happens
+    // now, e.g. while the first image decodes, rather than when it is shown.
     void prepare(const DrawRequest& request, model::SampleType type, int samples);
 
     // Every byte sent to the GPU by this renderer: textures, LUTs, tables.
@@ -97,6 +111,7 @@ private:
         GLuint texture = 0;
         std::shared_ptr<const void> keepAlive;  // the data a cached table was made from
     };
+    GLuint chunkTexture(GpuImage& image, GpuImage::Tile& tile, int chunk);
     GLuint lutTexture(const model::LutPtr& lut);
     GLuint paletteTexture(const std::shared_ptr<const model::Palette>& palette);
     GLuint colormapTexture(const std::string& name);
@@ -122,6 +137,7 @@ private:
     int maxTextureSize_ = 0;
     GLuint vao_ = 0;
     std::map<int, std::unique_ptr<GlProgram>> programs_;
+    std::set<int> warmed_;
     std::map<const void*, Table> tables_;
     std::map<std::string, GLuint> colormaps_;
     GLuint ybr_[2][2] = {{0, 0}, {0, 0}};

@@ -64,11 +64,15 @@ void StackLoader::work() {
         } catch (const std::bad_alloc&) {
             error = path + ": out of memory";
         }
+        std::vector<FrameStats> stats;
+        if (decoded) {
+            stats = statsOf(*decoded);
+        }
         std::lock_guard<std::mutex> lock(mutex_);
         done_ += 1;
         if (decoded) {
             bytes_ += decoded->stored.byteCount();
-            ready_.push_back({index, std::move(decoded)});
+            ready_.push_back({index, std::move(decoded), std::move(stats)});
         } else {
             errors_.push_back(error);
         }
@@ -77,6 +81,21 @@ void StackLoader::work() {
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
         }
     }
+}
+
+std::vector<StackLoader::FrameStats> StackLoader::statsOf(const model::Instance& in) {
+    std::vector<FrameStats> stats(static_cast<std::size_t>(in.stored.frames()));
+    if (in.stored.samples() != 1) {
+        return stats;
+    }
+    for (int f = 0; f < in.stored.frames(); ++f) {
+        const pixel::ModalityTransform modality(in.modalityFor(f), in.pixel);
+        FrameStats& s = stats[static_cast<std::size_t>(f)];
+        const pixel::FrameStatistics fs = pixel::frameStatistics(in.stored, f, modality, in.padding, 1, 99);
+        s.range = fs.range.value_or(pixel::ValueRange{0, 1});
+        s.percentile = fs.percentile;
+    }
+    return stats;
 }
 
 std::vector<StackLoader::Ready> StackLoader::takeReady() {

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "pixel/auto_window.hpp"
 #include "series/series_builder.hpp"
 
 namespace dcmlens::series {
@@ -26,10 +27,19 @@ public:
         bool cancelled = false;
         bool finished() const { return done == total; }
     };
+    // What the viewer needs of a frame's values once they live on the GPU only: the modality
+    // range (padding excluded) for window drags and min-max, and the 1-99 % window.
+    struct FrameStats {
+        pixel::ValueRange range{0, 1};
+        std::optional<model::Window> percentile;
+    };
     struct Ready {
         std::size_t index;                                // into the stack's instances
         std::shared_ptr<const model::Instance> instance;  // with every frame decoded
+        std::vector<FrameStats> stats;                    // one per frame
     };
+    // Computes a decoded instance's frame statistics (also for instances decoded elsewhere).
+    static std::vector<FrameStats> statsOf(const model::Instance& instance);
 
     StackLoader(std::vector<std::shared_ptr<const model::Instance>> headers, std::size_t focus,
                 unsigned threads = 0);

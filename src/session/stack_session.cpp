@@ -42,13 +42,10 @@ StackSession::StackSession(render::Renderer& renderer, series::SeriesStack stack
                                      model::sampleBytes(type);
     pixelBytes_ = frameBytes * frames_.size();
 
-    // How many images fit: the tighter of the host and GPU budgets and the GPU's layer limit.
-    GLint maxLayers = 0;
-    glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &maxLayers);
+    // How many images fit: the tighter of the host and GPU budgets.
     const std::uint64_t budgetBytes = std::min(budget.hostBytes, budget.gpuBytes);
     const std::uint64_t fit = frameBytes > 0 ? budgetBytes / frameBytes : frames_.size();
-    windowFrames_ = static_cast<int>(
-        std::min<std::uint64_t>({frames_.size(), fit, static_cast<std::uint64_t>(maxLayers)}));
+    windowFrames_ = static_cast<int>(std::min<std::uint64_t>(frames_.size(), fit));
     if (windowFrames_ < 1) {
         throw Error("one image of " + std::to_string(first.pixel.columns) + "x" +
                     std::to_string(first.pixel.rows) + " does not fit the memory budget");
@@ -65,6 +62,7 @@ StackSession::StackSession(render::Renderer& renderer, series::SeriesStack stack
     image_ = renderer_.allocate(first.pixel.columns, first.pixel.rows, first.pixel.samplesPerPixel,
                                 type, windowFrames_);
     resident_.assign(frames_.size(), 0);
+    stats_.assign(frames_.size(), {});
 
     // Decode only the instances of the window, nearest to the focus first. Instances that
     // arrive decoded (the demo) go straight to the upload queue.
@@ -75,7 +73,7 @@ StackSession::StackSession(render::Renderer& renderer, series::SeriesStack stack
         frames_[static_cast<std::size_t>(windowStart_ + windowFrames_ - 1)].instance;
     for (std::size_t i = firstInstance; i <= lastInstance; ++i) {
         if (!stack_.instances[i]->stored.empty()) {
-            pending_.push_back({i, stack_.instances[i]});
+            pending_.push_back({i, stack_.instances[i], series::StackLoader::statsOf(*stack_.instances[i])});
         } else {
             toDecode.push_back(stack_.instances[i]);
             indexOf.push_back(i);
@@ -90,6 +88,24 @@ StackSession::StackSession(render::Renderer& renderer, series::SeriesStack stack
     }
     loader_ = std::make_unique<series::StackLoader>(toDecode, focusInDecode);
     decodeIndex_ = std::move(indexOf);
+
+    // While the first image decodes: compile the shader it will most likely be drawn with.
+    if (first.pixel.samplesPerPixel == 1 && first.pixel.photometric != model::Photometric::PaletteColor) {
+        pixel::DisplayOptions options;
+        options.windowMode = pixel::DisplayOptions::WindowMode::Explicit;
+        options.center = 0;
+        options.width = 1;
+        const model::PixelBuffer none;
+        const pixel::GrayPipeline gray = pixel::makeGrayPipeline(first, {none, 0, 0}, options);
+        render::DrawRequest request;
+        request.instance = &first;
+        request.gray = &gray;
+        try {
+            renderer_.prepare(request, type, 1);
+        } catch (const Error&) {
+            // only a head start: the real draw compiles what it needs
+        }
+    }
 }
 
 std::uint64_t StackSession::pump(std::uint64_t maxBytes) {
@@ -113,7 +129,6 @@ std::uint64_t StackSession::pump(std::uint64_t maxBytes) {
                               ": decoded to a different size or type than its series");
             continue;
         }
-        stack_.instances[r.index] = r.instance;  // the header gives way to the decoded instance
         for (int frame : framesOfInstance_[r.index]) {
             const int layer = frame - windowStart_;
             if (layer < 0 || layer >= windowFrames_ || resident_[static_cast<std::size_t>(frame)]) {
@@ -125,13 +140,60 @@ std::uint64_t StackSession::pump(std::uint64_t maxBytes) {
             sent += renderer_.uploadedBytes() - before;
             resident_[static_cast<std::size_t>(frame)] = 1;
             residentCount_ += 1;
+            const std::size_t k = static_cast<std::size_t>(frames_[static_cast<std::size_t>(frame)].frame);
+            if (k < r.stats.size()) {
+                stats_[static_cast<std::size_t>(frame)] = r.stats[k];
+            }
+        }
+        // Greyscale values live on the GPU only (the probe reads them back): one copy of the
+        // pixels in memory, not two. Colour images keep theirs (RGB textures cannot be read back).
+        if (stored.samples() == 1) {
+            auto header = std::make_shared<model::Instance>(*r.instance);
+            header->stored = model::PixelBuffer();
+            stack_.instances[r.index] = std::move(header);
+        } else {
+            stack_.instances[r.index] = r.instance;
         }
     }
     return sent;
 }
 
+void StackSession::draw(int frame, const pixel::DisplayOptions& options, const pixel::ViewMapping& view,
+                        bool linear, int width, int height) {
+    if (!resident(frame)) {
+        throw Error("image " + std::to_string(frame + 1) + " is not loaded yet");
+    }
+    const model::Instance& in = instanceOf(frame);
+    const int f = frameInInstance(frame);
+    std::optional<pixel::GrayPipeline> gray;
+    if (in.stored.samples() == 1 && in.pixel.photometric != model::Photometric::PaletteColor) {
+        gray = pixel::makeGrayPipeline(in, {in.stored, f, f}, options);
+    }
+    render::DrawRequest r;
+    r.instance = &in;
+    r.gray = gray ? &*gray : nullptr;
+    r.colormap = options.colormap;
+    r.layer = layerOf(frame);
+    r.linear = linear;
+    r.view = view;
+    r.outputWidth = width;
+    r.outputHeight = height;
+    renderer_.draw(*image_, r);
+}
+
 const model::Instance& StackSession::instanceOf(int frame) const {
     return *stack_.instances[frames_[static_cast<std::size_t>(frame)].instance];
+}
+
+std::int64_t StackSession::storedValue(int frame, int x, int y, int sample) {
+    const model::Instance& in = instanceOf(frame);
+    if (!resident(frame)) {
+        throw Error("image " + std::to_string(frame + 1) + " is not loaded yet");
+    }
+    if (!in.stored.empty()) {
+        return in.stored.at(frameInInstance(frame), x, y, sample);
+    }
+    return renderer_.readStored(*image_, layerOf(frame), x, y);
 }
 
 bool StackSession::resident(int frame) const {

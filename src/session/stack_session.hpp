@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "pixel/render.hpp"
 #include "render/renderer.hpp"
 #include "series/series_builder.hpp"
 #include "series/stack_loader.hpp"
@@ -28,6 +29,11 @@ public:
     StackSession(render::Renderer& renderer, series::SeriesStack stack, int focusFrame = 0,
                  MemoryBudget budget = defaultBudget());
 
+    // Draws a resident frame into the bound framebuffer (width x height) through the display
+    // pipeline `options` describes. Throws dcmlens::Error when the frame is not resident.
+    void draw(int frame, const pixel::DisplayOptions& options, const pixel::ViewMapping& view, bool linear,
+              int width, int height);
+
     // Uploads decoded images, at most `maxBytes` (at least one image) per call; returns the
     // number of bytes uploaded.
     std::uint64_t pump(std::uint64_t maxBytes);
@@ -37,6 +43,13 @@ public:
     const model::Instance& instanceOf(int frame) const;
     int frameInInstance(int frame) const { return frames_[static_cast<std::size_t>(frame)].frame; }
     bool resident(int frame) const;
+    // Statistics of a resident frame's modality values (computed when it was decoded).
+    const series::StackLoader::FrameStats& frameStats(int frame) const {
+        return stats_[static_cast<std::size_t>(frame)];
+    }
+    // A stored value of a resident frame: from memory, or read back from the GPU for greyscale
+    // images, whose only copy is there.
+    std::int64_t storedValue(int frame, int x, int y, int sample = 0);
     int layerOf(int frame) const { return frame - windowStart_; }
     const render::GpuImage* image() const { return image_.get(); }
     void focus(int frame);
@@ -65,6 +78,7 @@ private:
     std::vector<Frame> frames_;
     std::vector<std::vector<int>> framesOfInstance_;
     std::vector<char> resident_;
+    std::vector<series::StackLoader::FrameStats> stats_;
     int residentCount_ = 0;
     int windowStart_ = 0;
     int windowFrames_ = 0;

@@ -73,6 +73,19 @@ void zoomAbout(ViewerState& state, double factor, double cursorX, double cursorY
                  ctx.imageHeight * ctx.pixelAspect * z / 2;
 }
 
+pixel::DisplayOptions displayOptions(const ViewerState& state, const model::Instance& instance) {
+    pixel::DisplayOptions o;
+    o.windowMode = pixel::DisplayOptions::WindowMode::Explicit;
+    o.center = state.center;
+    o.width = state.width;
+    o.voiFunction = state.function;
+    o.voiLutIndex = state.voiLut;
+    o.colormap = state.colormap;
+    const bool inverse = pixel::invertsOutput(instance, pixel::DisplayOptions{}) != state.invert;
+    o.presentation = inverse ? model::PresentationShape::Inverse : model::PresentationShape::Identity;
+    return o;
+}
+
 void pan(ViewerState& state, double dx, double dy) {
     state.panX += dx;
     state.panY += dy;

@@ -39,6 +39,10 @@ double effectiveZoom(const ViewerState& state, const ViewContext& ctx);
 // Output pixel -> image mapping for the renderer, from the view state.
 pixel::ViewMapping viewMapping(const ViewerState& state, const ViewContext& ctx);
 
+// The display pipeline the state asks for: its window, VOI function or LUT, colormap, and the
+// user's inversion relative to how the image shows by default (MONOCHROME1, Presentation LUT).
+pixel::DisplayOptions displayOptions(const ViewerState& state, const model::Instance& instance);
+
 // Image point (in image pixels) under a viewport point, and back.
 void viewportToImage(const ViewerState& state, const ViewContext& ctx, double vx, double vy,
                      double& ix, double& iy);

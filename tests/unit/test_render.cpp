@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "common/error.hpp"
 #include "pixel/auto_window.hpp"
 #include "pixel/render.hpp"
@@ -98,4 +100,32 @@ TEST(Render, HistogramCountsEveryNonPaddingPixel) {
     auto h = pixel::histogram(f.buffer, 0, pixel::ModalityTransform({}, f.instance.pixel),
                               f.instance.padding, 4);
     EXPECT_EQ(h.counts, (std::vector<std::uint32_t>{2, 1, 0, 1}));
+}
+
+TEST(FrameStatistics, EqualsTheDirectComputations) {
+    std::mt19937 rng(11);
+    for (auto type : {model::SampleType::U8, model::SampleType::I16, model::SampleType::U16}) {
+        model::PixelBuffer b(type, 97, 61, 1, 2, false);
+        for (std::size_t i = 0; i < b.frameSampleCount(); ++i) {
+            const std::int64_t v = static_cast<std::int64_t>(rng() % 200) - (model::isSignedType(type) ? 100 : 0);
+            b.set(1, i, v);
+        }
+        model::PixelDescriptor px;
+        px.bitsStored = type == model::SampleType::U8 ? 8 : 16;
+        px.isSigned = model::isSignedType(type);
+        model::ModalityInfo info;
+        info.slope = -2.5;
+        info.intercept = 7;
+        const pixel::ModalityTransform m(info, px);
+        model::Padding padding;
+        padding.value = 5;
+        const auto fs = pixel::frameStatistics(b, 1, m, padding, 1, 99);
+        const auto range = pixel::modalityRange(b, 1, m, padding);
+        const auto window = pixel::percentileWindow(b, 1, m, padding, 1, 99);
+        ASSERT_TRUE(fs.range && range && fs.percentile && window);
+        EXPECT_EQ(fs.range->min, range->min);
+        EXPECT_EQ(fs.range->max, range->max);
+        EXPECT_EQ(fs.percentile->center, window->center);
+        EXPECT_EQ(fs.percentile->width, window->width);
+    }
 }

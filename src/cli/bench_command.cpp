@@ -1,0 +1,201 @@
+// `dcmlens bench PATH [--json] [--viewport WxH]`: the viewer's real code paths, headless (EGL):
+// open a folder (headers, grouping, sorting, background decoding, chunked upload), time the first
+// image shown and the whole series resident, then a window/level drag of 200 steps and a scroll
+// through every image twice, with the bytes uploaded during each, and the peak RSS.
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "cli/arguments.hpp"
+#include "cli/commands.hpp"
+#include "cli/json_writer.hpp"
+#include "cli/report.hpp"
+#include "common/error.hpp"
+#include "headless/egl_context.hpp"
+#include "pixel/auto_window.hpp"
+#include "render/renderer.hpp"
+#include "series/series_builder.hpp"
+#include "session/stack_session.hpp"
+#include "viewer/commands.hpp"
+
+namespace dcmlens::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) {
+        return 0;
+    }
+    std::sort(v.begin(), v.end());
+    const auto k = static_cast<std::size_t>(std::min<double>(static_cast<double>(v.size() - 1),
+                                                             p / 100 * static_cast<double>(v.size())));
+    return v[k];
+}
+
+std::uint64_t peakRssBytes() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
+}  // namespace
+
+int runBench(const std::vector<std::string>& args) {
+    const Arguments a(args, {"--json"}, {"--viewport"});
+    if (a.positionals().empty()) {
+        throw UsageError{"bench needs a file or folder"};
+    }
+    int vw = 1024;
+    int vh = 1024;
+    if (auto v = a.value("--viewport")) {
+        auto [w, h] = parsePair("--viewport", *v, 'x');
+        if (w < 1 || h < 1 || w > 16384 || h > 16384) {
+            throw UsageError{"--viewport needs WxH between 1x1 and 16384x16384"};
+        }
+        vw = static_cast<int>(w);
+        vh = static_cast<int>(h);
+    }
+    try {
+        // The viewer has its window and GL context before a folder is opened.
+        headless::EglContext context;
+        render::Renderer renderer;
+        render::Framebuffer target(vw, vh);
+        target.bind();
+
+        const auto opened = Clock::now();
+        const std::vector<std::string> files = series::listFiles(a.positionals());
+        series::HeaderScan scan = series::scanHeaders(files);
+        std::vector<series::SeriesStack> stacks = series::buildStacks(std::move(scan.headers));
+        if (stacks.empty()) {
+            throw Error("no DICOM images found" +
+                        (scan.errors.empty() ? std::string() : " (" + scan.errors.front() + ")"));
+        }
+        const double scanMs = msSince(opened);
+        session::StackSession session(renderer, std::move(stacks.front()), 0);
+        const double sessionMs = msSince(opened);
+        viewer::ViewerState state;
+        state.frameCount = session.frameCount();
+        viewer::ViewContext ctx;
+        ctx.viewportWidth = vw;
+        ctx.viewportHeight = vh;
+        auto drawFrame = [&] {
+            const model::Instance& in = session.instanceOf(state.frame);
+            ctx.imageWidth = in.pixel.columns;
+            ctx.imageHeight = in.pixel.rows;
+            ctx.pixelAspect = pixel::pixelAspect(in.geometry);
+            session.draw(state.frame, viewer::displayOptions(state, in), viewer::viewMapping(state, ctx),
+                         state.linear, vw, vh);
+            glFinish();
+        };
+
+        // First image: as the viewer does, upload what is decoded each UI frame and draw the shown
+        // image as soon as it is resident.
+        double firstFrameMs = -1;
+        constexpr std::uint64_t kUploadPerFrame = 64ull << 20;
+        while (!session.allResident()) {
+            const bool progressed = session.pump(kUploadPerFrame) > 0;
+            if (firstFrameMs < 0 && session.resident(0)) {
+                const model::Instance& in = session.instanceOf(0);
+                const auto& windows = in.windowsFor(0);
+                const pixel::ValueRange range = session.frameStats(0).range;
+                const model::Window w = windows.empty() ? pixel::minMaxWindow(range) : windows.front();
+                state.center = w.center;
+                state.width = w.width;
+                ctx.valueMin = range.min;
+                ctx.valueMax = range.max;
+                drawFrame();
+                firstFrameMs = msSince(opened);
+            }
+            const auto p = session.progress();
+            if (!progressed && p.finished() && !session.allResident()) {
+                break;  // failed files never become resident
+            }
+            if (!progressed) {
+                std::this_thread::sleep_for(std::chrono::microseconds(500));
+            }
+        }
+        const double residentMs = msSince(opened);
+
+        // A window/level drag: 200 steps, each a new window and a draw.
+        std::vector<double> wl;
+        const std::uint64_t beforeWl = renderer.uploadedBytes();
+        const double startCenter = state.center;
+        const double startWidth = state.width;
+        for (int i = 1; i <= 200; ++i) {
+            viewer::dragWindow(state, startCenter, startWidth, i * 2.0, i * 1.0, ctx, false);
+            const auto t = Clock::now();
+            drawFrame();
+            wl.push_back(msSince(t));
+        }
+        const std::uint64_t wlUpload = renderer.uploadedBytes() - beforeWl;
+
+        // A scroll through every resident image, twice.
+        std::vector<double> scroll;
+        const std::uint64_t beforeScroll = renderer.uploadedBytes();
+        for (int pass = 0; pass < 2; ++pass) {
+            for (int f = 0; f < session.frameCount(); ++f) {
+                if (!session.resident(f)) {
+                    continue;
+                }
+                state.frame = f;
+                const auto t = Clock::now();
+                drawFrame();
+                scroll.push_back(msSince(t));
+            }
+        }
+        const std::uint64_t scrollUpload = renderer.uploadedBytes() - beforeScroll;
+
+        JsonWriter j;
+        j.beginObject();
+        j.key("files").value(static_cast<unsigned long>(files.size()));
+        j.key("images").value(session.frameCount());
+        j.key("pixel_bytes").value(static_cast<unsigned long>(session.pixelBytes()));
+        j.key("first_frame_ms").value(firstFrameMs);
+        j.key("resident_ms").value(residentMs);
+        j.key("wl_frame_ms_median").value(percentile(wl, 50));
+        j.key("wl_frame_ms_p99").value(percentile(wl, 99));
+        j.key("wl_upload_bytes").value(static_cast<unsigned long>(wlUpload));
+        j.key("scroll_frame_ms_median").value(percentile(scroll, 50));
+        j.key("scroll_frame_ms_p99").value(percentile(scroll, 99));
+        j.key("scroll_upload_bytes").value(static_cast<unsigned long>(scrollUpload));
+        j.key("peak_rss_bytes").value(static_cast<unsigned long>(peakRssBytes()));
+        j.key("scan_ms").value(scanMs);
+        j.key("session_ms").value(sessionMs);
+        j.key("viewport").beginArray().value(vw).value(vh).endArray();
+        j.key("windowed").value(session.windowed());
+        j.key("renderer").value(context.description());
+        j.endObject();
+        if (a.has("--json")) {
+            std::cout << j.str() << std::endl;
+        } else {
+            std::printf("%zu files, %d images, %.1f MB of pixels\n", files.size(), session.frameCount(),
+                        static_cast<double>(session.pixelBytes()) / 1e6);
+            std::printf("headers read        %8.1f ms, stack allocated at %.1f ms\n", scanMs, sessionMs);
+            std::printf("first image shown   %8.1f ms after opening\n", firstFrameMs);
+            std::printf("all resident        %8.1f ms\n", residentMs);
+            std::printf("window/level step   median %.2f ms, p99 %.2f ms, %llu bytes uploaded\n",
+                        percentile(wl, 50), percentile(wl, 99), static_cast<unsigned long long>(wlUpload));
+            std::printf("slice step          median %.2f ms, p99 %.2f ms, %llu bytes uploaded\n",
+                        percentile(scroll, 50), percentile(scroll, 99),
+                        static_cast<unsigned long long>(scrollUpload));
+            std::printf("peak RSS            %.1f MB\n", static_cast<double>(peakRssBytes()) / 1e6);
+            std::printf("renderer            %s\n", context.description().c_str());
+        }
+        return 0;
+    } catch (const Error& e) {
+        return reportError(a.positionals().front(), e.what());
+    }
+}
+
+}  // namespace dcmlens::cli
