@@ -55,6 +55,27 @@ void unpackStoredValues(const std::uint8_t* raw, std::size_t rawBytes, const Raw
         throw Error("pixel data is shorter than the image needs");
     }
     const int shift = layout.highBit + 1 - layout.bitsStored;
+    // The common cases without a per-sample dispatch: whole 8/16-bit words, nothing to mask.
+    if (shift == 0 && layout.bitsStored == layout.bitsAllocated && layout.bitsAllocated <= 16 &&
+        model::sampleBytes(out.type()) == static_cast<std::size_t>(wordBytes)) {
+        std::memcpy(out.frameBytes(frame), raw, count * wordBytes);  // same bits, signed or not
+        return;
+    }
+    if (layout.bitsAllocated == 16 && model::sampleBytes(out.type()) == 2) {
+        const std::uint16_t mask16 = static_cast<std::uint16_t>((1u << layout.bitsStored) - 1);
+        const std::uint16_t sign16 = static_cast<std::uint16_t>(1u << (layout.bitsStored - 1));
+        std::uint16_t* dst = reinterpret_cast<std::uint16_t*>(out.frameBytes(frame));
+        for (std::size_t i = 0; i < count; ++i) {
+            std::uint16_t w;
+            std::memcpy(&w, raw + i * 2, 2);
+            w = static_cast<std::uint16_t>((w >> shift) & mask16);
+            if (layout.isSigned && (w & sign16)) {
+                w = static_cast<std::uint16_t>(w | ~mask16);  // sign-extend into the 16-bit word
+            }
+            dst[i] = w;
+        }
+        return;
+    }
     const std::uint32_t mask =
         layout.bitsStored >= 32 ? 0xFFFFFFFFu : ((std::uint32_t{1} << layout.bitsStored) - 1);
     const std::uint32_t signBit = std::uint32_t{1} << (layout.bitsStored - 1);

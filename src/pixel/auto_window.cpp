@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 
 namespace dcmlens::pixel {
 
@@ -78,19 +80,87 @@ std::optional<model::Window> percentileWindow(const model::PixelBuffer& buffer, 
     return w;
 }
 
-FrameStatistics frameStatistics(const model::PixelBuffer& buffer, int frame, const ModalityTransform& modality,
-                                const model::Padding& padding, double low, double high) {
+FrameStatistics frameStatistics(const model::PixelBuffer& buffer, int frame,
+                                const ModalityTransform& modality, const model::Padding& padding,
+                                double low, double high, bool withPercentile) {
     FrameStatistics out;
+    if (!withPercentile && !modality.usesLut()) {
+        // A rescale is monotonic: the stored extremes give the modality extremes.
+        bool any = false;
+        std::int64_t lo = 0;
+        std::int64_t hi = 0;
+        const std::size_t n = static_cast<std::size_t>(buffer.width()) * buffer.height();
+        auto scan = [&](auto sample) {
+            using T = decltype(sample);
+            const std::uint8_t* data = buffer.frameBytes(frame);
+            T mn = std::numeric_limits<T>::max();
+            T mx = std::numeric_limits<T>::lowest();
+            for (std::size_t i = 0; i < n; ++i) {
+                T v;
+                std::memcpy(&v, data + i * sizeof(T) * static_cast<std::size_t>(buffer.samples()),
+                            sizeof(T));
+                if (padding.value && padding.contains(v)) {
+                    continue;
+                }
+                mn = std::min(mn, v);
+                mx = std::max(mx, v);
+                any = true;
+            }
+            lo = mn;
+            hi = mx;
+        };
+        switch (buffer.type()) {
+            case model::SampleType::U8:
+                scan(std::uint8_t{});
+                break;
+            case model::SampleType::I8:
+                scan(std::int8_t{});
+                break;
+            case model::SampleType::U16:
+                scan(std::uint16_t{});
+                break;
+            case model::SampleType::I16:
+                scan(std::int16_t{});
+                break;
+            case model::SampleType::U32:
+                scan(std::uint32_t{});
+                break;
+            case model::SampleType::I32:
+                scan(std::int32_t{});
+                break;
+        }
+        if (any) {
+            const double a = modality.apply(lo);
+            const double b = modality.apply(hi);
+            out.range = ValueRange{std::min(a, b), std::max(a, b)};
+        }
+        return out;
+    }
     if (model::sampleBytes(buffer.type()) > 2) {
         out.range = modalityRange(buffer, frame, modality, padding);
         out.percentile = percentileWindow(buffer, frame, modality, padding, low, high);
         return out;
     }
-    const std::int64_t base = model::isSignedType(buffer.type()) ? (buffer.type() == model::SampleType::I8 ? -128 : -32768) : 0;
+    const std::int64_t base = model::isSignedType(buffer.type())
+                                  ? (buffer.type() == model::SampleType::I8 ? -128 : -32768)
+                                  : 0;
     std::vector<std::uint32_t> counts(model::sampleBytes(buffer.type()) == 1 ? 256 : 65536, 0);
-    for (int y = 0; y < buffer.height(); ++y) {
-        for (int x = 0; x < buffer.width(); ++x) {
-            counts[static_cast<std::size_t>(buffer.at(frame, x, y, 0) - base)]++;
+    const std::size_t n = static_cast<std::size_t>(buffer.width()) * buffer.height();
+    const std::uint8_t* data = buffer.frameBytes(frame);
+    switch (buffer.type()) {  // sample 0 of each pixel, without a per-sample dispatch
+        case model::SampleType::U8:
+        case model::SampleType::I8:
+            for (std::size_t i = 0; i < n; ++i) {
+                counts[static_cast<std::uint8_t>(data[i * buffer.samples()] + (base ? 128 : 0))]++;
+            }
+            break;
+        default: {
+            const std::uint16_t offset = base ? 32768 : 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                std::uint16_t v;
+                std::memcpy(&v, data + i * 2 * buffer.samples(), 2);
+                counts[static_cast<std::uint16_t>(v + offset)]++;
+            }
         }
     }
     // (modality value, count) of every stored value present, padding excluded, in value order.
@@ -113,7 +183,8 @@ FrameStatistics frameStatistics(const model::PixelBuffer& buffer, int frame, con
     // The value at sorted position round(p / 100 * (n - 1)), as percentileWindow picks it.
     auto at = [&](double percent) {
         const auto k = static_cast<std::uint64_t>(
-            std::clamp(std::round(percent / 100.0 * static_cast<double>(total - 1)), 0.0, static_cast<double>(total - 1)));
+            std::clamp(std::round(percent / 100.0 * static_cast<double>(total - 1)), 0.0,
+                       static_cast<double>(total - 1)));
         std::uint64_t seen = 0;
         for (const auto& v : values) {
             seen += v.second;

@@ -13,6 +13,7 @@ StackLoader::StackLoader(std::vector<std::shared_ptr<const model::Instance>> hea
     : headers_(std::move(headers)),
       claimed_(headers_.size(), 0),
       focus_(focus),
+      firstFocus_(focus),
       start_(std::chrono::steady_clock::now()) {
     const unsigned n = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < std::min<std::size_t>(n, std::max<std::size_t>(1, headers_.size()));
@@ -66,7 +67,7 @@ void StackLoader::work() {
         }
         std::vector<FrameStats> stats;
         if (decoded) {
-            stats = statsOf(*decoded);
+            stats = statsOf(*decoded, index == firstFocus_);
         }
         std::lock_guard<std::mutex> lock(mutex_);
         done_ += 1;
@@ -83,7 +84,7 @@ void StackLoader::work() {
     }
 }
 
-std::vector<StackLoader::FrameStats> StackLoader::statsOf(const model::Instance& in) {
+std::vector<StackLoader::FrameStats> StackLoader::statsOf(const model::Instance& in, bool withPercentile) {
     std::vector<FrameStats> stats(static_cast<std::size_t>(in.stored.frames()));
     if (in.stored.samples() != 1) {
         return stats;
@@ -91,7 +92,8 @@ std::vector<StackLoader::FrameStats> StackLoader::statsOf(const model::Instance&
     for (int f = 0; f < in.stored.frames(); ++f) {
         const pixel::ModalityTransform modality(in.modalityFor(f), in.pixel);
         FrameStats& s = stats[static_cast<std::size_t>(f)];
-        const pixel::FrameStatistics fs = pixel::frameStatistics(in.stored, f, modality, in.padding, 1, 99);
+        const pixel::FrameStatistics fs =
+            pixel::frameStatistics(in.stored, f, modality, in.padding, 1, 99, withPercentile);
         s.range = fs.range.value_or(pixel::ValueRange{0, 1});
         s.percentile = fs.percentile;
     }

@@ -39,7 +39,8 @@ public:
         std::vector<FrameStats> stats;                    // one per frame
     };
     // Computes a decoded instance's frame statistics (also for instances decoded elsewhere).
-    static std::vector<FrameStats> statsOf(const model::Instance& instance);
+    // The 1-99 % window only when asked (it needs a histogram): for the first image shown.
+    static std::vector<FrameStats> statsOf(const model::Instance& instance, bool withPercentile = true);
 
     StackLoader(std::vector<std::shared_ptr<const model::Instance>> headers, std::size_t focus,
                 unsigned threads = 0);
@@ -59,6 +60,7 @@ private:
     std::vector<char> claimed_;
     mutable std::mutex mutex_;
     std::size_t focus_ = 0;
+    std::size_t firstFocus_ = 0;
     std::size_t done_ = 0;
     std::uint64_t bytes_ = 0;
     std::vector<Ready> ready_;

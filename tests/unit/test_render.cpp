@@ -127,5 +127,10 @@ TEST(FrameStatistics, EqualsTheDirectComputations) {
         EXPECT_EQ(fs.range->max, range->max);
         EXPECT_EQ(fs.percentile->center, window->center);
         EXPECT_EQ(fs.percentile->width, window->width);
+        const auto rangeOnly = pixel::frameStatistics(b, 1, m, padding, 1, 99, false);
+        ASSERT_TRUE(rangeOnly.range);
+        EXPECT_FALSE(rangeOnly.percentile);
+        EXPECT_EQ(rangeOnly.range->min, range->min);
+        EXPECT_EQ(rangeOnly.range->max, range->max);
     }
 }
