@@ -366,10 +366,12 @@ private:
             return;
         }
         dirty_ = false;
-        const pixel::DisplayOptions o = viewer::displayOptions(state_, session_->instanceOf(state_.frame));
+        const pixel::DisplayOptions o =
+            viewer::displayOptions(state_, session_->instanceOf(state_.frame));
         try {
             target_->bind();
-            session_->draw(state_.frame, o, viewer::viewMapping(state_, context(size)), state_.linear, w, h);
+            session_->draw(state_.frame, o, viewer::viewMapping(state_, context(size)),
+                           state_.linear, w, h);
             glBindFramebuffer(GL_FRAMEBUFFER, 0);
         } catch (const Error& e) {
             errors_.push_back(e.what());
@@ -715,13 +717,15 @@ private:
                 if (in.pixel.samplesPerPixel == 1) {
                     const std::int64_t s = session_->storedValue(state_.frame, ix, iy);
                     const pixel::ModalityTransform m(in.modalityFor(frameIndex), in.pixel);
-                    ImGui::Text("x %d  y %d  image %d   stored %lld   value %g %s", ix, iy, state_.frame + 1,
-                                static_cast<long long>(s), m.apply(s), in.modality.rescaleType.c_str());
+                    ImGui::Text("x %d  y %d  image %d   stored %lld   value %g %s", ix, iy,
+                                state_.frame + 1, static_cast<long long>(s), m.apply(s),
+                                in.modality.rescaleType.c_str());
                 } else {
-                    ImGui::Text("x %d  y %d  image %d   samples %lld %lld %lld", ix, iy, state_.frame + 1,
-                                static_cast<long long>(session_->storedValue(state_.frame, ix, iy, 0)),
-                                static_cast<long long>(session_->storedValue(state_.frame, ix, iy, 1)),
-                                static_cast<long long>(session_->storedValue(state_.frame, ix, iy, 2)));
+                    ImGui::Text(
+                        "x %d  y %d  image %d   samples %lld %lld %lld", ix, iy, state_.frame + 1,
+                        static_cast<long long>(session_->storedValue(state_.frame, ix, iy, 0)),
+                        static_cast<long long>(session_->storedValue(state_.frame, ix, iy, 1)),
+                        static_cast<long long>(session_->storedValue(state_.frame, ix, iy, 2)));
                 }
             } else {
                 ImGui::TextDisabled("outside the image");

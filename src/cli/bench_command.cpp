@@ -38,8 +38,8 @@ double percentile(std::vector<double> v, double p) {
         return 0;
     }
     std::sort(v.begin(), v.end());
-    const auto k = static_cast<std::size_t>(std::min<double>(static_cast<double>(v.size() - 1),
-                                                             p / 100 * static_cast<double>(v.size())));
+    const auto k = static_cast<std::size_t>(std::min<double>(
+        static_cast<double>(v.size() - 1), p / 100 * static_cast<double>(v.size())));
     return v[k];
 }
 
@@ -94,8 +94,8 @@ int runBench(const std::vector<std::string>& args) {
             ctx.imageWidth = in.pixel.columns;
             ctx.imageHeight = in.pixel.rows;
             ctx.pixelAspect = pixel::pixelAspect(in.geometry);
-            session.draw(state.frame, viewer::displayOptions(state, in), viewer::viewMapping(state, ctx),
-                         state.linear, vw, vh);
+            session.draw(state.frame, viewer::displayOptions(state, in),
+                         viewer::viewMapping(state, ctx), state.linear, vw, vh);
             glFinish();
         };
 
@@ -109,7 +109,8 @@ int runBench(const std::vector<std::string>& args) {
                 const model::Instance& in = session.instanceOf(0);
                 const auto& windows = in.windowsFor(0);
                 const pixel::ValueRange range = session.frameStats(0).range;
-                const model::Window w = windows.empty() ? pixel::minMaxWindow(range) : windows.front();
+                const model::Window w =
+                    windows.empty() ? pixel::minMaxWindow(range) : windows.front();
                 state.center = w.center;
                 state.width = w.width;
                 ctx.valueMin = range.min;
@@ -179,13 +180,15 @@ int runBench(const std::vector<std::string>& args) {
         if (a.has("--json")) {
             std::cout << j.str() << std::endl;
         } else {
-            std::printf("%zu files, %d images, %.1f MB of pixels\n", files.size(), session.frameCount(),
-                        static_cast<double>(session.pixelBytes()) / 1e6);
-            std::printf("headers read        %8.1f ms, stack allocated at %.1f ms\n", scanMs, sessionMs);
+            std::printf("%zu files, %d images, %.1f MB of pixels\n", files.size(),
+                        session.frameCount(), static_cast<double>(session.pixelBytes()) / 1e6);
+            std::printf("headers read        %8.1f ms, stack allocated at %.1f ms\n", scanMs,
+                        sessionMs);
             std::printf("first image shown   %8.1f ms after opening\n", firstFrameMs);
             std::printf("all resident        %8.1f ms\n", residentMs);
             std::printf("window/level step   median %.2f ms, p99 %.2f ms, %llu bytes uploaded\n",
-                        percentile(wl, 50), percentile(wl, 99), static_cast<unsigned long long>(wlUpload));
+                        percentile(wl, 50), percentile(wl, 99),
+                        static_cast<unsigned long long>(wlUpload));
             std::printf("slice step          median %.2f ms, p99 %.2f ms, %llu bytes uploaded\n",
                         percentile(scroll, 50), percentile(scroll, 99),
                         static_cast<unsigned long long>(scrollUpload));

@@ -46,9 +46,9 @@ struct FrameStatistics {
 };
 // With `withPercentile` false only the range is computed: one min/max pass when the modality
 // transform is a rescale (monotonic), the histogram otherwise.
-FrameStatistics frameStatistics(const model::PixelBuffer& buffer, int frame, const ModalityTransform& modality,
-                                const model::Padding& padding, double low, double high,
-                                bool withPercentile = true);
+FrameStatistics frameStatistics(const model::PixelBuffer& buffer, int frame,
+                                const ModalityTransform& modality, const model::Padding& padding,
+                                double low, double high, bool withPercentile = true);
 
 // Histogram of a frame's modality values over [range.min, range.max] in `bins` equal bins.
 struct Histogram {

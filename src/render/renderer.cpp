@@ -152,8 +152,8 @@ std::unique_ptr<GpuImage> Renderer::upload(const model::PixelBuffer& buffer, int
     return image;
 }
 
-std::unique_ptr<GpuImage> Renderer::allocate(int width, int height, int samples, model::SampleType type,
-                                             int layers) {
+std::unique_ptr<GpuImage> Renderer::allocate(int width, int height, int samples,
+                                             model::SampleType type, int layers) {
     std::unique_ptr<GpuImage> image(new GpuImage);
     image->width_ = width;
     image->height_ = height;
@@ -166,8 +166,8 @@ std::unique_ptr<GpuImage> Renderer::allocate(int width, int height, int samples,
     image->pixelType_ = f.type;
     GLint maxLayers = 0;
     glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &maxLayers);
-    const std::uint64_t layerBytes =
-        static_cast<std::uint64_t>(width) * height * static_cast<std::uint64_t>(samples) * model::sampleBytes(type);
+    const std::uint64_t layerBytes = static_cast<std::uint64_t>(width) * height *
+                                     static_cast<std::uint64_t>(samples) * model::sampleBytes(type);
     constexpr std::uint64_t kChunkBytes = 32ull << 20;
     image->chunkLayers_ = static_cast<int>(std::clamp<std::uint64_t>(
         kChunkBytes / std::max<std::uint64_t>(1, layerBytes), 1,
@@ -197,8 +197,8 @@ GLuint Renderer::chunkTexture(GpuImage& image, GpuImage::Tile& tile, int chunk) 
         glGenTextures(1, &texture);
         glBindTexture(GL_TEXTURE_2D_ARRAY, texture);
         setNearest(GL_TEXTURE_2D_ARRAY);
-        glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, static_cast<GLint>(image.internalFormat_), tile.width, tile.height,
-                     layers, 0, image.format_, image.pixelType_, nullptr);
+        glTexImage3D(GL_TEXTURE_2D_ARRAY, 0, static_cast<GLint>(image.internalFormat_), tile.width,
+                     tile.height, layers, 0, image.format_, image.pixelType_, nullptr);
         if (glGetError() == GL_OUT_OF_MEMORY) {
             glDeleteTextures(1, &texture);
             texture = 0;
@@ -240,9 +240,8 @@ void Renderer::uploadLayer(GpuImage& image, int layer, const model::PixelBuffer&
         glPixelStorei(GL_UNPACK_SKIP_PIXELS, tile.x);
         glPixelStorei(GL_UNPACK_SKIP_ROWS, tile.y);
         glBindTexture(GL_TEXTURE_2D_ARRAY, texture);
-        glTexSubImage3D(GL_TEXTURE_2D_ARRAY, 0, 0, 0, layer % image.chunkLayers_, tile.width, tile.height, 1,
-                        f.format,
-                        f.type, data);
+        glTexSubImage3D(GL_TEXTURE_2D_ARRAY, 0, 0, 0, layer % image.chunkLayers_, tile.width,
+                        tile.height, 1, f.format, f.type, data);
         uploaded_ +=
             static_cast<std::uint64_t>(tile.width) * tile.height * buffer.samples() * sampleSize;
     }
@@ -372,8 +371,8 @@ GlProgram& Renderer::program(const Variant& v) {
 }
 
 std::int64_t Renderer::readStored(const GpuImage& image, int layer, int x, int y) {
-    if (image.samples_ != 1 || x < 0 || y < 0 || x >= image.width_ || y >= image.height_ || layer < 0 ||
-        layer >= image.layers_) {
+    if (image.samples_ != 1 || x < 0 || y < 0 || x >= image.width_ || y >= image.height_ ||
+        layer < 0 || layer >= image.layers_) {
         throw Error("no stored value there to read back");
     }
     const int step = std::max(1, maxTextureSize_ - 2);
@@ -397,7 +396,8 @@ std::int64_t Renderer::readStored(const GpuImage& image, int layer, int x, int y
     if (texture == 0) {
         throw Error("that image is not on the GPU");
     }
-    glFramebufferTextureLayer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, texture, 0, layer % image.chunkLayers_);
+    glFramebufferTextureLayer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, texture, 0,
+                              layer % image.chunkLayers_);
     std::int64_t value = 0;
     if (glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE) {
         glReadBuffer(GL_COLOR_ATTACHMENT0);

@@ -4,8 +4,8 @@
 
 #include <cstdint>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,8 +21,8 @@ class GlProgram;
 // (R16UI, R16I, RGB8UI, ...: exact, read with texelFetch). Layers are grouped in chunks of about
 // 32 MB, each its own array texture allocated when its first layer is uploaded, so a long stack
 // shows its first image without waiting for the whole allocation and is not bound by
-// GL_MAX_ARRAY_TEXTURE_LAYERS. Images wider or taller than GL_MAX_TEXTURE_SIZE are split into tiles.
-// Must be destroyed while the GL context that made it is current.
+// GL_MAX_ARRAY_TEXTURE_LAYERS. Images wider or taller than GL_MAX_TEXTURE_SIZE are split into
+// tiles. Must be destroyed while the GL context that made it is current.
 class GpuImage {
 public:
     ~GpuImage();

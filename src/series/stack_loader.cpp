@@ -24,16 +24,23 @@ StackLoader::StackLoader(std::vector<std::shared_ptr<const model::Instance>> hea
 
 StackLoader::~StackLoader() {
     cancelled_ = true;
+    taken_.notify_all();
     for (std::thread& t : workers_) {
         t.join();
     }
 }
 
 void StackLoader::work() {
+    constexpr std::uint64_t kMaxReadyBytes = 16ull << 20;
     while (!cancelled_) {
         std::size_t index = headers_.size();
         {
-            std::lock_guard<std::mutex> lock(mutex_);
+            std::unique_lock<std::mutex> lock(mutex_);
+            taken_.wait_for(lock, std::chrono::milliseconds(50),
+                            [&] { return readyBytes_ < kMaxReadyBytes || cancelled_; });
+            if (readyBytes_ >= kMaxReadyBytes) {
+                continue;  // the owner has not taken what is ready yet
+            }
             // The unclaimed instance nearest to the focus, ties to the later one (scrolling on).
             std::size_t best = headers_.size();
             std::size_t bestDistance = headers_.size() + 1;
@@ -73,6 +80,7 @@ void StackLoader::work() {
         done_ += 1;
         if (decoded) {
             bytes_ += decoded->stored.byteCount();
+            readyBytes_ += decoded->stored.byteCount();
             ready_.push_back({index, std::move(decoded), std::move(stats)});
         } else {
             errors_.push_back(error);
@@ -84,7 +92,8 @@ void StackLoader::work() {
     }
 }
 
-std::vector<StackLoader::FrameStats> StackLoader::statsOf(const model::Instance& in, bool withPercentile) {
+std::vector<StackLoader::FrameStats> StackLoader::statsOf(const model::Instance& in,
+                                                          bool withPercentile) {
     std::vector<FrameStats> stats(static_cast<std::size_t>(in.stored.frames()));
     if (in.stored.samples() != 1) {
         return stats;
@@ -101,9 +110,13 @@ std::vector<StackLoader::FrameStats> StackLoader::statsOf(const model::Instance&
 }
 
 std::vector<StackLoader::Ready> StackLoader::takeReady() {
-    std::lock_guard<std::mutex> lock(mutex_);
     std::vector<Ready> out;
-    out.swap(ready_);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        out.swap(ready_);
+        readyBytes_ = 0;
+    }
+    taken_.notify_all();
     return out;
 }
 

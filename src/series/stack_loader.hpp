@@ -40,7 +40,8 @@ public:
     };
     // Computes a decoded instance's frame statistics (also for instances decoded elsewhere).
     // The 1-99 % window only when asked (it needs a histogram): for the first image shown.
-    static std::vector<FrameStats> statsOf(const model::Instance& instance, bool withPercentile = true);
+    static std::vector<FrameStats> statsOf(const model::Instance& instance,
+                                           bool withPercentile = true);
 
     StackLoader(std::vector<std::shared_ptr<const model::Instance>> headers, std::size_t focus,
                 unsigned threads = 0);
@@ -64,6 +65,9 @@ private:
     std::size_t done_ = 0;
     std::uint64_t bytes_ = 0;
     std::vector<Ready> ready_;
+    std::uint64_t readyBytes_ = 0;  // decoded but not yet taken: bounded, so memory stays near
+                                    // one copy of the pixels (the owner uploads and drops them)
+    std::condition_variable taken_;
     std::vector<std::string> errors_;
     std::atomic<bool> cancelled_{false};
     std::chrono::steady_clock::time_point start_;

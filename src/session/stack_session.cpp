@@ -73,7 +73,8 @@ StackSession::StackSession(render::Renderer& renderer, series::SeriesStack stack
         frames_[static_cast<std::size_t>(windowStart_ + windowFrames_ - 1)].instance;
     for (std::size_t i = firstInstance; i <= lastInstance; ++i) {
         if (!stack_.instances[i]->stored.empty()) {
-            pending_.push_back({i, stack_.instances[i], series::StackLoader::statsOf(*stack_.instances[i])});
+            pending_.push_back(
+                {i, stack_.instances[i], series::StackLoader::statsOf(*stack_.instances[i])});
         } else {
             toDecode.push_back(stack_.instances[i]);
             indexOf.push_back(i);
@@ -90,7 +91,8 @@ StackSession::StackSession(render::Renderer& renderer, series::SeriesStack stack
     decodeIndex_ = std::move(indexOf);
 
     // While the first image decodes: compile the shader it will most likely be drawn with.
-    if (first.pixel.samplesPerPixel == 1 && first.pixel.photometric != model::Photometric::PaletteColor) {
+    if (first.pixel.samplesPerPixel == 1 &&
+        first.pixel.photometric != model::Photometric::PaletteColor) {
         pixel::DisplayOptions options;
         options.windowMode = pixel::DisplayOptions::WindowMode::Explicit;
         options.center = 0;
@@ -140,7 +142,8 @@ std::uint64_t StackSession::pump(std::uint64_t maxBytes) {
             sent += renderer_.uploadedBytes() - before;
             resident_[static_cast<std::size_t>(frame)] = 1;
             residentCount_ += 1;
-            const std::size_t k = static_cast<std::size_t>(frames_[static_cast<std::size_t>(frame)].frame);
+            const std::size_t k =
+                static_cast<std::size_t>(frames_[static_cast<std::size_t>(frame)].frame);
             if (k < r.stats.size()) {
                 stats_[static_cast<std::size_t>(frame)] = r.stats[k];
             }
@@ -158,8 +161,8 @@ std::uint64_t StackSession::pump(std::uint64_t maxBytes) {
     return sent;
 }
 
-void StackSession::draw(int frame, const pixel::DisplayOptions& options, const pixel::ViewMapping& view,
-                        bool linear, int width, int height) {
+void StackSession::draw(int frame, const pixel::DisplayOptions& options,
+                        const pixel::ViewMapping& view, bool linear, int width, int height) {
     if (!resident(frame)) {
         throw Error("image " + std::to_string(frame + 1) + " is not loaded yet");
     }

@@ -31,8 +31,8 @@ public:
 
     // Draws a resident frame into the bound framebuffer (width x height) through the display
     // pipeline `options` describes. Throws dcmlens::Error when the frame is not resident.
-    void draw(int frame, const pixel::DisplayOptions& options, const pixel::ViewMapping& view, bool linear,
-              int width, int height);
+    void draw(int frame, const pixel::DisplayOptions& options, const pixel::ViewMapping& view,
+              bool linear, int width, int height);
 
     // Uploads decoded images, at most `maxBytes` (at least one image) per call; returns the
     // number of bytes uploaded.

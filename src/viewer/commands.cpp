@@ -82,7 +82,8 @@ pixel::DisplayOptions displayOptions(const ViewerState& state, const model::Inst
     o.voiLutIndex = state.voiLut;
     o.colormap = state.colormap;
     const bool inverse = pixel::invertsOutput(instance, pixel::DisplayOptions{}) != state.invert;
-    o.presentation = inverse ? model::PresentationShape::Inverse : model::PresentationShape::Identity;
+    o.presentation =
+        inverse ? model::PresentationShape::Inverse : model::PresentationShape::Identity;
     return o;
 }
 

@@ -107,7 +107,8 @@ TEST(FrameStatistics, EqualsTheDirectComputations) {
     for (auto type : {model::SampleType::U8, model::SampleType::I16, model::SampleType::U16}) {
         model::PixelBuffer b(type, 97, 61, 1, 2, false);
         for (std::size_t i = 0; i < b.frameSampleCount(); ++i) {
-            const std::int64_t v = static_cast<std::int64_t>(rng() % 200) - (model::isSignedType(type) ? 100 : 0);
+            const std::int64_t v =
+                static_cast<std::int64_t>(rng() % 200) - (model::isSignedType(type) ? 100 : 0);
             b.set(1, i, v);
         }
         model::PixelDescriptor px;
