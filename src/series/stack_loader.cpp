@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
 
@@ -31,6 +35,9 @@ StackLoader::~StackLoader() {
 }
 
 void StackLoader::work() {
+    // Decoding yields to the thread that draws (the UI, or the GL uploads): on a 2-core machine
+    // the first image would otherwise wait behind the whole series.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);
     constexpr std::uint64_t kMaxReadyBytes = 16ull << 20;
     while (!cancelled_) {
         std::size_t index = headers_.size();

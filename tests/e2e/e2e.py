@@ -98,6 +98,14 @@ class Viewer:
         self.state = self.last()
         return self.state
 
+    def first(self, predicate):
+        """The first logged state that satisfies predicate (None if none yet)."""
+        for line in self.log.read_text().splitlines():
+            s = json.loads(line)
+            if predicate(s):
+                return s
+        return None
+
     def viewport(self):
         x, y, w, h = self.state["viewport"]
         return int(x), int(y), int(w), int(h)
@@ -308,6 +316,27 @@ def test_frames(args, work):
         v.close()
 
 
+def test_progressive(args, work):
+    """A 300-slice folder: the first image is on screen while later files still decode."""
+    big = Path(work) / "big"
+    subprocess.run([sys.executable, str(HERE.parent.parent / "bench" / "make_series.py"), str(big)],
+                   check=True, capture_output=True)
+    v = Viewer(args, big / "ct")
+    try:
+        v.wait(lambda s: s["resident"], "the first image")
+        first = v.first(lambda s: s["resident"])
+        check("the first image shows before the last file is decoded",
+              not first["all_resident"] and first["loaded"] < first["frames"],
+              f"{first['loaded']} of {first['frames']} files decoded when the first image showed")
+        done = v.wait(lambda s: s["all_resident"], "the whole series", timeout=60)
+        xdo("mousemove", *v.at(0.5, 0.5))
+        xdo("key", "End")
+        s = v.wait(lambda s: s["frame"] == 299, "the last slice")
+        check("the whole folder loads and scrolls to the last slice", done["frames"] == 300 and s["frame"] == 299)
+    finally:
+        v.close()
+
+
 def test_malformed(args):
     v = Viewer(args)
     try:
@@ -344,7 +373,8 @@ def main():
         return 1
     work = tempfile.mkdtemp(prefix="dcmlens-e2e-")
     args.work = args.work or work
-    for test in (test_window_level_drag, test_zoom_and_pan, lambda a: test_frames(a, work), test_malformed):
+    for test in (test_window_level_drag, test_zoom_and_pan, lambda a: test_frames(a, work),
+                 lambda a: test_progressive(a, work), test_malformed):
         try:
             test(args)
         except Exception as e:  # a hang or a crash is a failure, reported, not a stop

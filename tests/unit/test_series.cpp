@@ -1,0 +1,179 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "series/series_builder.hpp"
+#include "series/stack.hpp"
+
+using namespace dcmlens;
+
+namespace {
+
+// A header of a 64x64 slice at distance `z` along the normal of `orientation`.
+std::shared_ptr<const model::Instance> slice(const std::string& series, double z, int number,
+                                             std::array<double, 6> orientation = {1, 0, 0, 0, 1, 0},
+                                             int size = 64) {
+    auto in = std::make_shared<model::Instance>();
+    in->path = series + "/" + std::to_string(number);
+    in->studyInstanceUid = "1.2.3";
+    in->seriesInstanceUid = series;
+    in->modalityCode = "CT";
+    in->pixel.rows = in->pixel.columns = size;
+    in->pixel.bitsStored = 12;
+    in->geometry.orientation = orientation;
+    const auto& o = orientation;
+    const double n[3] = {o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]};
+    in->geometry.position = std::array<double, 3>{10 + n[0] * z, -20 + n[1] * z, 5 + n[2] * z};
+    in->geometry.instanceNumber = number;
+    in->geometry.frameOfReferenceUid = "9.9";
+    return in;
+}
+
+std::vector<double> positionsAlong(const series::SeriesStack& s) {
+    std::vector<double> z;
+    for (const auto& i : s.instances) {
+        const auto& o = *i->geometry.orientation;
+        const double n[3] = {o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]};
+        const auto& p = *i->geometry.position;
+        z.push_back(p[0] * n[0] + p[1] * n[1] + p[2] * n[2]);
+    }
+    return z;
+}
+
+}  // namespace
+
+TEST(Series, ShuffledFilesSortByPositionNotNameOrNumber) {
+    std::vector<std::shared_ptr<const model::Instance>> headers;
+    for (int i = 0; i < 40; ++i) {
+        headers.push_back(slice("A", i * 2.5, (i * 7) % 40 + 1));  // instance numbers scrambled
+    }
+    std::shuffle(headers.begin(), headers.end(), std::mt19937(4));
+    const auto stacks = series::buildStacks(headers);
+    ASSERT_EQ(stacks.size(), 1u);
+    const auto z = positionsAlong(stacks[0]);
+    EXPECT_TRUE(std::is_sorted(z.rbegin(), z.rend()));  // head first: decreasing along the normal
+    EXPECT_NEAR(series::checkGeometry(stacks[0]).spacing, 2.5, 1e-9);
+    EXPECT_TRUE(series::checkGeometry(stacks[0]).warnings.empty());
+}
+
+TEST(Series, ObliqueAndReversedStacksSortAlongTheirNormal) {
+    const double c = std::sqrt(0.5);
+    std::vector<std::shared_ptr<const model::Instance>> headers;
+    for (int i = 0; i < 10; ++i) {
+        headers.push_back(slice("OBL", -i * 3.0, i + 1, {c, c, 0, 0, 0, -1}));
+    }
+    std::reverse(headers.begin(), headers.end());
+    const auto stacks = series::buildStacks(headers);
+    ASSERT_EQ(stacks.size(), 1u);
+    const auto z = positionsAlong(stacks[0]);
+    EXPECT_TRUE(std::is_sorted(z.rbegin(), z.rend()));
+    EXPECT_NEAR(series::checkGeometry(stacks[0]).spacing, 3.0, 1e-9);
+}
+
+TEST(Series, MixedSeriesSizesAndOrientationsSplitIntoStacks) {
+    std::vector<std::shared_ptr<const model::Instance>> headers;
+    for (int i = 0; i < 20; ++i) {
+        headers.push_back(slice("AX", i, i + 1));
+    }
+    for (int i = 0; i < 5; ++i) {
+        headers.push_back(slice("AX", i, 100 + i, {0, 1, 0, 0, 0, -1}));  // sagitals in the same series
+        headers.push_back(slice("LOC", i, i + 1, {1, 0, 0, 0, 1, 0}, 32));  // another series, smaller
+    }
+    const auto stacks = series::buildStacks(headers);
+    ASSERT_EQ(stacks.size(), 3u);
+    EXPECT_EQ(stacks[0].instances.size(), 20u);  // largest first
+    EXPECT_EQ(stacks[0].seriesUid, "AX");
+    for (const auto& s : stacks) {
+        for (const auto& i : s.instances) {
+            EXPECT_EQ(i->pixel.columns, s.instances.front()->pixel.columns);
+            EXPECT_EQ(*i->geometry.orientation, *s.instances.front()->geometry.orientation);
+        }
+    }
+}
+
+TEST(Series, GapsDuplicatesAndTiltAreReported) {
+    std::vector<std::shared_ptr<const model::Instance>> headers;
+    for (int i : {0, 1, 2, 3, 6, 7, 8}) {  // 4 and 5 missing
+        headers.push_back(slice("G", i * 2.0, i + 1));
+    }
+    headers.push_back(slice("G", 8 * 2.0, 50));  // a duplicate of the last position
+    auto stacks = series::buildStacks(headers);
+    ASSERT_EQ(stacks.size(), 1u);
+    const auto report = series::checkGeometry(stacks[0]);
+    const auto has = [&](const std::string& word) {
+        return std::any_of(report.warnings.begin(), report.warnings.end(),
+                           [&](const std::string& w) { return w.find(word) != std::string::npos; });
+    };
+    EXPECT_TRUE(has("2 missing slices")) << ::testing::PrintToString(report.warnings);
+    EXPECT_TRUE(has("duplicate"));
+
+    // Gantry tilt: each slice steps 1 mm sideways per 2 mm along the normal.
+    std::vector<std::shared_ptr<const model::Instance>> tilted;
+    for (int i = 0; i < 10; ++i) {
+        auto s = std::make_shared<model::Instance>(*slice("T", i * 2.0, i + 1));
+        (*s->geometry.position)[1] += i * 1.0;
+        tilted.push_back(s);
+    }
+    stacks = series::buildStacks(tilted);
+    const auto tilt = series::checkGeometry(stacks[0]);
+    EXPECT_TRUE(std::any_of(tilt.warnings.begin(), tilt.warnings.end(),
+                            [](const std::string& w) { return w.find("tilt") != std::string::npos; }));
+}
+
+TEST(Series, WithoutGeometryInstanceNumbersDecide) {
+    std::vector<std::shared_ptr<const model::Instance>> headers;
+    for (int n : {3, 1, 2}) {
+        auto s = std::make_shared<model::Instance>(*slice("N", 0, n));
+        s->geometry.position.reset();
+        headers.push_back(s);
+    }
+    const auto stacks = series::buildStacks(headers);
+    ASSERT_EQ(stacks.size(), 1u);
+    EXPECT_EQ(*stacks[0].instances[0]->geometry.instanceNumber, 1);
+    EXPECT_EQ(*stacks[0].instances[2]->geometry.instanceNumber, 3);
+}
+
+#include <thread>
+
+#include "series/stack_loader.hpp"
+
+TEST(StackLoader, DecodesTheFocusFirstAndHandsOverBeforeTheRest) {
+    std::vector<std::shared_ptr<const model::Instance>> headers;
+    for (int i = 0; i < 24; ++i) {
+        auto h = std::make_shared<model::Instance>();
+        h->path = std::string(DCMLENS_CORPUS) + "/CT_small.dcm";
+        headers.push_back(h);
+    }
+    series::StackLoader loader(headers, 7, 1);  // one worker: a strict order
+    std::vector<series::StackLoader::Ready> ready;
+    for (int i = 0; i < 2000 && ready.empty(); ++i) {
+        ready = loader.takeReady();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_FALSE(ready.empty());
+    EXPECT_EQ(ready.front().index, 7u);  // the image on screen first
+    EXPECT_LT(loader.progress().done, loader.progress().total);  // shown before the last decodes
+    EXPECT_EQ(ready.front().instance->stored.width(), 128);
+    ASSERT_EQ(ready.front().stats.size(), 1u);
+    EXPECT_TRUE(ready.front().stats[0].percentile.has_value());  // the first image gets presets
+    std::vector<std::size_t> order;
+    for (const auto& r : ready) {
+        order.push_back(r.index);
+    }
+    for (int i = 0; i < 5000 && !loader.progress().finished(); ++i) {
+        for (const auto& r : loader.takeReady()) {
+            order.push_back(r.index);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    for (const auto& r : loader.takeReady()) {
+        order.push_back(r.index);
+    }
+    ASSERT_EQ(order.size(), 24u);
+    // Nearest first: 7, then 6 and 8 (in either order), 5 and 9, ...
+    for (std::size_t k = 1; k < order.size(); ++k) {
+        const auto d = [](std::size_t i) { return i > 7 ? i - 7 : 7 - i; };
+        EXPECT_LE(d(order[k - 1]), d(order[k]));
+    }
+}
