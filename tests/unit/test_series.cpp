@@ -23,7 +23,8 @@ std::shared_ptr<const model::Instance> slice(const std::string& series, double z
     in->pixel.bitsStored = 12;
     in->geometry.orientation = orientation;
     const auto& o = orientation;
-    const double n[3] = {o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]};
+    const double n[3] = {o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5],
+                         o[0] * o[4] - o[1] * o[3]};
     in->geometry.position = std::array<double, 3>{10 + n[0] * z, -20 + n[1] * z, 5 + n[2] * z};
     in->geometry.instanceNumber = number;
     in->geometry.frameOfReferenceUid = "9.9";
@@ -34,7 +35,8 @@ std::vector<double> positionsAlong(const series::SeriesStack& s) {
     std::vector<double> z;
     for (const auto& i : s.instances) {
         const auto& o = *i->geometry.orientation;
-        const double n[3] = {o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]};
+        const double n[3] = {o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5],
+                             o[0] * o[4] - o[1] * o[3]};
         const auto& p = *i->geometry.position;
         z.push_back(p[0] * n[0] + p[1] * n[1] + p[2] * n[2]);
     }
@@ -77,8 +79,10 @@ TEST(Series, MixedSeriesSizesAndOrientationsSplitIntoStacks) {
         headers.push_back(slice("AX", i, i + 1));
     }
     for (int i = 0; i < 5; ++i) {
-        headers.push_back(slice("AX", i, 100 + i, {0, 1, 0, 0, 0, -1}));  // sagitals in the same series
-        headers.push_back(slice("LOC", i, i + 1, {1, 0, 0, 0, 1, 0}, 32));  // another series, smaller
+        headers.push_back(
+            slice("AX", i, 100 + i, {0, 1, 0, 0, 0, -1}));  // sagitals in the same series
+        headers.push_back(
+            slice("LOC", i, i + 1, {1, 0, 0, 0, 1, 0}, 32));  // another series, smaller
     }
     const auto stacks = series::buildStacks(headers);
     ASSERT_EQ(stacks.size(), 3u);
@@ -117,8 +121,9 @@ TEST(Series, GapsDuplicatesAndTiltAreReported) {
     }
     stacks = series::buildStacks(tilted);
     const auto tilt = series::checkGeometry(stacks[0]);
-    EXPECT_TRUE(std::any_of(tilt.warnings.begin(), tilt.warnings.end(),
-                            [](const std::string& w) { return w.find("tilt") != std::string::npos; }));
+    EXPECT_TRUE(std::any_of(tilt.warnings.begin(), tilt.warnings.end(), [](const std::string& w) {
+        return w.find("tilt") != std::string::npos;
+    }));
 }
 
 TEST(Series, WithoutGeometryInstanceNumbersDecide) {
@@ -152,7 +157,7 @@ TEST(StackLoader, DecodesTheFocusFirstAndHandsOverBeforeTheRest) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     ASSERT_FALSE(ready.empty());
-    EXPECT_EQ(ready.front().index, 7u);  // the image on screen first
+    EXPECT_EQ(ready.front().index, 7u);                          // the image on screen first
     EXPECT_LT(loader.progress().done, loader.progress().total);  // shown before the last decodes
     EXPECT_EQ(ready.front().instance->stored.width(), 128);
     ASSERT_EQ(ready.front().stats.size(), 1u);
