@@ -58,7 +58,7 @@ def main():
     pydicom_code = ("import sys, time, pydicom\nt = time.perf_counter()\n"
                     "for f in sys.argv[1:]:\n    pydicom.dcmread(f).pixel_array\n"
                     "print((time.perf_counter() - t) * 1000)")
-    pydicom_ms = statistics.median(float(subprocess.run(["/usr/bin/python3", "-c", pydicom_code, *files],
+    pydicom_ms = statistics.median(float(subprocess.run([sys.executable, "-c", pydicom_code, *files],
                                                         check=True, capture_output=True, text=True).stdout)
                                    for _ in range(3))
     dcmtk_window = json.loads(subprocess.run([peer, "window", str(data / "large.dcm"), "50"], check=True,
