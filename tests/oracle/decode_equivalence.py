@@ -20,6 +20,8 @@ by `ojph_compress -reversible true -signed true -bit_depth 16` (signedness from
 Pixel Representation), checked by decoding with `ojph_expand`, and wrapped as
 encapsulated Pixel Data with Transfer Syntax 1.2.840.10008.1.2.4.201 (HTJ2K
 Lossless Only).
+  3. MR_small encoded here as JPEG lossless SV1 (dcmcjpeg +e1) decodes identically;
+     image_dfl.dcm encoded as JPEG-LS near-lossless (dcmcjpls +en +md 2) within 2.
 """
 import argparse
 import shutil
@@ -141,6 +143,27 @@ def main():
         n = compare(got, ref) if got is not None else None
         report(n == 0, path.name,
                err or ("size differs" if n is None else f"{n} differing values"))
+
+    # 3. Encodings made here with DCMTK's encoders: JPEG lossless (process 14, selection value 1)
+    #    of MR_small must match exactly; JPEG-LS near-lossless (NEAR 2; DCMTK encodes only
+    #    unsigned data that way) of the 8-bit image_dfl.dcm within 2 of every value.
+    dfl = corpus / "image_dfl.dcm"
+    dfl_ref, err = dump(args.dcmlens, dfl, work)
+    for name, cmd, source, reference, limit in [
+            ("MR_small_jpeg_lossless_sv1.dcm", ["dcmcjpeg", "+e1"], mr, ref, 0),
+            ("image_jpeg_ls_near2.dcm", ["dcmcjpls", "+en", "+md", "2"], dfl, dfl_ref, 2)]:
+        out = work / name
+        r = subprocess.run([*cmd, str(source), str(out)], capture_output=True, text=True)
+        if r.returncode != 0 or reference is None:
+            report(False, name, f"cannot encode: {r.stderr.strip()}" if r.returncode else err)
+            continue
+        got, err = dump(args.dcmlens, out, work)
+        if got is None or len(got) != len(reference):
+            report(False, name, err or "size differs")
+            continue
+        d = np.abs(np.frombuffer(got, "<i4").astype(np.int64) - np.frombuffer(reference, "<i4"))
+        report(int(d.max()) <= limit and (limit == 0 or int(d.max()) > 0), name,
+               f"max |difference| {int(d.max())} (allowed {limit}; near-lossless must differ somewhere)")
 
     passed = sum(results)
     print(f"{passed} passed, {len(results) - passed} failed")
