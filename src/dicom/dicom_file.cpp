@@ -2,6 +2,7 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcistrmf.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
@@ -14,6 +15,7 @@
 #include <dcmtk/oflog/oflog.h>
 
 #include <sys/stat.h>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 
@@ -366,6 +368,40 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
         }
     }
 
+    // Native little-endian data still in the file (DCMTK postpones loading large values): read the
+    // frame straight from its place in the file, without DCMTK's intermediate copies. This is
+    // most of the time of opening a series of uncompressed slices.
+    const DcmXfer originalXfer(dataset.getOriginalXfer());
+    const DcmInputStreamFactory* stream = pixelData->getInputStream();
+    if (!encapsulated && originalXfer.isLittleEndian() && !pixelData->valueLoaded() &&
+        stream != nullptr && stream->ident() == DFT_DcmInputFileStreamFactory &&
+        px.bitsAllocated >= 8) {
+        const auto* fileStream = static_cast<const DcmInputFileStreamFactory*>(stream);
+        std::FILE* in = std::fopen(fileStream->getFilename().getCharPointer(), "rb");
+        if (in != nullptr) {
+            model::PixelBuffer out = newFrameBuffer();
+            const bool direct =
+                layout.highBit + 1 == layout.bitsStored &&
+                layout.bitsStored == layout.bitsAllocated &&
+                model::sampleBytes(out.type()) * 8 == static_cast<std::size_t>(px.bitsAllocated);
+            std::vector<std::uint8_t> raw(direct ? 0 : static_cast<std::size_t>(frameBytes));
+            std::uint8_t* target = direct ? out.frameBytes(0) : raw.data();
+            const auto offset = static_cast<long long>(fileStream->getOffset()) +
+                                static_cast<long long>(frameBytes) * frame;
+            const bool ok =
+                fseeko(in, static_cast<off_t>(offset), SEEK_SET) == 0 &&
+                std::fread(target, 1, static_cast<std::size_t>(frameBytes), in) == frameBytes;
+            std::fclose(in);
+            if (ok) {
+                if (!direct) {
+                    unpackStoredValues(raw.data(), raw.size(), layout, out, 0);
+                }
+                inst.decodedPhotometric = px.photometric;
+                return out;
+            }
+        }
+        // Fall through: let DCMTK read it.
+    }
     std::vector<std::uint8_t> raw(static_cast<std::size_t>((frameBytes + 1) & ~std::uint64_t{1}));
     if (impl_->nextFragment.size() != static_cast<std::size_t>(px.frames) + 1) {
         impl_->nextFragment.assign(static_cast<std::size_t>(px.frames) + 1, 0);
