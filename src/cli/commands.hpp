@@ -11,6 +11,8 @@ int runInfo(const std::vector<std::string>& args);
 int runRender(const std::vector<std::string>& args);
 int runDumpStored(const std::vector<std::string>& args);
 int runBench(const std::vector<std::string>& args);
+int runProbe(const std::vector<std::string>& args);
+int runExport(const std::vector<std::string>& args);
 
 // The whole command line: dispatches to a subcommand.
 int runMain(int argc, char** argv);

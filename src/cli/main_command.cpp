@@ -19,8 +19,14 @@ const char* kUsage =
     "         [--voi-function linear|linear-exact|sigmoid] [--voi-lut K]\n"
     "         [--presentation identity|inverse] [--colormap NAME] [--size WxH]\n"
     "                                     one frame through the display pipeline to a PNG\n"
+    "  probe PATH --pixel X,Y [--frame N] [display options as render] [--json]\n"
+    "                                     every pipeline stage of one pixel (X column, Y row, from "
+    "0)\n"
     "  bench PATH [--json] [--viewport WxH]\n"
     "                                     load a folder as the viewer does and time it\n"
+    "  export PATH --raw -o OUT.png|OUT.raw [--frame N]\n"
+    "                                     a frame's stored values, losslessly (16-bit PNG or "
+    "int32)\n"
     "  dump-stored PATH -o OUT.raw [--frame N]\n"
     "                                     a frame's stored values as little-endian int32\n"
     "\n"
@@ -42,6 +48,12 @@ int runMain(int argc, char** argv) {
         }
         if (command == "render") {
             return runRender(args);
+        }
+        if (command == "export") {
+            return runExport(args);
+        }
+        if (command == "probe") {
+            return runProbe(args);
         }
         if (command == "bench") {
             return runBench(args);

@@ -16,6 +16,7 @@
 
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
+#include "cli/display_arguments.hpp"
 #include "cli/report.hpp"
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
@@ -30,66 +31,10 @@ namespace dcmlens::cli {
 namespace {
 
 const std::set<std::string> kRenderSwitches = {"--cpu", "--timings"};
-const std::set<std::string> kRenderValues = {
-    "-o",        "--frame",        "--window",   "--window-index", "--voi-function",
-    "--voi-lut", "--presentation", "--colormap", "--size",         "--interp"};
-
-pixel::DisplayOptions displayOptions(const Arguments& a) {
-    pixel::DisplayOptions o;
-    using Mode = pixel::DisplayOptions::WindowMode;
-    if (a.has("--window") && a.has("--window-index")) {
-        throw UsageError{"--window and --window-index exclude each other"};
-    }
-    if (auto w = a.value("--window")) {
-        if (*w == "minmax") {
-            o.windowMode = Mode::MinMax;
-        } else if (*w == "none") {
-            o.windowMode = Mode::None;
-        } else {
-            auto [c, width] = parsePair("--window", *w, ',');
-            o.windowMode = Mode::Explicit;
-            o.center = c;
-            o.width = width;
-        }
-    }
-    if (auto k = a.value("--window-index")) {
-        o.windowMode = Mode::Index;
-        o.windowIndex = parseInt("--window-index", *k, 1) - 1;
-    }
-    if (auto f = a.value("--voi-function")) {
-        if (*f == "linear") {
-            o.voiFunction = model::VoiFunction::Linear;
-        } else if (*f == "linear-exact") {
-            o.voiFunction = model::VoiFunction::LinearExact;
-        } else if (*f == "sigmoid") {
-            o.voiFunction = model::VoiFunction::Sigmoid;
-        } else {
-            throw UsageError{"--voi-function is linear, linear-exact or sigmoid, not '" + *f + "'"};
-        }
-    }
-    if (auto k = a.value("--voi-lut")) {
-        o.voiLutIndex = parseInt("--voi-lut", *k, 1) - 1;
-    }
-    if (auto p = a.value("--presentation")) {
-        if (*p == "identity") {
-            o.presentation = model::PresentationShape::Identity;
-        } else if (*p == "inverse") {
-            o.presentation = model::PresentationShape::Inverse;
-        } else {
-            throw UsageError{"--presentation is identity or inverse, not '" + *p + "'"};
-        }
-    }
-    if (auto c = a.value("--colormap")) {
-        if (pixel::findColormap(*c) == nullptr) {
-            std::string names;
-            for (const auto& m : pixel::colormaps()) {
-                names += (names.empty() ? "" : ", ") + m.name;
-            }
-            throw UsageError{"unknown colormap '" + *c + "' (known: " + names + ")"};
-        }
-        o.colormap = *c;
-    }
-    return o;
+std::set<std::string> renderValueNames() {
+    std::set<std::string> names = displayOptionNames();
+    names.insert({"-o", "--frame", "--size", "--interp"});
+    return names;
 }
 
 // Where the time of a render goes (--timings), summed over a batch. Phases on worker threads
@@ -274,7 +219,7 @@ std::vector<std::string> expandInputs(const std::vector<std::string>& inputs) {
 }  // namespace
 
 int runRender(const std::vector<std::string>& args) {
-    const Arguments a(args, kRenderSwitches, kRenderValues);
+    const Arguments a(args, kRenderSwitches, renderValueNames());
     if (a.positionals().empty()) {
         throw UsageError{"render needs an input file or folder"};
     }
@@ -392,6 +337,62 @@ int runRender(const std::vector<std::string>& args) {
         std::cerr << timings.report() << std::endl;
     }
     return failures == 0 ? 0 : 1;
+}
+
+// `dcmlens export PATH --raw -o OUT [--frame N]`: the stored values of a frame, losslessly: an
+// 8-bit PNG for unsigned 8-bit data, a 16-bit PNG (grey or RGB) for data of up to 16 bits (signed
+// values as their 16-bit two's complement, marked by the tEXt chunk dcmlens-signed = 1),
+// little-endian int32 otherwise (any name not ending in .png).
+int runExport(const std::vector<std::string>& args) {
+    const Arguments a(args, {"--raw"}, {"-o", "--frame"});
+    if (a.positionals().size() != 1 || !a.value("-o") || !a.has("--raw")) {
+        throw UsageError{"export needs FILE --raw -o OUT.png"};
+    }
+    const int frame = a.value("--frame") ? parseInt("--frame", *a.value("--frame"), 1) - 1 : 0;
+    const std::string& path = a.positionals()[0];
+    const std::string out = *a.value("-o");
+    try {
+        dicom::DicomFile file(path);
+        if (!file.hasImage()) {
+            throw Error("no pixel data (7FE0,0010): not an image");
+        }
+        const model::PixelBuffer frames = file.decodeFrame(frame);
+        const bool png = out.size() >= 4 && out.compare(out.size() - 4, 4, ".png") == 0;
+        if (!png) {
+            return runDumpStored({path, "-o", out, "--frame", std::to_string(frame + 1)});
+        }
+        if (model::sampleBytes(frames.type()) > 2) {
+            throw Error(
+                "values of more than 16 bits do not fit a 16-bit PNG: export to a .raw file");
+        }
+        if (frames.type() == model::SampleType::U8) {  // 8-bit values: an 8-bit PNG holds them
+            pixel::Image image(frames.width(), frames.height(), frames.samples());
+            for (int y = 0; y < frames.height(); ++y) {
+                for (int x = 0; x < frames.width(); ++x) {
+                    for (int s = 0; s < frames.samples(); ++s) {
+                        image.pixel(x, y)[s] = static_cast<std::uint8_t>(frames.at(0, x, y, s));
+                    }
+                }
+            }
+            io::writePng(out, image);
+            return 0;
+        }
+        std::vector<std::uint16_t> words;
+        words.reserve(frames.frameSampleCount());
+        for (int y = 0; y < frames.height(); ++y) {
+            for (int x = 0; x < frames.width(); ++x) {
+                for (int s = 0; s < frames.samples(); ++s) {
+                    words.push_back(static_cast<std::uint16_t>(frames.at(0, x, y, s)));
+                }
+            }
+        }
+        const bool isSigned = model::isSignedType(frames.type());
+        io::writePng16(out, words.data(), frames.width(), frames.height(), frames.samples(),
+                       isSigned ? "dcmlens-signed" : "", isSigned ? "1" : "");
+        return 0;
+    } catch (const Error& e) {
+        return reportError(path, e.what());
+    }
 }
 
 int runDumpStored(const std::vector<std::string>& args) {

@@ -176,11 +176,18 @@ struct DicomFile::Impl {
     model::Instance instance;
     std::vector<Uint32> nextFragment;  // DCMTK's fragment hint per frame, for sequential decoding
 
+    bool rawWords = false;  // decodeRawFrame: keep whole words, no masking or sign extension
+
     RawLayout layout() const {
         const auto& px = instance.pixel;
-        return RawLayout{
-            px.columns,    px.rows,    px.samplesPerPixel, px.bitsAllocated,
-            px.bitsStored, px.highBit, px.isSigned,        px.planarConfiguration == 1};
+        RawLayout l{px.columns,    px.rows,    px.samplesPerPixel, px.bitsAllocated,
+                    px.bitsStored, px.highBit, px.isSigned,        px.planarConfiguration == 1};
+        if (rawWords) {
+            l.bitsStored = std::max(1, px.bitsAllocated);
+            l.highBit = l.bitsStored - 1;
+            l.isSigned = false;
+        }
+        return l;
     }
 };
 
@@ -272,7 +279,7 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
     }
     const bool subsampled = px.photometric == model::Photometric::YbrFull422 ||
                             px.photometric == model::Photometric::YbrPartial422;
-    const model::SampleType type = model::sampleTypeFor(px.bitsStored, px.isSigned);
+    const model::SampleType type = model::sampleTypeFor(layout.bitsStored, layout.isSigned);
     // Allocated only after the data was checked to be long enough for what the header claims.
     auto newFrameBuffer = [&] {
         return model::PixelBuffer(type, px.columns, px.rows, px.samplesPerPixel, 1,
@@ -297,14 +304,14 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
         // Keep the Bits Stored bits and sign-extend by Pixel Representation, not by the
         // codestream: lossy J2K of signed CT is sometimes encoded unsigned (pipeline.md).
         const std::uint32_t mask =
-            px.bitsStored >= 32 ? 0xFFFFFFFFu : ((std::uint32_t{1} << px.bitsStored) - 1);
-        const std::uint32_t signBit = std::uint32_t{1} << (px.bitsStored - 1);
+            layout.bitsStored >= 32 ? 0xFFFFFFFFu : ((std::uint32_t{1} << layout.bitsStored) - 1);
+        const std::uint32_t signBit = std::uint32_t{1} << (layout.bitsStored - 1);
         model::PixelBuffer interleaved(type, px.columns, px.rows, px.samplesPerPixel, 1, false);
         for (std::size_t i = 0; i < j2k.samples.size(); ++i) {
             const std::uint32_t bits = static_cast<std::uint32_t>(j2k.samples[i]) & mask;
             std::int64_t v = bits;
-            if (px.isSigned && (bits & signBit)) {
-                v -= std::int64_t{1} << px.bitsStored;
+            if (layout.isSigned && (bits & signBit)) {
+                v -= std::int64_t{1} << layout.bitsStored;
             }
             interleaved.set(0, i, v);
         }
@@ -481,6 +488,18 @@ void DicomFile::decodeAllFrames() {
         std::memcpy(all.frameBytes(f), one.frameBytes(0), one.frameByteCount());
     }
     impl_->instance.stored = std::move(all);
+}
+
+model::PixelBuffer DicomFile::decodeRawFrame(int frame) {
+    impl_->rawWords = true;
+    try {
+        model::PixelBuffer words = decodeFrame(frame);
+        impl_->rawWords = false;
+        return words;
+    } catch (...) {
+        impl_->rawWords = false;
+        throw;
+    }
 }
 
 model::Instance DicomFile::release() {

@@ -28,6 +28,10 @@ public:
     // there is no image, the frame does not exist or the data cannot be decoded.
     model::PixelBuffer decodeFrame(int frame);
 
+    // The words of one frame as decoded, before masking to Bits Stored and sign extension (the
+    // pixel probe's "raw" stage): Bits Allocated wide, unsigned.
+    model::PixelBuffer decodeRawFrame(int frame);
+
     // Decodes every frame into instance().stored.
     void decodeAllFrames();
 

@@ -19,7 +19,8 @@ struct FileCloser {
 // libpng reports errors through longjmp; the writes below keep no C++ objects with destructors
 // alive across the png_* calls that can fail (setjmp in the caller's frame).
 void write(const std::string& path, int width, int height, int channels, int bitDepth,
-           const std::vector<png_bytep>& rows) {
+           const std::vector<png_bytep>& rows, const std::string& textKey = {},
+           const std::string& textValue = {}) {
     std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "wb"));
     if (!file) {
         throw Error("cannot write " + path);
@@ -40,6 +41,13 @@ void write(const std::string& path, int width, int height, int channels, int bit
         png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height),
                      bitDepth, channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB,
                      PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+        png_text text{};
+        if (!textKey.empty()) {
+            text.compression = PNG_TEXT_COMPRESSION_NONE;
+            text.key = const_cast<char*>(textKey.c_str());
+            text.text = const_cast<char*>(textValue.c_str());
+            png_set_text(png, info, &text, 1);
+        }
         png_write_info(png, info);
         if (bitDepth == 16) {
             png_set_swap(png);  // PNG is big endian; our samples are host (little endian) order
@@ -67,13 +75,13 @@ void writePng(const std::string& path, const pixel::Image& image) {
 }
 
 void writePng16(const std::string& path, const std::uint16_t* samples, int width, int height,
-                int channels) {
+                int channels, const std::string& textKey, const std::string& textValue) {
     std::vector<png_bytep> rows(static_cast<std::size_t>(height));
     for (int y = 0; y < height; ++y) {
         rows[static_cast<std::size_t>(y)] = reinterpret_cast<png_bytep>(
             const_cast<std::uint16_t*>(samples + static_cast<std::size_t>(y) * width * channels));
     }
-    write(path, width, height, channels, 16, rows);
+    write(path, width, height, channels, 16, rows, textKey, textValue);
 }
 
 }  // namespace dcmlens::io

@@ -13,7 +13,8 @@ void writePng(const std::string& path, const pixel::Image& image);
 
 // Writes 16-bit samples (1 or 3 per pixel, row after row) as a 16-bit PNG: lossless export of
 // stored values.
+// `textKey`/`textValue`, when given, go into a tEXt chunk (e.g. that the words are signed).
 void writePng16(const std::string& path, const std::uint16_t* samples, int width, int height,
-                int channels);
+                int channels, const std::string& textKey = {}, const std::string& textValue = {});
 
 }  // namespace dcmlens::io
