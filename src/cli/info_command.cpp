@@ -42,6 +42,42 @@ void jsonLut(JsonWriter& j, const model::Lut& lut) {
         .endObject();
 }
 
+void jsonPixelLayout(JsonWriter& j, const dicom::DicomFile::PixelLayout& l) {
+    j.key("pixel_data").beginObject();
+    j.key("encapsulated").value(l.encapsulated);
+    if (!l.encapsulated) {
+        j.key("bytes").value(static_cast<unsigned long>(l.nativeBytes));
+        j.key("frame_bytes").value(static_cast<unsigned long>(l.frameBytes));
+    } else {
+        j.key("offset_table").beginArray();
+        for (auto v : l.offsetTable) {
+            j.value(static_cast<unsigned long>(v));
+        }
+        j.endArray();
+        j.key("fragments").beginArray();
+        for (const auto& f : l.fragments) {
+            j.beginObject()
+                .key("offset")
+                .value(static_cast<unsigned long>(f.offset))
+                .key("length")
+                .value(static_cast<unsigned long>(f.length))
+                .endObject();
+        }
+        j.endArray();
+        j.key("frames").beginArray();
+        for (const auto& [first, count] : l.frameFragments) {
+            j.beginObject()
+                .key("first_fragment")
+                .value(first)
+                .key("fragments")
+                .value(count)
+                .endObject();
+        }
+        j.endArray();
+    }
+    j.endObject();
+}
+
 std::string infoJson(const model::Instance& in, bool hasImage) {
     const auto& px = in.pixel;
     JsonWriter j;
@@ -236,9 +272,38 @@ int runInfo(const std::vector<std::string>& args) {
     const std::string& path = a.positionals()[0];
     try {
         dicom::DicomFile file(path);
-        const std::string text = a.has("--json") ? infoJson(file.instance(), file.hasImage()) + "\n"
-                                                 : infoText(file.instance(), file.hasImage());
-        std::cout << text;
+        std::string text = a.has("--json") ? infoJson(file.instance(), file.hasImage())
+                                           : infoText(file.instance(), file.hasImage());
+        if (file.hasImage()) {
+            const auto layout = file.pixelLayout();
+            if (a.has("--json")) {
+                JsonWriter j;
+                j.beginObject();
+                jsonPixelLayout(j, layout);
+                j.endObject();
+                // Splice {"pixel_data": ...} into the object: drop the outer braces.
+                const std::string inner = j.str().substr(1, j.str().size() - 2);
+                text.insert(text.size() - 1, "," + inner);
+            } else if (layout.encapsulated) {
+                std::ostringstream s;
+                s << "pixel data:       encapsulated, offset table of " << layout.offsetTable.size()
+                  << " entries, " << layout.fragments.size() << " fragments\n";
+                for (std::size_t i = 0; i < layout.fragments.size(); ++i) {
+                    s << "  fragment " << i + 1 << ":     offset " << layout.fragments[i].offset
+                      << ", " << layout.fragments[i].length << " bytes\n";
+                }
+                for (std::size_t f = 0; f < layout.frameFragments.size(); ++f) {
+                    s << "  frame " << f + 1 << ":        fragments "
+                      << layout.frameFragments[f].first + 1 << "-"
+                      << layout.frameFragments[f].first + layout.frameFragments[f].second << "\n";
+                }
+                text += s.str();
+            } else {
+                text += "pixel data:       native, " + std::to_string(layout.nativeBytes) +
+                        " bytes, " + std::to_string(layout.frameBytes) + " per frame\n";
+            }
+        }
+        std::cout << text << (a.has("--json") ? "\n" : "");
         return 0;
     } catch (const Error& e) {
         return reportError(path, e.what());

@@ -506,6 +506,72 @@ model::Instance DicomFile::release() {
     return std::move(impl_->instance);
 }
 
+DicomFile::PixelLayout DicomFile::pixelLayout() const {
+    PixelLayout layout;
+    DcmDataset& dataset = *impl_->file.getDataset();
+    DcmElement* element = nullptr;
+    dataset.findAndGetElement(DCM_PixelData, element);
+    auto* pixelData = dynamic_cast<DcmPixelData*>(element);
+    if (pixelData == nullptr) {
+        throw Error("no pixel data (7FE0,0010): not an image");
+    }
+    const model::PixelDescriptor& px = impl_->instance.pixel;
+    const E_TransferSyntax xfer = dataset.getOriginalXfer();
+    DcmPixelSequence* seq = nullptr;
+    if (!DcmXfer(xfer).isEncapsulated() ||
+        pixelData->getEncapsulatedRepresentation(xfer, nullptr, seq).bad() || seq == nullptr) {
+        layout.nativeBytes = pixelData->getLength();
+        layout.frameBytes = rawFrameBytes(impl_->layout());
+        return layout;
+    }
+    layout.encapsulated = true;
+    DcmPixelItem* table = nullptr;
+    Uint8* bytes = nullptr;
+    if (seq->getItem(table, 0).good() && table != nullptr && table->getLength() >= 4 &&
+        table->getUint8Array(bytes).good() && bytes != nullptr) {
+        for (Uint32 i = 0; i + 4 <= table->getLength(); i += 4) {
+            std::uint32_t v;
+            std::memcpy(&v, bytes + i, 4);
+            layout.offsetTable.push_back(v);
+        }
+    }
+    std::uint64_t position = 0;
+    for (unsigned long i = 1; i < seq->card(); ++i) {
+        DcmPixelItem* item = nullptr;
+        seq->getItem(item, i);
+        const std::uint32_t length = item ? item->getLength() : 0;
+        layout.fragments.push_back({position, length});
+        position += 8 + length;
+    }
+    // Which fragments make each frame: from the offset table, else one per frame, else all in one.
+    const int frames = std::max(1, px.frames);
+    const int count = static_cast<int>(layout.fragments.size());
+    if (layout.offsetTable.size() == static_cast<std::size_t>(frames)) {
+        for (int f = 0; f < frames; ++f) {
+            const std::uint64_t begin = layout.offsetTable[static_cast<std::size_t>(f)];
+            const std::uint64_t end =
+                f + 1 < frames ? layout.offsetTable[static_cast<std::size_t>(f) + 1] : position;
+            int first = -1;
+            int n = 0;
+            for (int k = 0; k < count; ++k) {
+                if (layout.fragments[static_cast<std::size_t>(k)].offset >= begin &&
+                    layout.fragments[static_cast<std::size_t>(k)].offset < end) {
+                    first = first < 0 ? k : first;
+                    ++n;
+                }
+            }
+            layout.frameFragments.emplace_back(first, n);
+        }
+    } else if (count == frames) {
+        for (int f = 0; f < frames; ++f) {
+            layout.frameFragments.emplace_back(f, 1);
+        }
+    } else if (frames == 1) {
+        layout.frameFragments.emplace_back(0, count);
+    }
+    return layout;
+}
+
 std::vector<model::TagNode> DicomFile::tagTree() const {
     return buildTagTree(impl_->file);
 }

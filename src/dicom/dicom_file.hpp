@@ -38,6 +38,23 @@ public:
     // Moves the instance (with its decoded frames) out; the DicomFile is spent afterwards.
     model::Instance release();
 
+    // How Pixel Data is laid out (PS3.5 A.4): native, or the Basic Offset Table and fragments of
+    // an encapsulated value, with the fragments that make each frame.
+    struct PixelLayout {
+        bool encapsulated = false;
+        std::uint64_t nativeBytes = 0;           // native: the value's length
+        std::uint64_t frameBytes = 0;            // native: bytes per frame
+        std::vector<std::uint32_t> offsetTable;  // Basic Offset Table entries (may be empty)
+        struct Fragment {
+            std::uint64_t offset =
+                0;  // from the first fragment's item tag, as the offset table counts
+            std::uint32_t length = 0;
+        };
+        std::vector<Fragment> fragments;  // item 1 onwards (item 0 is the offset table)
+        std::vector<std::pair<int, int>> frameFragments;  // per frame: first fragment, count
+    };
+    PixelLayout pixelLayout() const;
+
     // The whole dataset (meta header first) as a tree, for the tag panel and `dcmlens info`.
     std::vector<model::TagNode> tagTree() const;
 
