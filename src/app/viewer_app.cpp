@@ -13,6 +13,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -577,11 +578,120 @@ private:
             double iy = 0;
             viewer::viewportToImage(state_, ctx, x, y, ix, iy);
             cursorImage_ = {ix, iy};
+            updateProbe(static_cast<int>(std::floor(ix)), static_cast<int>(std::floor(iy)));
         } else {
             cursorImage_.reset();
         }
         if (changed) {
             markChanged();
+        }
+    }
+
+    // The pixel probe: every stage of the pixel under the cursor, from the same pipeline that
+    // draws (pixel/), the stored value read back from the GPU; the word as decoded comes from the
+    // file (decoded once per frame while the Probe tab is open).
+    struct Probe {
+        int x = 0, y = 0, frame = 0;
+        std::int64_t stored = 0;
+        double modality = 0;
+        double voi = 0;
+        int output = 0;
+        std::array<std::uint8_t, 3> rgb{};
+        std::optional<std::int64_t> raw;
+    };
+
+    void updateProbe(int ix, int iy) {
+        if (!session_ || !session_->resident(state_.frame)) {
+            return;
+        }
+        const model::Instance& in = session_->instanceOf(state_.frame);
+        if (ix < 0 || iy < 0 || ix >= in.pixel.columns || iy >= in.pixel.rows ||
+            in.pixel.samplesPerPixel != 1 ||
+            in.pixel.photometric == model::Photometric::PaletteColor) {
+            return;
+        }
+        if (probe_ && probe_->x == ix && probe_->y == iy && probe_->frame == state_.frame &&
+            !dirty_) {
+            return;
+        }
+        Probe p;
+        p.x = ix;
+        p.y = iy;
+        p.frame = state_.frame;
+        p.stored = session_->storedValue(state_.frame, ix, iy);
+        const int f = session_->frameInInstance(state_.frame);
+        const model::PixelBuffer none;
+        const pixel::GrayPipeline pipeline =
+            pixel::makeGrayPipeline(in, {none, 0, f}, viewer::displayOptions(state_, in));
+        const pixel::GrayStages st = pipeline.stages(p.stored);
+        p.modality = st.modality;
+        p.voi = st.voi;
+        p.output = st.output;
+        if (const pixel::Colormap* map = pixel::findColormap(state_.colormap)) {
+            p.rgb = map->table[static_cast<std::size_t>(st.output)];
+        }
+        if (probeTabOpen_ && in.path.rfind("demo:", 0) != 0) {
+            if (rawPath_ != in.path || rawFrame_ != f) {
+                try {
+                    rawWords_ = dicom::DicomFile(in.path).decodeRawFrame(f);
+                } catch (const Error&) {
+                    rawWords_ = model::PixelBuffer();
+                }
+                rawPath_ = in.path;
+                rawFrame_ = f;
+            }
+            if (!rawWords_.empty()) {
+                p.raw = rawWords_.at(0, ix, iy, 0);
+            }
+        }
+        probe_ = p;
+        stateChanged_ = true;
+    }
+
+    void drawProbe() {
+        probeTabOpen_ = true;
+        if (!probe_ || !session_) {
+            ImGui::TextDisabled("move the cursor over the image");
+            return;
+        }
+        const model::Instance& in = session_->instanceOf(probe_->frame);
+        const auto& px = in.pixel;
+        ImGui::Text("column %d, row %d, image %d", probe_->x, probe_->y, probe_->frame + 1);
+        if (ImGui::BeginTable("stages", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+            auto row = [](const char* name, const std::string& value) {
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(name);
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(value.c_str());
+            };
+            char buf[160];
+            if (probe_->raw) {
+                std::string bits;
+                for (int b = px.bitsAllocated - 1; b >= 0; --b) {
+                    const bool inField = b <= px.highBit && b > px.highBit - px.bitsStored;
+                    const char c = ((*probe_->raw >> b) & 1) ? '1' : '0';
+                    bits += inField ? std::string(1, c) : std::string(1, c == '1' ? 'x' : '.');
+                }
+                std::snprintf(buf, sizeof buf, "0x%0*llX", (px.bitsAllocated + 3) / 4,
+                              static_cast<unsigned long long>(*probe_->raw));
+                row("raw word", buf);
+                row("bits", bits + "  (x/. outside Bits Stored)");
+            }
+            std::snprintf(buf, sizeof buf, "%lld (%s, %d of %d bits, high bit %d)",
+                          static_cast<long long>(probe_->stored),
+                          px.isSigned ? "signed" : "unsigned", px.bitsStored, px.bitsAllocated,
+                          px.highBit);
+            row("stored", buf);
+            std::snprintf(buf, sizeof buf, "%g %s", probe_->modality,
+                          in.modality.rescaleType.c_str());
+            row("modality", buf);
+            std::snprintf(buf, sizeof buf, "%.6f", probe_->voi);
+            row("VOI output", buf);
+            row("8-bit", std::to_string(probe_->output));
+            std::snprintf(buf, sizeof buf, "%s: %d %d %d", state_.colormap.c_str(), probe_->rgb[0],
+                          probe_->rgb[1], probe_->rgb[2]);
+            row("colour", buf);
+            ImGui::EndTable();
         }
     }
 
@@ -596,6 +706,7 @@ private:
         ImGui::Begin("##panels", nullptr,
                      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                          ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings);
+        probeTabOpen_ = false;  // set again below while the Probe tab shows
         if (ImGui::BeginTabBar("tabs")) {
             if (ImGui::BeginTabItem("Window")) {
                 if (session_) {
@@ -632,6 +743,10 @@ private:
                         state_.showHelp = true;
                     }
                 }
+                ImGui::EndTabItem();
+            }
+            if (ImGui::BeginTabItem("Probe")) {
+                drawProbe();
                 ImGui::EndTabItem();
             }
             if (ImGui::BeginTabItem("Series")) {
@@ -839,6 +954,25 @@ private:
             .value(static_cast<double>(viewportSize_.y))
             .endArray();
         j.key("value_range").beginArray().value(range_.min).value(range_.max).endArray();
+        if (probe_) {
+            j.key("probe")
+                .beginObject()
+                .key("x")
+                .value(probe_->x)
+                .key("y")
+                .value(probe_->y)
+                .key("frame")
+                .value(probe_->frame + 1)
+                .key("stored")
+                .value(static_cast<long long>(probe_->stored))
+                .key("modality")
+                .value(probe_->modality)
+                .key("voi")
+                .value(probe_->voi)
+                .key("output")
+                .value(probe_->output)
+                .endObject();
+        }
         const viewer::ViewContext ctx = context(viewportSize_);
         j.key("image_size").beginArray().value(ctx.imageWidth).value(ctx.imageHeight).endArray();
         j.key("pixel_aspect").value(ctx.pixelAspect);
@@ -926,6 +1060,11 @@ private:
     ImVec2 viewportOrigin_{0, 0};
     ImVec2 viewportSize_{1, 1};
     std::optional<std::pair<double, double>> cursorImage_;
+    std::optional<Probe> probe_;
+    bool probeTabOpen_ = false;
+    std::string rawPath_;
+    int rawFrame_ = -1;
+    model::PixelBuffer rawWords_;
     std::chrono::steady_clock::time_point lastCine_ = std::chrono::steady_clock::now();
 };
 

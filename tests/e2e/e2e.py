@@ -337,6 +337,26 @@ def test_progressive(args, work):
         v.close()
 
 
+def test_probe(args):
+    """The probe shows the stored value of the pixel under a moved cursor, as `dcmlens probe` does."""
+    ct = Path(args.corpus) / "CT_small.dcm"
+    v = Viewer(args, ct)
+    try:
+        for ix, iy in [(40, 60), (100, 20)]:
+            xdo("mousemove", *v.image_point(ix, iy))
+            s = v.wait(lambda s, ix=ix, iy=iy: s.get("probe") and s["probe"]["x"] == ix and s["probe"]["y"] == iy,
+                       f"the probe at ({ix}, {iy})")
+            cli = json.loads(subprocess.run(
+                [args.dcmlens, "probe", str(ct), "--pixel", f"{ix},{iy}", f"--window={s['center']!r},{s['width']!r}",
+                 "--json"], check=True, capture_output=True, text=True).stdout)
+            p = s["probe"]
+            check(f"the probe at ({ix}, {iy}) shows the stored value, modality value and level of that pixel",
+                  p["stored"] == cli["stored"] and abs(p["modality"] - cli["modality"]) < 1e-9 and
+                  p["output"] == cli["output"], f"viewer {p}, CLI stored {cli['stored']} output {cli['output']}")
+    finally:
+        v.close()
+
+
 def test_malformed(args):
     v = Viewer(args)
     try:
@@ -374,7 +394,7 @@ def main():
     work = tempfile.mkdtemp(prefix="dcmlens-e2e-")
     args.work = args.work or work
     for test in (test_window_level_drag, test_zoom_and_pan, lambda a: test_frames(a, work),
-                 lambda a: test_progressive(a, work), test_malformed):
+                 lambda a: test_progressive(a, work), test_probe, test_malformed):
         try:
             test(args)
         except Exception as e:  # a hang or a crash is a failure, reported, not a stop
