@@ -658,6 +658,8 @@ private:
         const auto& px = in.pixel;
         ImGui::Text("column %d, row %d, image %d", probe_->x, probe_->y, probe_->frame + 1);
         if (ImGui::BeginTable("stages", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+            ImGui::TableSetupColumn("stage", ImGuiTableColumnFlags_WidthFixed, 80);
+            ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
             auto row = [](const char* name, const std::string& value) {
                 ImGui::TableNextColumn();
                 ImGui::TextUnformatted(name);
@@ -693,6 +695,105 @@ private:
             row("colour", buf);
             ImGui::EndTable();
         }
+    }
+
+    // Histogram of the shown frame's modality values (read back from the GPU once per frame) with
+    // the window drawn over it; dragging a window edge moves that edge, dragging inside moves the
+    // window. Statistics of the frame in modality units.
+    void drawHistogram() {
+        if (!session_ || !session_->resident(state_.frame)) {
+            ImGui::TextDisabled("no image yet");
+            return;
+        }
+        const model::Instance& in = session_->instanceOf(state_.frame);
+        if (in.pixel.samplesPerPixel != 1 ||
+            in.pixel.photometric == model::Photometric::PaletteColor) {
+            ImGui::TextDisabled("histograms are for greyscale images");
+            return;
+        }
+        const int f = session_->frameInInstance(state_.frame);
+        const pixel::ModalityTransform modality(in.modalityFor(f), in.pixel);
+        if (histogramFrame_ != state_.frame || histogramSession_ != session_.get()) {
+            const model::PixelBuffer values =
+                in.stored.empty()
+                    ? renderer_.readLayer(*session_->image(), session_->layerOf(state_.frame))
+                    : in.stored.frame(f);
+            histogram_ = pixel::histogram(values, 0, modality, in.padding, 256);
+            std::vector<double> v = pixel::modalityValues(values, 0, modality, in.padding);
+            double sum = 0;
+            double sum2 = 0;
+            for (double x : v) {
+                sum += x;
+                sum2 += x * x;
+            }
+            const double n = static_cast<double>(std::max<std::size_t>(1, v.size()));
+            histogramStats_ = {static_cast<double>(v.size()), sum / n,
+                               std::sqrt(std::max(0.0, sum2 / n - (sum / n) * (sum / n)))};
+            histogramFrame_ = state_.frame;
+            histogramSession_ = session_.get();
+        }
+        const pixel::Histogram& h = histogram_;
+        ImGui::Text("n %.0f  mean %.2f  SD %.2f  min %g  max %g %s", histogramStats_[0],
+                    histogramStats_[1], histogramStats_[2], h.range.min, h.range.max,
+                    in.modality.rescaleType.c_str());
+        const ImVec2 size(ImGui::GetContentRegionAvail().x, 180);
+        const ImVec2 o = ImGui::GetCursorScreenPos();
+        ImGui::InvisibleButton("histogram", size);
+        ImDrawList* list = ImGui::GetWindowDrawList();
+        list->AddRectFilled(o, ImVec2(o.x + size.x, o.y + size.y), IM_COL32(20, 20, 24, 255));
+        std::uint32_t peak = 1;
+        for (auto c : h.counts) {
+            peak = std::max(peak, c);
+        }
+        const float bar = size.x / static_cast<float>(h.counts.size());
+        for (std::size_t i = 0; i < h.counts.size(); ++i) {
+            // Square-root scale: the tissue peaks stay visible next to the air peak.
+            const float height =
+                size.y * std::sqrt(static_cast<float>(h.counts[i]) / static_cast<float>(peak));
+            list->AddRectFilled(ImVec2(o.x + bar * static_cast<float>(i), o.y + size.y - height),
+                                ImVec2(o.x + bar * static_cast<float>(i + 1), o.y + size.y),
+                                IM_COL32(150, 150, 160, 255));
+        }
+        const double span = std::max(1e-9, h.range.max - h.range.min);
+        auto toX = [&](double value) {
+            return o.x + static_cast<float>((value - h.range.min) / span) * size.x;
+        };
+        auto toValue = [&](float x) { return h.range.min + (x - o.x) / size.x * span; };
+        const double lo = state_.center - state_.width / 2;
+        const double hi = state_.center + state_.width / 2;
+        list->AddRectFilled(ImVec2(toX(lo), o.y), ImVec2(toX(hi), o.y + size.y),
+                            IM_COL32(230, 200, 60, 40));
+        list->AddLine(ImVec2(toX(lo), o.y), ImVec2(toX(lo), o.y + size.y),
+                      IM_COL32(230, 200, 60, 255), 2);
+        list->AddLine(ImVec2(toX(hi), o.y), ImVec2(toX(hi), o.y + size.y),
+                      IM_COL32(230, 200, 60, 255), 2);
+        const ImGuiIO& io = ImGui::GetIO();
+        if (ImGui::IsItemClicked()) {
+            const float x = io.MousePos.x;
+            histogramDrag_ = std::abs(x - toX(lo)) < 6 ? 1 : std::abs(x - toX(hi)) < 6 ? 2 : 3;
+            histogramDragStart_ = {lo, hi, static_cast<double>(x)};
+        }
+        if (histogramDrag_ != 0 && ImGui::IsMouseDown(0)) {
+            const double v = toValue(io.MousePos.x);
+            double newLo = histogramDragStart_[0];
+            double newHi = histogramDragStart_[1];
+            if (histogramDrag_ == 1) {
+                newLo = std::min(v, newHi - 1);
+            } else if (histogramDrag_ == 2) {
+                newHi = std::max(v, newLo + 1);
+            } else {
+                const double shift = (io.MousePos.x - histogramDragStart_[2]) / size.x * span;
+                newLo += shift;
+                newHi += shift;
+            }
+            state_.center = (newLo + newHi) / 2;
+            state_.width = newHi - newLo;
+            state_.voiLut.reset();
+            markChanged();
+        } else {
+            histogramDrag_ = 0;
+        }
+        ImGui::TextDisabled("drag a window edge, or inside the window to move it");
     }
 
     void markChanged() {
@@ -747,6 +848,10 @@ private:
             }
             if (ImGui::BeginTabItem("Probe")) {
                 drawProbe();
+                ImGui::EndTabItem();
+            }
+            if (ImGui::BeginTabItem("Histogram")) {
+                drawHistogram();
                 ImGui::EndTabItem();
             }
             if (ImGui::BeginTabItem("Series")) {
@@ -1061,6 +1166,12 @@ private:
     ImVec2 viewportSize_{1, 1};
     std::optional<std::pair<double, double>> cursorImage_;
     std::optional<Probe> probe_;
+    pixel::Histogram histogram_;
+    std::array<double, 3> histogramStats_{};
+    int histogramFrame_ = -1;
+    const session::StackSession* histogramSession_ = nullptr;
+    int histogramDrag_ = 0;
+    std::array<double, 3> histogramDragStart_{};
     bool probeTabOpen_ = false;
     std::string rawPath_;
     int rawFrame_ = -1;

@@ -416,6 +416,47 @@ std::int64_t Renderer::readStored(const GpuImage& image, int layer, int x, int y
     return value;
 }
 
+model::PixelBuffer Renderer::readLayer(const GpuImage& image, int layer) {
+    if (image.samples_ != 1 || layer < 0 || layer >= image.layers_) {
+        throw Error("no greyscale layer to read back");
+    }
+    model::PixelBuffer out(image.type_, image.width_, image.height_, 1, 1, false);
+    const bool isSigned = model::isSignedType(image.type_);
+    const int step = std::max(1, maxTextureSize_ - 2);
+    GLuint fbo = 0;
+    glGenFramebuffers(1, &fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+    std::vector<std::int32_t> row;
+    for (const GpuImage::Tile& tile : image.tiles_) {
+        const GLuint texture = tile.textures[static_cast<std::size_t>(layer / image.chunkLayers_)];
+        if (texture == 0) {
+            glBindFramebuffer(GL_FRAMEBUFFER, 0);
+            glDeleteFramebuffers(1, &fbo);
+            throw Error("that image is not on the GPU");
+        }
+        glFramebufferTextureLayer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, texture, 0, layer % image.chunkLayers_);
+        glReadBuffer(GL_COLOR_ATTACHMENT0);
+        const int ownX = tile.x == 0 ? 0 : tile.x + 1;
+        const int ownY = tile.y == 0 ? 0 : tile.y + 1;
+        const int ownW = std::min(step, image.width_ - ownX);
+        const int ownH = std::min(step, image.height_ - ownY);
+        row.resize(static_cast<std::size_t>(ownW) * ownH);
+        glPixelStorei(GL_PACK_ALIGNMENT, 4);
+        glReadPixels(ownX - tile.x, ownY - tile.y, ownW, ownH, GL_RED_INTEGER, isSigned ? GL_INT : GL_UNSIGNED_INT,
+                     row.data());
+        for (int y = 0; y < ownH; ++y) {
+            for (int x = 0; x < ownW; ++x) {
+                const std::int32_t v = row[static_cast<std::size_t>(y) * ownW + x];
+                out.set(0, static_cast<std::size_t>(ownY + y) * image.width_ + ownX + x,
+                        isSigned ? static_cast<std::int64_t>(v) : static_cast<std::int64_t>(static_cast<std::uint32_t>(v)));
+            }
+        }
+    }
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    glDeleteFramebuffers(1, &fbo);
+    return out;
+}
+
 void Renderer::prepare(const DrawRequest& request, model::SampleType type, int samples) {
     const Variant variant = variantFor(request, type, samples);
     if (warmed_.count(variant.key())) {

@@ -95,6 +95,9 @@ public:
     // only copy is on the GPU. Exact (integer formats). Binds framebuffer 0 afterwards.
     std::int64_t readStored(const GpuImage& image, int layer, int x, int y);
 
+    // Reads a whole greyscale layer back (histograms and statistics of GPU-only stacks). Exact.
+    model::PixelBuffer readLayer(const GpuImage& image, int layer);
+
     // Draws into the bound framebuffer; the viewport is set to the request's output size.
     void draw(const GpuImage& image, const DrawRequest& request);
 

@@ -308,6 +308,26 @@ TEST_F(Gpu, TilesAndInterpolationMatchTheCpu) {
     }
 }
 
+TEST_F(Gpu, LayersAndValuesReadBackExactly) {
+    model::PixelBuffer stack(model::SampleType::I16, 70, 50, 1, 3, false);
+    std::mt19937 rng(5);
+    for (int f = 0; f < 3; ++f) {
+        for (std::size_t i = 0; i < stack.frameSampleCount(); ++i) {
+            stack.set(f, i, static_cast<std::int64_t>(rng() % 65536) - 32768);
+        }
+    }
+    render::Renderer tiled(render::Renderer::Limits{32});
+    for (render::Renderer* r : {&renderer, &tiled}) {
+        auto image = r->upload(stack);
+        const model::PixelBuffer back = r->readLayer(*image, 2);
+        for (std::size_t i = 0; i < stack.frameSampleCount(); ++i) {
+            ASSERT_EQ(back.at(0, i), stack.at(2, i)) << i;
+        }
+        EXPECT_EQ(r->readStored(*image, 1, 69, 49), stack.at(1, 69, 49));
+        EXPECT_EQ(r->readStored(*image, 0, 33, 17), stack.at(0, 33, 17));
+    }
+}
+
 TEST_F(Gpu, WindowColormapPolarityAndLayerChangesUploadNothing) {
     model::Instance in = grayInstance(16, true);
     model::PixelBuffer stack(model::SampleType::I16, 64, 64, 1, 100, false);
