@@ -9,8 +9,8 @@
 
 namespace {
 
-const char* kCommands[] = {"info",        "render", "probe",  "export", "bench",
-                           "dump-stored", "help",   "--help", "-h"};
+const char* kCommands[] = {"info",  "render",      "probe", "export", "roi",
+                           "bench", "dump-stored", "help",  "--help", "-h"};
 
 bool isCommand(const char* word) {
     for (const char* c : kCommands) {

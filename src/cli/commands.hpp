@@ -13,6 +13,7 @@ int runDumpStored(const std::vector<std::string>& args);
 int runBench(const std::vector<std::string>& args);
 int runProbe(const std::vector<std::string>& args);
 int runExport(const std::vector<std::string>& args);
+int runRoi(const std::vector<std::string>& args);
 
 // The whole command line: dispatches to a subcommand.
 int runMain(int argc, char** argv);

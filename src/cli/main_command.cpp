@@ -22,6 +22,8 @@ const char* kUsage =
     "  probe PATH --pixel X,Y [--frame N] [display options as render] [--json]\n"
     "                                     every pipeline stage of one pixel (X column, Y row, from "
     "0)\n"
+    "  roi PATH (--rect X,Y,W,H | --ellipse X,Y,W,H | --line X0,Y0,X1,Y1) [--frame N] [--json]\n"
+    "                                     modality-value statistics, or a line profile and length\n"
     "  bench PATH [--json] [--viewport WxH]\n"
     "                                     load a folder as the viewer does and time it\n"
     "  export PATH --raw -o OUT.png|OUT.raw [--frame N]\n"
@@ -48,6 +50,9 @@ int runMain(int argc, char** argv) {
         }
         if (command == "render") {
             return runRender(args);
+        }
+        if (command == "roi") {
+            return runRoi(args);
         }
         if (command == "export") {
             return runExport(args);

@@ -434,7 +434,8 @@ model::PixelBuffer Renderer::readLayer(const GpuImage& image, int layer) {
             glDeleteFramebuffers(1, &fbo);
             throw Error("that image is not on the GPU");
         }
-        glFramebufferTextureLayer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, texture, 0, layer % image.chunkLayers_);
+        glFramebufferTextureLayer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, texture, 0,
+                                  layer % image.chunkLayers_);
         glReadBuffer(GL_COLOR_ATTACHMENT0);
         const int ownX = tile.x == 0 ? 0 : tile.x + 1;
         const int ownY = tile.y == 0 ? 0 : tile.y + 1;
@@ -442,13 +443,14 @@ model::PixelBuffer Renderer::readLayer(const GpuImage& image, int layer) {
         const int ownH = std::min(step, image.height_ - ownY);
         row.resize(static_cast<std::size_t>(ownW) * ownH);
         glPixelStorei(GL_PACK_ALIGNMENT, 4);
-        glReadPixels(ownX - tile.x, ownY - tile.y, ownW, ownH, GL_RED_INTEGER, isSigned ? GL_INT : GL_UNSIGNED_INT,
-                     row.data());
+        glReadPixels(ownX - tile.x, ownY - tile.y, ownW, ownH, GL_RED_INTEGER,
+                     isSigned ? GL_INT : GL_UNSIGNED_INT, row.data());
         for (int y = 0; y < ownH; ++y) {
             for (int x = 0; x < ownW; ++x) {
                 const std::int32_t v = row[static_cast<std::size_t>(y) * ownW + x];
                 out.set(0, static_cast<std::size_t>(ownY + y) * image.width_ + ownX + x,
-                        isSigned ? static_cast<std::int64_t>(v) : static_cast<std::int64_t>(static_cast<std::uint32_t>(v)));
+                        isSigned ? static_cast<std::int64_t>(v)
+                                 : static_cast<std::int64_t>(static_cast<std::uint32_t>(v)));
             }
         }
     }

@@ -135,3 +135,40 @@ TEST(FrameStatistics, EqualsTheDirectComputations) {
         EXPECT_EQ(rangeOnly.range->max, range->max);
     }
 }
+
+#include "pixel/roi.hpp"
+
+TEST(Roi, EllipseAndRectangleMembershipByPixelCentre) {
+    pixel::Roi rect{pixel::Roi::Shape::Rectangle, 1, 1, 2, 2};
+    EXPECT_TRUE(rect.contains(1, 1));
+    EXPECT_TRUE(rect.contains(2, 2));
+    EXPECT_FALSE(rect.contains(3, 1));
+    EXPECT_FALSE(rect.contains(0, 0));
+    pixel::Roi ellipse{pixel::Roi::Shape::Ellipse, 0, 0, 10, 10};
+    EXPECT_TRUE(ellipse.contains(5, 5));
+    EXPECT_FALSE(ellipse.contains(0, 0));  // corner of the bounding box
+    EXPECT_TRUE(ellipse.contains(0, 5));
+}
+
+TEST(Roi, StatisticsAndDistance) {
+    model::PixelBuffer b(model::SampleType::U16, 4, 1, 1, 1, false);
+    for (int i = 0; i < 4; ++i) {
+        b.set(0, static_cast<std::size_t>(i), i * 10);
+    }
+    model::PixelDescriptor px;
+    model::ModalityInfo info;
+    info.intercept = -5;
+    const pixel::ModalityTransform m(info, px);
+    const auto s = pixel::roiStatistics(b, 0, m, {}, {pixel::Roi::Shape::Rectangle, 0, 0, 4, 1});
+    EXPECT_EQ(s.count, 4u);
+    EXPECT_DOUBLE_EQ(s.mean, 10);
+    EXPECT_DOUBLE_EQ(s.min, -5);
+    EXPECT_DOUBLE_EQ(s.max, 25);
+    EXPECT_NEAR(s.sd, std::sqrt(125.0), 1e-12);
+    model::Geometry g;
+    EXPECT_FALSE(pixel::distanceMm(g, 0, 0, 3, 4));
+    g.pixelSpacing = std::array<double, 2>{2.0, 0.5};  // rows 2 mm apart, columns 0.5 mm
+    EXPECT_DOUBLE_EQ(*pixel::distanceMm(g, 0, 0, 4, 0), 2.0);
+    EXPECT_DOUBLE_EQ(*pixel::distanceMm(g, 0, 0, 0, 3), 6.0);
+    EXPECT_EQ(pixel::lineProfile(b, 0, m, 0, 0, 3, 0), (std::vector<double>{-5, 5, 15, 25}));
+}

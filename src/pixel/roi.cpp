@@ -1,0 +1,93 @@
+#include "pixel/roi.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace dcmlens::pixel {
+
+bool Roi::contains(int px, int py) const {
+    const double cx = px + 0.5;
+    const double cy = py + 0.5;
+    if (cx < x || cy < y || cx > x + width || cy > y + height) {
+        return false;
+    }
+    if (shape == Shape::Rectangle) {
+        return true;
+    }
+    const double rx = width / 2;
+    const double ry = height / 2;
+    if (rx <= 0 || ry <= 0) {
+        return false;
+    }
+    const double u = (cx - (x + rx)) / rx;
+    const double v = (cy - (y + ry)) / ry;
+    return u * u + v * v <= 1;
+}
+
+RoiStatistics roiStatistics(const model::PixelBuffer& buffer, int frame,
+                            const ModalityTransform& modality, const model::Padding& padding,
+                            const Roi& roi) {
+    RoiStatistics s;
+    const int x0 = std::max(0, static_cast<int>(std::floor(roi.x)));
+    const int y0 = std::max(0, static_cast<int>(std::floor(roi.y)));
+    const int x1 = std::min(buffer.width(), static_cast<int>(std::ceil(roi.x + roi.width)));
+    const int y1 = std::min(buffer.height(), static_cast<int>(std::ceil(roi.y + roi.height)));
+    double sum = 0;
+    double sum2 = 0;
+    for (int y = y0; y < y1; ++y) {
+        for (int x = x0; x < x1; ++x) {
+            if (!roi.contains(x, y)) {
+                continue;
+            }
+            const std::int64_t stored = buffer.at(frame, x, y, 0);
+            if (padding.contains(stored)) {
+                continue;
+            }
+            const double m = modality.apply(stored);
+            if (s.count == 0) {
+                s.min = s.max = m;
+            }
+            s.min = std::min(s.min, m);
+            s.max = std::max(s.max, m);
+            sum += m;
+            sum2 += m * m;
+            ++s.count;
+        }
+    }
+    if (s.count > 0) {
+        const double n = static_cast<double>(s.count);
+        s.mean = sum / n;
+        s.sd = std::sqrt(std::max(0.0, sum2 / n - s.mean * s.mean));
+    }
+    return s;
+}
+
+std::vector<double> lineProfile(const model::PixelBuffer& buffer, int frame,
+                                const ModalityTransform& modality, double x0, double y0, double x1,
+                                double y1) {
+    const double length = std::hypot(x1 - x0, y1 - y0);
+    const int n = std::max(2, static_cast<int>(std::ceil(length)) + 1);
+    std::vector<double> out;
+    out.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        const double t = static_cast<double>(i) / (n - 1);
+        const int x =
+            std::clamp(static_cast<int>(std::floor(x0 + (x1 - x0) * t)), 0, buffer.width() - 1);
+        const int y =
+            std::clamp(static_cast<int>(std::floor(y0 + (y1 - y0) * t)), 0, buffer.height() - 1);
+        out.push_back(modality.apply(buffer.at(frame, x, y, 0)));
+    }
+    return out;
+}
+
+std::optional<double> distanceMm(const model::Geometry& geometry, double x0, double y0, double x1,
+                                 double y1) {
+    if (!geometry.pixelSpacing) {
+        return std::nullopt;
+    }
+    const double rowSpacing = (*geometry.pixelSpacing)[0];
+    const double columnSpacing = (*geometry.pixelSpacing)[1];
+    return std::hypot((x1 - x0) * columnSpacing, (y1 - y0) * rowSpacing);
+}
+
+}  // namespace dcmlens::pixel

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "model/instance.hpp"
+#include "pixel/modality.hpp"
+
+namespace dcmlens::pixel {
+
+// A region of a frame in image pixel coordinates: a rectangle or the ellipse inscribed in it.
+// A pixel belongs to the region when its centre (x + 0.5, y + 0.5) lies inside.
+struct Roi {
+    enum class Shape { Rectangle, Ellipse };
+    Shape shape = Shape::Rectangle;
+    double x = 0;  // top-left corner of the bounding box
+    double y = 0;
+    double width = 0;
+    double height = 0;
+    bool contains(int px, int py) const;
+};
+
+// Statistics of modality values (PS3.3 C.11.1: HU for CT) over a region; padding excluded.
+// SD is the population standard deviation.
+struct RoiStatistics {
+    std::size_t count = 0;
+    double mean = 0;
+    double sd = 0;
+    double min = 0;
+    double max = 0;
+};
+RoiStatistics roiStatistics(const model::PixelBuffer& buffer, int frame,
+                            const ModalityTransform& modality, const model::Padding& padding,
+                            const Roi& roi);
+
+// Modality values along a line from (x0, y0) to (x1, y1) (image pixels), one sample per pixel of
+// length, nearest pixel.
+std::vector<double> lineProfile(const model::PixelBuffer& buffer, int frame,
+                                const ModalityTransform& modality, double x0, double y0, double x1,
+                                double y1);
+
+// Length in mm of a line between two image points, from Pixel Spacing (0028,0030: row spacing,
+// column spacing); nullopt without spacing.
+std::optional<double> distanceMm(const model::Geometry& geometry, double x0, double y0, double x1,
+                                 double y1);
+
+}  // namespace dcmlens::pixel
