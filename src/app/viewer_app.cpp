@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cfloat>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -31,6 +32,7 @@
 #include "input/input_mapper.hpp"
 #include "pixel/auto_window.hpp"
 #include "pixel/colormap.hpp"
+#include "pixel/roi.hpp"
 #include "render/renderer.hpp"
 #include "series/series_builder.hpp"
 #include "series/stack.hpp"
@@ -412,6 +414,9 @@ private:
                 ImVec2(origin.x + size.x / 2 - 60, origin.y + size.y / 2),
                 IM_COL32(200, 200, 200, 255), "loading this image...");
         }
+        if (session_) {
+            drawMeasurement(ImGui::GetWindowDrawList(), origin, size);
+        }
         if (session_ && state_.overlays) {
             drawDicomOverlays(ImGui::GetWindowDrawList(), origin, size);
             ui::drawAnnotations(ImGui::GetWindowDrawList(), origin, size, state_, context(size),
@@ -714,10 +719,7 @@ private:
         const int f = session_->frameInInstance(state_.frame);
         const pixel::ModalityTransform modality(in.modalityFor(f), in.pixel);
         if (histogramFrame_ != state_.frame || histogramSession_ != session_.get()) {
-            const model::PixelBuffer values =
-                in.stored.empty()
-                    ? renderer_.readLayer(*session_->image(), session_->layerOf(state_.frame))
-                    : in.stored.frame(f);
+            const model::PixelBuffer& values = frameValues();
             histogram_ = pixel::histogram(values, 0, modality, in.padding, 256);
             std::vector<double> v = pixel::modalityValues(values, 0, modality, in.padding);
             double sum = 0;
@@ -796,6 +798,121 @@ private:
         ImGui::TextDisabled("drag a window edge, or inside the window to move it");
     }
 
+    // The stored values of the shown frame (read back from the GPU for GPU-only stacks), cached.
+    const model::PixelBuffer& frameValues() {
+        if (valuesFrame_ != state_.frame || valuesSession_ != session_.get()) {
+            const model::Instance& in = session_->instanceOf(state_.frame);
+            const int f = session_->frameInInstance(state_.frame);
+            values_ = in.stored.empty()
+                          ? renderer_.readLayer(*session_->image(), session_->layerOf(state_.frame))
+                          : in.stored.frame(f);
+            valuesFrame_ = state_.frame;
+            valuesSession_ = session_.get();
+        }
+        return values_;
+    }
+
+    // The measurement over the image: the shape, and its statistics or length next to it.
+    void drawMeasurement(ImDrawList* list, ImVec2 origin, ImVec2 size) {
+        if (!state_.measurement || state_.measurement->frame != state_.frame ||
+            !session_->resident(state_.frame)) {
+            return;
+        }
+        const viewer::Measurement& m = *state_.measurement;
+        const pixel::ViewMapping v = viewer::viewMapping(state_, context(size));
+        auto screen = [&](double ix, double iy) {
+            return ImVec2(static_cast<float>(origin.x + v.offsetX + ix / v.scaleX),
+                          static_cast<float>(origin.y + v.offsetY + iy / v.scaleY));
+        };
+        const ImU32 colour = IM_COL32(80, 220, 255, 255);
+        const ImVec2 a = screen(m.x0, m.y0);
+        const ImVec2 b = screen(m.x1, m.y1);
+        list->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
+        const std::string label = measurementText();
+        if (m.tool == viewer::Tool::Line) {
+            list->AddLine(a, b, colour, 2);
+        } else if (m.tool == viewer::Tool::Rectangle) {
+            list->AddRect(ImVec2(std::min(a.x, b.x), std::min(a.y, b.y)),
+                          ImVec2(std::max(a.x, b.x), std::max(a.y, b.y)), colour, 0, 0, 2);
+        } else {
+            const ImVec2 c((a.x + b.x) / 2, (a.y + b.y) / 2);
+            const float rx = std::abs(b.x - a.x) / 2;
+            const float ry = std::abs(b.y - a.y) / 2;
+            for (int i = 0; i < 64; ++i) {
+                const float t0 = 6.2831853f * static_cast<float>(i) / 64;
+                const float t1 = 6.2831853f * static_cast<float>(i + 1) / 64;
+                list->AddLine(ImVec2(c.x + rx * std::cos(t0), c.y + ry * std::sin(t0)),
+                              ImVec2(c.x + rx * std::cos(t1), c.y + ry * std::sin(t1)), colour, 2);
+            }
+        }
+        list->AddText(ImVec2(std::max(a.x, b.x) + 6, std::max(a.y, b.y) + 2), colour,
+                      label.c_str());
+        list->PopClipRect();
+    }
+
+    std::string measurementText() {
+        const viewer::Measurement& m = *state_.measurement;
+        const model::Instance& in = session_->instanceOf(state_.frame);
+        const int f = session_->frameInInstance(state_.frame);
+        char text[200];
+        if (m.tool == viewer::Tool::Line) {
+            const auto mm = pixel::distanceMm(in.geometry, m.x0, m.y0, m.x1, m.y1);
+            if (mm) {
+                std::snprintf(text, sizeof text, "%.2f mm", *mm);
+            } else {
+                std::snprintf(text, sizeof text, "%.1f px", std::hypot(m.x1 - m.x0, m.y1 - m.y0));
+            }
+            return text;
+        }
+        if (in.pixel.samplesPerPixel != 1 ||
+            in.pixel.photometric == model::Photometric::PaletteColor) {
+            return "";
+        }
+        const pixel::Roi roi{m.tool == viewer::Tool::Ellipse ? pixel::Roi::Shape::Ellipse
+                                                             : pixel::Roi::Shape::Rectangle,
+                             std::min(m.x0, m.x1), std::min(m.y0, m.y1), std::abs(m.x1 - m.x0),
+                             std::abs(m.y1 - m.y0)};
+        const pixel::ModalityTransform modality(in.modalityFor(f), in.pixel);
+        const auto st = pixel::roiStatistics(frameValues(), 0, modality, in.padding, roi);
+        std::snprintf(text, sizeof text, "n %zu  mean %.1f  SD %.1f\nmin %g  max %g %s", st.count,
+                      st.mean, st.sd, st.min, st.max, in.modalityFor(f).rescaleType.c_str());
+        return text;
+    }
+
+    void drawMeasureTab() {
+        const char* tools[] = {"Window/level", "Rectangle", "Ellipse", "Line"};
+        int tool = static_cast<int>(state_.tool);
+        ImGui::TextUnformatted("Left drag:");
+        for (int i = 0; i < 4; ++i) {
+            if (ImGui::RadioButton(tools[i], tool == i)) {
+                state_.tool = static_cast<viewer::Tool>(i);
+            }
+            if (i < 3) {
+                ImGui::SameLine();
+            }
+        }
+        if (!state_.measurement || !session_ || !session_->resident(state_.frame)) {
+            ImGui::TextDisabled("choose a tool and drag on the image");
+            return;
+        }
+        ImGui::TextUnformatted(measurementText().c_str());
+        const viewer::Measurement& m = *state_.measurement;
+        if (m.tool == viewer::Tool::Line && m.frame == state_.frame) {
+            const model::Instance& in = session_->instanceOf(state_.frame);
+            const pixel::ModalityTransform modality(
+                in.modalityFor(session_->frameInInstance(state_.frame)), in.pixel);
+            const auto profile =
+                pixel::lineProfile(frameValues(), 0, modality, m.x0, m.y0, m.x1, m.y1);
+            std::vector<float> values(profile.begin(), profile.end());
+            ImGui::PlotLines("##profile", values.data(), static_cast<int>(values.size()), 0,
+                             "line profile", FLT_MAX, FLT_MAX,
+                             ImVec2(ImGui::GetContentRegionAvail().x, 160));
+        }
+        if (ImGui::Button("Clear")) {
+            state_.measurement.reset();
+        }
+    }
+
     void markChanged() {
         dirty_ = true;
         stateChanged_ = true;
@@ -848,6 +965,10 @@ private:
             }
             if (ImGui::BeginTabItem("Probe")) {
                 drawProbe();
+                ImGui::EndTabItem();
+            }
+            if (ImGui::BeginTabItem("Measure")) {
+                drawMeasureTab();
                 ImGui::EndTabItem();
             }
             if (ImGui::BeginTabItem("Histogram")) {
@@ -1167,6 +1288,9 @@ private:
     std::optional<std::pair<double, double>> cursorImage_;
     std::optional<Probe> probe_;
     pixel::Histogram histogram_;
+    model::PixelBuffer values_;
+    int valuesFrame_ = -1;
+    const session::StackSession* valuesSession_ = nullptr;
     std::array<double, 3> histogramStats_{};
     int histogramFrame_ = -1;
     const session::StackSession* histogramSession_ = nullptr;

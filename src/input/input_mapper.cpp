@@ -19,6 +19,13 @@ bool InputMapper::handle(const Event& e, ViewerState& state, const viewer::ViewC
                 drag_ = Drag::Pan;
                 startPanX_ = state.panX;
                 startPanY_ = state.panY;
+            } else if (e.button == Button::Left && state.tool != viewer::Tool::WindowLevel) {
+                drag_ = Drag::Measure;
+                double ix = 0;
+                double iy = 0;
+                viewer::viewportToImage(state, ctx, e.x, e.y, ix, iy);
+                state.measurement = viewer::Measurement{state.tool, ix, iy, ix, iy, state.frame};
+                return true;
             } else if (e.button == Button::Left) {
                 drag_ = Drag::Window;
                 startCenter_ = state.center;
@@ -39,6 +46,14 @@ bool InputMapper::handle(const Event& e, ViewerState& state, const viewer::ViewC
             switch (drag_) {
                 case Drag::None:
                     return false;
+                case Drag::Measure: {
+                    double ix = 0;
+                    double iy = 0;
+                    viewer::viewportToImage(state, ctx, e.x, e.y, ix, iy);
+                    state.measurement->x1 = ix;
+                    state.measurement->y1 = iy;
+                    return true;
+                }
                 case Drag::Window:
                     viewer::dragWindow(state, startCenter_, startWidth_, e.x - startX_,
                                        e.y - startY_, ctx, (e.mods & kShift) != 0);

@@ -59,7 +59,7 @@ struct Event {
 enum class Request { None, OpenBrowser, ResetWindow, ToggleCine };
 
 // Turns events into viewer commands, with the bindings of RadiAnt / Horos / Weasis:
-// left-drag window/level (Shift: fine), wheel / Up / Down / PageUp / PageDown / Home / End frames,
+// left-drag window/level (Shift: fine) or, with a measuring tool chosen, draw that measurement, wheel / Up / Down / PageUp / PageDown / Home / End frames,
 // Ctrl+wheel or right-drag zoom about the cursor, middle-drag or Space+left-drag pan, F fit,
 // 0 one image pixel per screen pixel, R reset, I invert, 1-9 window presets, C cine, L
 // interpolation, M next colormap, F1 or ? help, Ctrl+O open.
@@ -77,7 +77,7 @@ public:
     bool dragging() const { return drag_ != Drag::None; }
 
 private:
-    enum class Drag { None, Window, Zoom, Pan };
+    enum class Drag { None, Window, Zoom, Pan, Measure };
     bool key(const Event& e, viewer::ViewerState& state, const viewer::ViewContext& ctx,
              const std::vector<viewer::Preset>& presets);
     Drag drag_ = Drag::None;

@@ -19,6 +19,16 @@ struct Preset {
 // ones (the caller adds min-max and 1-99 % from the data).
 std::vector<Preset> ctPresets();
 
+// What a left-drag does: window/level, or draw a measurement.
+enum class Tool { WindowLevel, Rectangle, Ellipse, Line };
+
+// A measurement drawn on the image, in image pixel coordinates (start and end of the drag).
+struct Measurement {
+    Tool tool = Tool::Rectangle;
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    int frame = 0;
+};
+
 // Everything the user controls in the viewer. No GL, no ImGui: panels and input read and change
 // it through the functions in commands.hpp.
 struct ViewerState {
@@ -39,6 +49,9 @@ struct ViewerState {
     double zoom = 1;
     double panX = 0;
     double panY = 0;
+
+    Tool tool = Tool::WindowLevel;
+    std::optional<Measurement> measurement;
 
     bool cine = false;
     bool overlays = true;  // DICOM overlays (60xx) and annotations

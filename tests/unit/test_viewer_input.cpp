@@ -155,3 +155,20 @@ TEST(ViewMapping, FitCentresTheImageLetterboxed) {
     EXPECT_DOUBLE_EQ(v.offsetX, 0);
     EXPECT_DOUBLE_EQ(v.offsetY, 100);
 }
+
+TEST(InputMapper, MeasuringToolsDrawInImageCoordinates) {
+    input::InputMapper m;
+    viewer::ViewerState s;
+    s.tool = viewer::Tool::Ellipse;
+    s.center = 40;
+    const auto ctx = context();
+    m.handle(event(input::Event::Type::Press, 0, 100), s, ctx, {});
+    m.handle(event(input::Event::Type::Move, 400, 300), s, ctx, {});
+    ASSERT_TRUE(s.measurement);
+    EXPECT_EQ(s.measurement->tool, viewer::Tool::Ellipse);
+    EXPECT_DOUBLE_EQ(s.measurement->x0, 0);    // viewport (0, 100) is the image's top-left corner
+    EXPECT_DOUBLE_EQ(s.measurement->y0, 0);
+    EXPECT_DOUBLE_EQ(s.measurement->x1, 128);  // zoom 3.125: (400, 300) is image (128, 64)
+    EXPECT_DOUBLE_EQ(s.measurement->y1, 64);
+    EXPECT_EQ(s.center, 40);  // no window change while measuring
+}
