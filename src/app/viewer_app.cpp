@@ -54,6 +54,8 @@ struct KeyPress {
     int mods;
 };
 std::vector<KeyPress> keyQueue;  // GLFW key events since the last frame
+ImVec2 cursorPosition(0, 0);     // from GLFW's cursor events, in window coordinates
+ImVec2 pressPosition[3];         // the cursor position at each button's last press
 
 void onDrop(GLFWwindow*, int count, const char** paths) {
     std::lock_guard<std::mutex> lock(droppedMutex);
@@ -523,29 +525,28 @@ private:
         };
         const input::Button buttons[] = {input::Button::Left, input::Button::Right,
                                          input::Button::Middle};
+        // Presses, then motion, then releases: a press, a move and a release can all arrive
+        // between two frames (Dear ImGui 1.86 reports the frame's net state), and none may be lost.
         for (int b = 0; b < 3; ++b) {
             if (hovered && ImGui::IsMouseClicked(b)) {
                 input::Event e;
                 e.type = input::Event::Type::Press;
                 e.button = buttons[b];
-                feed(e, io.MouseClickedPos[b].x - origin.x, io.MouseClickedPos[b].y - origin.y);
-                if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0) {
-                    input::Event m;  // motion that arrived with the press, in the same frame
-                    m.type = input::Event::Type::Move;
-                    feed(m);
-                }
-            }
-            if (ImGui::IsMouseReleased(b) && mapper_.dragging()) {
-                input::Event e;
-                e.type = input::Event::Type::Release;
-                e.button = buttons[b];
-                feed(e);
+                feed(e, pressPosition[b].x - origin.x, pressPosition[b].y - origin.y);
             }
         }
         if (mapper_.dragging() && (io.MouseDelta.x != 0 || io.MouseDelta.y != 0)) {
             input::Event e;
             e.type = input::Event::Type::Move;
             feed(e);
+        }
+        for (int b = 0; b < 3; ++b) {
+            if (ImGui::IsMouseReleased(b) && mapper_.dragging()) {
+                input::Event e;
+                e.type = input::Event::Type::Release;
+                e.button = buttons[b];
+                feed(e);
+            }
         }
         if (hovered && io.MouseWheel != 0) {
             input::Event e;
@@ -1317,11 +1318,16 @@ void onKey(GLFWwindow* w, int key, int, int action, int mods) {
 void onChar(GLFWwindow* w, unsigned int) {
     onActivity(w);
 }
-void onButton(GLFWwindow* w, int, int, int) {
+void onButton(GLFWwindow* w, int button, int action, int) {
     onActivity(w);
+    if (action == GLFW_PRESS && button >= 0 && button < 3) {
+        pressPosition[button] = cursorPosition;  // where the press happened, not where the pointer
+                                                 // is when the next frame polls it
+    }
 }
-void onCursor(GLFWwindow* w, double, double) {
+void onCursor(GLFWwindow* w, double x, double y) {
     onActivity(w);
+    cursorPosition = ImVec2(static_cast<float>(x), static_cast<float>(y));
 }
 void onScroll(GLFWwindow* w, double, double) {
     onActivity(w);

@@ -59,10 +59,11 @@ struct Event {
 enum class Request { None, OpenBrowser, ResetWindow, ToggleCine };
 
 // Turns events into viewer commands, with the bindings of RadiAnt / Horos / Weasis:
-// left-drag window/level (Shift: fine) or, with a measuring tool chosen, draw that measurement, wheel / Up / Down / PageUp / PageDown / Home / End frames,
-// Ctrl+wheel or right-drag zoom about the cursor, middle-drag or Space+left-drag pan, F fit,
-// 0 one image pixel per screen pixel, R reset, I invert, 1-9 window presets, C cine, L
-// interpolation, M next colormap, F1 or ? help, Ctrl+O open.
+// left-drag window/level (Shift: fine) or, with a measuring tool chosen, draw that measurement,
+// wheel / Up / Down / PageUp / PageDown / Home / End frames, Ctrl+wheel or right-drag zoom about
+// the cursor, middle-drag or Space+left-drag pan, F fit, 0 one image pixel per screen pixel, R
+// reset, I invert, 1-9 window presets, C cine, L interpolation, M next colormap, F1 or ? help,
+// Ctrl+O open.
 class InputMapper {
 public:
     // Applies an event; returns true when the state changed. `presets` are the number keys'.

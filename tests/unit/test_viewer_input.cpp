@@ -166,7 +166,7 @@ TEST(InputMapper, MeasuringToolsDrawInImageCoordinates) {
     m.handle(event(input::Event::Type::Move, 400, 300), s, ctx, {});
     ASSERT_TRUE(s.measurement);
     EXPECT_EQ(s.measurement->tool, viewer::Tool::Ellipse);
-    EXPECT_DOUBLE_EQ(s.measurement->x0, 0);    // viewport (0, 100) is the image's top-left corner
+    EXPECT_DOUBLE_EQ(s.measurement->x0, 0);  // viewport (0, 100) is the image's top-left corner
     EXPECT_DOUBLE_EQ(s.measurement->y0, 0);
     EXPECT_DOUBLE_EQ(s.measurement->x1, 128);  // zoom 3.125: (400, 300) is image (128, 64)
     EXPECT_DOUBLE_EQ(s.measurement->y1, 64);
