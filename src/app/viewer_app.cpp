@@ -27,9 +27,11 @@
 #include <mutex>
 
 #include "cli/json_writer.hpp"
+#include "cli/tag_dump.hpp"
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
 #include "input/input_mapper.hpp"
+#include "io/png_writer.hpp"
 #include "pixel/auto_window.hpp"
 #include "pixel/colormap.hpp"
 #include "pixel/roi.hpp"
@@ -1097,6 +1099,17 @@ private:
                 }
                 ImGui::EndMenu();
             }
+            if (ImGui::MenuItem("Export view as PNG", nullptr, false,
+                                session_ != nullptr && target_ != nullptr)) {
+                exportView();
+            }
+            if (ImGui::MenuItem("Export stored values (16-bit PNG)", nullptr, false,
+                                session_ != nullptr)) {
+                exportStored();
+            }
+            if (ImGui::MenuItem("Export tags as text", nullptr, false, session_ != nullptr)) {
+                exportTags();
+            }
             if (ImGui::MenuItem("Demo stack")) {
                 series_ = {series::demoStack()};
                 show(0);
@@ -1113,6 +1126,74 @@ private:
             ImGui::EndMenu();
         }
         ImGui::EndMainMenuBar();
+    }
+
+    // Exports go to the current folder, named after the image; the status line says where.
+    std::string exportName(const std::string& suffix) {
+        const model::Instance& in = session_->instanceOf(state_.frame);
+        const std::string stem = in.path.rfind("demo:", 0) == 0
+                                     ? "demo"
+                                     : std::filesystem::path(in.path).filename().string();
+        return stem + "-" + std::to_string(state_.frame + 1) + suffix;
+    }
+
+    void exportView() {  // the image as shown, without annotations
+        const std::string path = exportName("-view.png");
+        try {
+            io::writePng(path, target_->read(3));
+            errors_.push_back("exported the view to " + path);
+        } catch (const Error& e) {
+            errors_.push_back(e.what());
+            showErrors_ = true;
+        }
+    }
+
+    void
+    exportStored() {  // the stored values, losslessly (the same format as `dcmlens export --raw`)
+        const model::Instance& in = session_->instanceOf(state_.frame);
+        if (in.pixel.samplesPerPixel != 1) {
+            errors_.push_back(
+                "lossless export from the viewer is for greyscale images; use dcmlens export "
+                "--raw");
+            return;
+        }
+        const model::PixelBuffer& values = frameValues();
+        std::vector<std::uint16_t> words;
+        for (std::size_t i = 0; i < values.frameSampleCount(); ++i) {
+            words.push_back(static_cast<std::uint16_t>(values.at(0, i)));
+        }
+        const std::string path = exportName("-stored.png");
+        try {
+            if (model::sampleBytes(values.type()) > 2) {
+                throw Error(
+                    "values of more than 16 bits do not fit a 16-bit PNG: use dcmlens export "
+                    "--raw");
+            }
+            const bool isSigned = model::isSignedType(values.type());
+            io::writePng16(path, words.data(), values.width(), values.height(), 1,
+                           isSigned ? "dcmlens-signed" : "", isSigned ? "1" : "");
+            errors_.push_back("exported the stored values to " + path);
+        } catch (const Error& e) {
+            errors_.push_back(e.what());
+            showErrors_ = true;
+        }
+    }
+
+    void exportTags() {
+        const model::Instance& in = session_->instanceOf(state_.frame);
+        if (in.path.rfind("demo:", 0) == 0) {
+            errors_.push_back("the demo stack has no tags");
+            return;
+        }
+        const std::string path = exportName("-tags.txt");
+        try {
+            std::ofstream out(path);
+            out << cli::dumpTags(dicom::DicomFile(in.path).tagTree());
+            errors_.push_back(out ? "exported the tags to " + path : "cannot write " + path);
+        } catch (const Error& e) {
+            errors_.push_back(e.what());
+            showErrors_ = true;
+        }
     }
 
     void drawErrors() {

@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/report.hpp"
+#include "cli/tag_dump.hpp"
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
 
@@ -265,13 +266,17 @@ std::string infoText(const model::Instance& in, bool hasImage) {
 }  // namespace
 
 int runInfo(const std::vector<std::string>& args) {
-    const Arguments a(args, {"--json"}, {});
+    const Arguments a(args, {"--json", "--tags"}, {});
     if (a.positionals().size() != 1) {
         throw UsageError{"info needs exactly one file"};
     }
     const std::string& path = a.positionals()[0];
     try {
         dicom::DicomFile file(path);
+        if (a.has("--tags")) {
+            std::cout << dumpTags(file.tagTree());
+            return 0;
+        }
         std::string text = a.has("--json") ? infoJson(file.instance(), file.hasImage())
                                            : infoText(file.instance(), file.hasImage());
         if (file.hasImage()) {

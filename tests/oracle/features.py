@@ -113,6 +113,12 @@ def main():
             check(f"{'CPU' if mode else 'GPU'} frame {k + 1} uses its own rescale and window", diff == 0,
                   f"max diff {diff}")
 
+    tags = subprocess.run([args.dcmlens, "info", str(work / "enhanced.dcm"), "--tags"], check=True,
+                          capture_output=True, text=True).stdout
+    check("info --tags dumps the functional groups with one item per frame",
+          "PerFrameFunctionalGroupsSequence" in tags and tags.count("PixelValueTransformationSequence") == frames
+          and "(0028,9110)".lower() in tags, f"{tags.count('PixelValueTransformationSequence')} items")
+
     path = work / "overlay.dcm"
     ds = base(path, rows, cols)
     ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.7"
