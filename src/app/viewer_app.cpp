@@ -1074,6 +1074,8 @@ private:
             } else {
                 ImGui::TextDisabled("outside the image");
             }
+        } else if (!status_.empty()) {
+            ImGui::TextUnformatted(status_.c_str());
         } else if (!errors_.empty()) {
             ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", errors_.back().c_str());
         } else {
@@ -1141,7 +1143,7 @@ private:
         const std::string path = exportName("-view.png");
         try {
             io::writePng(path, target_->read(3));
-            errors_.push_back("exported the view to " + path);
+            status_ = "exported the view to " + path;
         } catch (const Error& e) {
             errors_.push_back(e.what());
             showErrors_ = true;
@@ -1152,9 +1154,8 @@ private:
     exportStored() {  // the stored values, losslessly (the same format as `dcmlens export --raw`)
         const model::Instance& in = session_->instanceOf(state_.frame);
         if (in.pixel.samplesPerPixel != 1) {
-            errors_.push_back(
-                "lossless export from the viewer is for greyscale images; use dcmlens export "
-                "--raw");
+            status_ =
+                "lossless export from the viewer is for greyscale images: use dcmlens export --raw";
             return;
         }
         const model::PixelBuffer& values = frameValues();
@@ -1172,7 +1173,7 @@ private:
             const bool isSigned = model::isSignedType(values.type());
             io::writePng16(path, words.data(), values.width(), values.height(), 1,
                            isSigned ? "dcmlens-signed" : "", isSigned ? "1" : "");
-            errors_.push_back("exported the stored values to " + path);
+            status_ = "exported the stored values to " + path;
         } catch (const Error& e) {
             errors_.push_back(e.what());
             showErrors_ = true;
@@ -1182,14 +1183,14 @@ private:
     void exportTags() {
         const model::Instance& in = session_->instanceOf(state_.frame);
         if (in.path.rfind("demo:", 0) == 0) {
-            errors_.push_back("the demo stack has no tags");
+            status_ = "the demo stack has no tags";
             return;
         }
         const std::string path = exportName("-tags.txt");
         try {
             std::ofstream out(path);
             out << cli::dumpTags(dicom::DicomFile(in.path).tagTree());
-            errors_.push_back(out ? "exported the tags to " + path : "cannot write " + path);
+            status_ = out ? "exported the tags to " + path : "cannot write " + path;
         } catch (const Error& e) {
             errors_.push_back(e.what());
             showErrors_ = true;
@@ -1362,6 +1363,7 @@ private:
     bool showErrors_ = false;
     std::vector<std::string> recent_;
     std::string savedSettings_;
+    std::string status_;  // the last export's message, for the status line
     std::ofstream stateLog_;
     bool dirty_ = true;
     bool stateChanged_ = true;
