@@ -25,6 +25,7 @@
 #include "pixel/colormap.hpp"
 #include "pixel/render.hpp"
 #include "render/renderer.hpp"
+#include "series/series_builder.hpp"
 
 namespace dcmlens::cli {
 
@@ -193,29 +194,6 @@ pixel::Image renderDecoded(const Decoded& d, const RenderSettings& s, GpuSession
                       grayscale && s.options.colormap == "gray", timings);
 }
 
-// Files of the inputs: files as given, folders searched recursively, in name order.
-std::vector<std::string> expandInputs(const std::vector<std::string>& inputs) {
-    std::vector<std::string> files;
-    for (const std::string& input : inputs) {
-        std::error_code ec;
-        if (std::filesystem::is_directory(input, ec)) {
-            std::vector<std::string> found;
-            for (auto it = std::filesystem::recursive_directory_iterator(
-                     input, std::filesystem::directory_options::skip_permission_denied, ec);
-                 !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-                if (it->is_regular_file(ec)) {
-                    found.push_back(it->path().string());
-                }
-            }
-            std::sort(found.begin(), found.end());
-            files.insert(files.end(), found.begin(), found.end());
-        } else {
-            files.push_back(input);
-        }
-    }
-    return files;
-}
-
 }  // namespace
 
 int runRender(const std::vector<std::string>& args) {
@@ -251,7 +229,8 @@ int runRender(const std::vector<std::string>& args) {
     const bool batch = a.positionals().size() > 1 ||
                        std::filesystem::is_directory(a.positionals()[0], ec) ||
                        std::filesystem::is_directory(*out, ec);
-    const std::vector<std::string> files = batch ? expandInputs(a.positionals()) : a.positionals();
+    const std::vector<std::string> files =
+        batch ? series::listFiles(a.positionals()) : a.positionals();
     if (files.empty()) {
         return reportError(a.positionals()[0], "no files to render in this folder");
     }
