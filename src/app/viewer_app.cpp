@@ -916,6 +916,100 @@ private:
         }
     }
 
+    // Inside the pixel data: transfer syntax, native or encapsulated, the Basic Offset Table and
+    // fragments, and a hex view of the shown frame's bytes as the file holds them, with the bytes
+    // of the pixel under the cursor highlighted (native data).
+    void drawPixelData() {
+        if (!session_) {
+            return;
+        }
+        const model::Instance& in = session_->instanceOf(state_.frame);
+        if (in.path.rfind("demo:", 0) == 0) {
+            ImGui::TextDisabled("the demo stack has no file");
+            return;
+        }
+        const int f = session_->frameInInstance(state_.frame);
+        if (hexPath_ != in.path || hexFrame_ != f) {
+            hexPath_ = in.path;
+            hexFrame_ = f;
+            hexError_.clear();
+            try {
+                dicom::DicomFile file(in.path);
+                hexBytes_ = file.frameData(f);
+                hexLayout_ = file.pixelLayout();
+            } catch (const Error& e) {
+                hexBytes_.clear();
+                hexError_ = e.what();
+            }
+        }
+        ImGui::TextWrapped("%s (%s)", in.transferSyntaxName.c_str(), in.transferSyntaxUid.c_str());
+        if (!hexError_.empty()) {
+            ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", hexError_.c_str());
+            return;
+        }
+        std::size_t highlight = static_cast<std::size_t>(-1);
+        std::size_t highlightLength = 0;
+        if (hexLayout_.encapsulated) {
+            ImGui::Text("encapsulated: offset table of %zu entries, %zu fragments",
+                        hexLayout_.offsetTable.size(), hexLayout_.fragments.size());
+            if (f < static_cast<int>(hexLayout_.frameFragments.size())) {
+                const auto [first, count] = hexLayout_.frameFragments[static_cast<std::size_t>(f)];
+                ImGui::Text("this frame: fragments %d-%d, %zu bytes of codestream", first + 1,
+                            first + count, hexBytes_.size());
+            }
+            if (ImGui::TreeNode("fragments")) {
+                for (std::size_t i = 0; i < hexLayout_.fragments.size(); ++i) {
+                    ImGui::Text("%zu: offset %llu, %u bytes", i + 1,
+                                static_cast<unsigned long long>(hexLayout_.fragments[i].offset),
+                                hexLayout_.fragments[i].length);
+                }
+                ImGui::TreePop();
+            }
+        } else {
+            const int bytesPerSample = std::max(1, in.pixel.bitsAllocated / 8);
+            ImGui::Text(
+                "native, %d-bit words, little-endian as shown%s", in.pixel.bitsAllocated,
+                in.transferSyntaxUid == "1.2.840.10008.1.2.2" ? " (the file is big endian)" : "");
+            if (probe_ && probe_->frame == state_.frame && in.pixel.bitsAllocated >= 8) {
+                const std::size_t pixel =
+                    static_cast<std::size_t>(probe_->y) * in.pixel.columns + probe_->x;
+                highlight = pixel * static_cast<std::size_t>(bytesPerSample) *
+                            (in.pixel.planarConfiguration == 1
+                                 ? 1
+                                 : static_cast<std::size_t>(in.pixel.samplesPerPixel));
+                highlightLength = static_cast<std::size_t>(bytesPerSample);
+                ImGui::Text("pixel (%d, %d): bytes %zu-%zu", probe_->x, probe_->y, highlight,
+                            highlight + highlightLength - 1);
+            }
+        }
+        ImGui::Separator();
+        ImGui::BeginChild("hex");
+        ImGuiListClipper clipper;
+        const int rows = static_cast<int>((hexBytes_.size() + 15) / 16);
+        clipper.Begin(rows);
+        if (highlight != static_cast<std::size_t>(-1) && hexScrollTo_ != highlight) {
+            ImGui::SetScrollY(static_cast<float>(highlight / 16) *
+                              ImGui::GetTextLineHeightWithSpacing());
+            hexScrollTo_ = highlight;
+        }
+        while (clipper.Step()) {
+            for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+                const std::size_t start = static_cast<std::size_t>(row) * 16;
+                ImGui::Text("%08zx ", start);
+                for (std::size_t k = start; k < std::min(start + 16, hexBytes_.size()); ++k) {
+                    ImGui::SameLine(0, k == start ? 2.0f : (k % 8 == 0 ? 6.0f : 3.0f));
+                    const bool lit = k >= highlight && k < highlight + highlightLength;
+                    if (lit) {
+                        ImGui::TextColored(ImVec4(1, 0.85f, 0.2f, 1), "%02x", hexBytes_[k]);
+                    } else {
+                        ImGui::Text("%02x", hexBytes_[k]);
+                    }
+                }
+            }
+        }
+        ImGui::EndChild();
+    }
+
     void markChanged() {
         dirty_ = true;
         stateChanged_ = true;
@@ -976,6 +1070,10 @@ private:
             }
             if (ImGui::BeginTabItem("Histogram")) {
                 drawHistogram();
+                ImGui::EndTabItem();
+            }
+            if (ImGui::BeginTabItem("Pixel data")) {
+                drawPixelData();
                 ImGui::EndTabItem();
             }
             if (ImGui::BeginTabItem("Series")) {
@@ -1371,6 +1469,12 @@ private:
     ImVec2 viewportSize_{1, 1};
     std::optional<std::pair<double, double>> cursorImage_;
     std::optional<Probe> probe_;
+    std::string hexPath_;
+    int hexFrame_ = -1;
+    std::vector<std::uint8_t> hexBytes_;
+    dicom::DicomFile::PixelLayout hexLayout_;
+    std::string hexError_;
+    std::size_t hexScrollTo_ = static_cast<std::size_t>(-1);
     pixel::Histogram histogram_;
     model::PixelBuffer values_;
     int valuesFrame_ = -1;

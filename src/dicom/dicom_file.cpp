@@ -506,6 +506,47 @@ model::Instance DicomFile::release() {
     return std::move(impl_->instance);
 }
 
+std::vector<std::uint8_t> DicomFile::frameData(int frame) {
+    const model::PixelDescriptor& px = impl_->instance.pixel;
+    if (frame < 0 || frame >= std::max(1, px.frames)) {
+        throw Error("frame " + std::to_string(frame + 1) + " does not exist");
+    }
+    DcmDataset& dataset = *impl_->file.getDataset();
+    DcmElement* element = nullptr;
+    dataset.findAndGetElement(DCM_PixelData, element);
+    auto* pixelData = dynamic_cast<DcmPixelData*>(element);
+    if (pixelData == nullptr) {
+        throw Error("no pixel data (7FE0,0010): not an image");
+    }
+    const E_TransferSyntax xfer = dataset.getOriginalXfer();
+    if (DcmXfer(xfer).isEncapsulated()) {
+        DcmPixelSequence* seq = nullptr;
+        if (pixelData->getEncapsulatedRepresentation(xfer, nullptr, seq).bad() || seq == nullptr) {
+            throw Error("encapsulated pixel data cannot be read");
+        }
+        return frameCodestream(*seq, frame, std::max(1, px.frames));
+    }
+    const RawLayout layout = impl_->layout();
+    const std::uint64_t frameBytes = rawFrameBytes(layout);
+    if (pixelData->getLength() < frameBytes * static_cast<std::uint64_t>(frame + 1)) {
+        throw Error("pixel data is truncated");
+    }
+    Uint8* bytes = nullptr;
+    Uint16* words = nullptr;
+    std::vector<std::uint8_t> out(static_cast<std::size_t>(frameBytes));
+    if (pixelData->getUint8Array(bytes).good() && bytes != nullptr) {
+        std::memcpy(out.data(), bytes + frameBytes * static_cast<std::uint64_t>(frame), out.size());
+    } else if (pixelData->getUint16Array(words).good() && words != nullptr) {
+        std::memcpy(out.data(),
+                    reinterpret_cast<const std::uint8_t*>(words) +
+                        frameBytes * static_cast<std::uint64_t>(frame),
+                    out.size());
+    } else {
+        throw Error("pixel data cannot be read");
+    }
+    return out;
+}
+
 DicomFile::PixelLayout DicomFile::pixelLayout() const {
     PixelLayout layout;
     DcmDataset& dataset = *impl_->file.getDataset();

@@ -55,6 +55,11 @@ public:
     };
     PixelLayout pixelLayout() const;
 
+    // The bytes of one frame's pixel data as the file holds them (for the hex view): native data
+    // in little-endian order (big-endian files are shown swapped to it), or the concatenated
+    // fragments (the compressed codestream) of an encapsulated frame.
+    std::vector<std::uint8_t> frameData(int frame);
+
     // The whole dataset (meta header first) as a tree, for the tag panel and `dcmlens info`.
     std::vector<model::TagNode> tagTree() const;
 

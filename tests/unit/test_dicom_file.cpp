@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
 
@@ -55,4 +57,18 @@ TEST(DicomFile, NonImagesAndGarbageGiveErrors) {
     dicom::DicomFile plan(corpus("rtplan.dcm"));
     EXPECT_FALSE(plan.hasImage());
     EXPECT_THROW(plan.decodeFrame(0), Error);
+}
+
+TEST(DicomFile, FrameDataIsTheFileBytes) {
+    dicom::DicomFile mr(corpus("MR_small.dcm"));
+    const auto bytes = mr.frameData(0);
+    const auto stored = mr.decodeFrame(0);
+    ASSERT_EQ(bytes.size(), stored.frameByteCount());
+    EXPECT_EQ(0, std::memcmp(bytes.data(), stored.frameBytes(0), bytes.size()));  // 16 of 16 bits
+    dicom::DicomFile j2k(corpus("JPEG2000.dcm"));
+    const auto code = j2k.frameData(0);
+    ASSERT_GE(code.size(), 2u);
+    EXPECT_EQ(code[0], 0xFF);  // SOC marker of a JPEG 2000 codestream
+    EXPECT_EQ(code[1], 0x4F);
+    EXPECT_THROW(j2k.frameData(1), Error);
 }
