@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <tuple>
 
 #include "cli/json_writer.hpp"
 #include "cli/tag_dump.hpp"
@@ -423,6 +424,9 @@ private:
         }
         if (session_ && state_.overlays) {
             drawDicomOverlays(ImGui::GetWindowDrawList(), origin, size);
+        }
+        if (session_) {
+            drawBitPlane(ImGui::GetWindowDrawList(), origin, size);
             ui::drawAnnotations(ImGui::GetWindowDrawList(), origin, size, state_, context(size),
                                 session_->instanceOf(state_.frame), state_.frameCount,
                                 session_->description());
@@ -433,6 +437,62 @@ private:
 
     // DICOM overlay planes (60xx,3000) of the shown frame, drawn over the image as a separate
     // layer (never burned into the pixels), one colour per plane.
+    // Bit-plane view: one bit of each pixel's word as the file holds it (before masking to Bits
+    // Stored), white where set, drawn over the image; junk above High Bit and overlays hidden in
+    // unused bits show up here. Native data only (the words of compressed data exist only decoded).
+    void drawBitPlane(ImDrawList* list, ImVec2 origin, ImVec2 size) {
+        if (bitPlane_ < 0 || !session_ || hexLayout_.encapsulated || hexBytes_.empty()) {
+            return;
+        }
+        const model::Instance& in = session_->instanceOf(state_.frame);
+        const int f = session_->frameInInstance(state_.frame);
+        if (hexPath_ != in.path || hexFrame_ != f || in.pixel.bitsAllocated < 8) {
+            return;
+        }
+        if (bitPlaneTexture_ == 0 ||
+            bitPlaneBuilt_ != std::make_tuple(hexPath_, hexFrame_, bitPlane_)) {
+            const int w = in.pixel.columns;
+            const int h = in.pixel.rows;
+            const int bytes = in.pixel.bitsAllocated / 8;
+            const int step = in.pixel.planarConfiguration == 1 ? 1 : in.pixel.samplesPerPixel;
+            std::vector<std::uint32_t> rgba(static_cast<std::size_t>(w) * h, 0xFF000000u);
+            for (std::size_t i = 0; i < rgba.size(); ++i) {
+                const std::size_t at = i * static_cast<std::size_t>(step * bytes);
+                if (at + static_cast<std::size_t>(bytes) > hexBytes_.size()) {
+                    break;
+                }
+                std::uint32_t word = 0;
+                for (int b = 0; b < bytes; ++b) {
+                    word |= static_cast<std::uint32_t>(hexBytes_[at + static_cast<std::size_t>(b)])
+                            << (8 * b);
+                }
+                if ((word >> bitPlane_) & 1u) {
+                    rgba[i] = 0xFFFFFFFFu;
+                }
+            }
+            if (bitPlaneTexture_ == 0) {
+                glGenTextures(1, &bitPlaneTexture_);
+            }
+            glBindTexture(GL_TEXTURE_2D, bitPlaneTexture_);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+            glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+            glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE,
+                         rgba.data());
+            bitPlaneBuilt_ = std::make_tuple(hexPath_, hexFrame_, bitPlane_);
+        }
+        const pixel::ViewMapping v = viewer::viewMapping(state_, context(size));
+        const ImVec2 p0(static_cast<float>(origin.x + v.offsetX),
+                        static_cast<float>(origin.y + v.offsetY));
+        const ImVec2 p1(static_cast<float>(p0.x + in.pixel.columns / v.scaleX),
+                        static_cast<float>(p0.y + in.pixel.rows / v.scaleY));
+        list->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
+        list->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(bitPlaneTexture_)),
+                       p0, p1);
+        list->PopClipRect();
+    }
+
     void drawDicomOverlays(ImDrawList* list, ImVec2 origin, ImVec2 size) {
         const model::Instance& in = session_->instanceOf(state_.frame);
         if (in.overlays.empty()) {
@@ -967,6 +1027,16 @@ private:
             }
         } else {
             const int bytesPerSample = std::max(1, in.pixel.bitsAllocated / 8);
+            int plane = bitPlane_;
+            if (ImGui::SliderInt("bit plane", &plane, -1, in.pixel.bitsAllocated - 1,
+                                 plane < 0 ? "off" : "bit %d")) {
+                bitPlane_ = plane;
+            }
+            if (bitPlane_ >= 0) {
+                ImGui::TextDisabled("the image shows bit %d of each word (Bits Stored %d..%d)",
+                                    bitPlane_, in.pixel.highBit - in.pixel.bitsStored + 1,
+                                    in.pixel.highBit);
+            }
             ImGui::Text(
                 "native, %d-bit words, little-endian as shown%s", in.pixel.bitsAllocated,
                 in.transferSyntaxUid == "1.2.840.10008.1.2.2" ? " (the file is big endian)" : "");
@@ -1475,6 +1545,9 @@ private:
     dicom::DicomFile::PixelLayout hexLayout_;
     std::string hexError_;
     std::size_t hexScrollTo_ = static_cast<std::size_t>(-1);
+    int bitPlane_ = -1;  // -1: the image; otherwise the bit plane shown over it
+    GLuint bitPlaneTexture_ = 0;
+    std::tuple<std::string, int, int> bitPlaneBuilt_;
     pixel::Histogram histogram_;
     model::PixelBuffer values_;
     int valuesFrame_ = -1;
