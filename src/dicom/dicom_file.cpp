@@ -176,6 +176,13 @@ struct DicomFile::Impl {
     model::Instance instance;
     std::vector<Uint32> nextFragment;  // DCMTK's fragment hint per frame, for sequential decoding
 
+    // (7FE0,0010) Pixel Data, or nullptr when the dataset has none.
+    DcmPixelData* pixelData() {
+        DcmElement* element = nullptr;
+        file.getDataset()->findAndGetElement(DCM_PixelData, element);
+        return dynamic_cast<DcmPixelData*>(element);
+    }
+
     bool rawWords = false;  // decodeRawFrame: keep whole words, no masking or sign extension
 
     RawLayout layout() const {
@@ -271,9 +278,7 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
     }
 
     DcmDataset& dataset = *impl_->file.getDataset();
-    DcmElement* element = nullptr;
-    dataset.findAndGetElement(DCM_PixelData, element);
-    auto* pixelData = dynamic_cast<DcmPixelData*>(element);
+    DcmPixelData* pixelData = impl_->pixelData();
     if (pixelData == nullptr) {
         throw Error("Pixel Data (7FE0,0010) cannot be read");
     }
@@ -512,9 +517,7 @@ std::vector<std::uint8_t> DicomFile::frameData(int frame) {
         throw Error("frame " + std::to_string(frame + 1) + " does not exist");
     }
     DcmDataset& dataset = *impl_->file.getDataset();
-    DcmElement* element = nullptr;
-    dataset.findAndGetElement(DCM_PixelData, element);
-    auto* pixelData = dynamic_cast<DcmPixelData*>(element);
+    DcmPixelData* pixelData = impl_->pixelData();
     if (pixelData == nullptr) {
         throw Error("no pixel data (7FE0,0010): not an image");
     }
@@ -550,9 +553,7 @@ std::vector<std::uint8_t> DicomFile::frameData(int frame) {
 DicomFile::PixelLayout DicomFile::pixelLayout() const {
     PixelLayout layout;
     DcmDataset& dataset = *impl_->file.getDataset();
-    DcmElement* element = nullptr;
-    dataset.findAndGetElement(DCM_PixelData, element);
-    auto* pixelData = dynamic_cast<DcmPixelData*>(element);
+    DcmPixelData* pixelData = impl_->pixelData();
     if (pixelData == nullptr) {
         throw Error("no pixel data (7FE0,0010): not an image");
     }
