@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 namespace dcmlens::pixel {
 
@@ -80,6 +81,71 @@ std::optional<model::Window> percentileWindow(const model::PixelBuffer& buffer, 
     return w;
 }
 
+namespace {
+
+// The smallest and largest sample outside the padding range [padLo, padHi] (empty when padLo >
+// padHi). This runs on every decoded slice of a stack, so contiguous samples go through GCC/Clang
+// vector extensions 16 bytes at a time: the compilers do not vectorise the padding test.
+struct Extremes {
+    bool any = false;
+    std::int64_t lo = 0;
+    std::int64_t hi = 0;
+};
+
+template <typename T>
+Extremes extremesOf(const std::uint8_t* data, std::size_t n, std::size_t stride, std::int64_t padLo,
+                    std::int64_t padHi) {
+    constexpr T kMax = std::numeric_limits<T>::max();
+    constexpr T kLowest = std::numeric_limits<T>::lowest();
+    T lower = kMax;  // (v >= kMax) & (v <= kLowest) holds for no v: no padding
+    T upper = kLowest;
+    if (padLo <= padHi && padHi >= kLowest && padLo <= static_cast<std::int64_t>(kMax)) {
+        lower = static_cast<T>(std::max<std::int64_t>(padLo, kLowest));
+        upper = static_cast<T>(std::min<std::int64_t>(padHi, kMax));
+    }
+    T mn = kMax;
+    T mx = kLowest;
+    std::size_t i = 0;
+    if (stride == 1) {
+        typedef T V __attribute__((vector_size(16)));
+        constexpr std::size_t kLanes = 16 / sizeof(T);
+        const V vLower = V{} + lower;
+        const V vUpper = V{} + upper;
+        const V vMax = V{} + kMax;
+        const V vLowest = V{} + kLowest;
+        V vMn = vMax;
+        V vMx = vLowest;
+        for (; i + kLanes <= n; i += kLanes) {
+            V v;
+            std::memcpy(&v, data + i * sizeof(T), sizeof(V));
+            const auto pad = (v >= vLower) & (v <= vUpper);
+            const V a = pad ? vMax : v;
+            const V b = pad ? vLowest : v;
+            vMn = a < vMn ? a : vMn;
+            vMx = b > vMx ? b : vMx;
+        }
+        for (std::size_t k = 0; k < kLanes; ++k) {
+            mn = std::min<T>(mn, vMn[k]);
+            mx = std::max<T>(mx, vMx[k]);
+        }
+    }
+    bool anyScalar = false;
+    for (; i < n; ++i) {
+        T v;
+        std::memcpy(&v, data + i * stride * sizeof(T), sizeof(T));
+        if (v >= lower && v <= upper) {
+            continue;
+        }
+        mn = std::min(mn, v);
+        mx = std::max(mx, v);
+        anyScalar = true;
+    }
+    // An unpadded sample makes mn <= mx; all padding leaves mn = kMax > kLowest = mx.
+    return {anyScalar || mn <= mx, mn, mx};
+}
+
+}  // namespace
+
 FrameStatistics frameStatistics(const model::PixelBuffer& buffer, int frame,
                                 const ModalityTransform& modality, const model::Padding& padding,
                                 double low, double high, bool withPercentile) {
@@ -90,24 +156,21 @@ FrameStatistics frameStatistics(const model::PixelBuffer& buffer, int frame,
         std::int64_t lo = 0;
         std::int64_t hi = 0;
         const std::size_t n = static_cast<std::size_t>(buffer.width()) * buffer.height();
+        // Padding values (PS3.3 C.7.5.1.1.2) are stored values in [padLo, padHi]; a pixel there
+        // counts as neither extreme.
+        const std::int64_t padLo =
+            padding.value ? std::min(*padding.value, padding.rangeLimit.value_or(*padding.value))
+                          : 1;
+        const std::int64_t padHi =
+            padding.value ? std::max(*padding.value, padding.rangeLimit.value_or(*padding.value))
+                          : 0;
         auto scan = [&](auto sample) {
-            using T = decltype(sample);
-            const std::uint8_t* data = buffer.frameBytes(frame);
-            T mn = std::numeric_limits<T>::max();
-            T mx = std::numeric_limits<T>::lowest();
-            for (std::size_t i = 0; i < n; ++i) {
-                T v;
-                std::memcpy(&v, data + i * sizeof(T) * static_cast<std::size_t>(buffer.samples()),
-                            sizeof(T));
-                if (padding.value && padding.contains(v)) {
-                    continue;
-                }
-                mn = std::min(mn, v);
-                mx = std::max(mx, v);
-                any = true;
-            }
-            lo = mn;
-            hi = mx;
+            const Extremes e = extremesOf<decltype(sample)>(
+                buffer.frameBytes(frame), n, static_cast<std::size_t>(buffer.samples()), padLo,
+                padHi);
+            any = e.any;
+            lo = e.lo;
+            hi = e.hi;
         };
         switch (buffer.type()) {
             case model::SampleType::U8:

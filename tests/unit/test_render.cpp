@@ -136,6 +136,41 @@ TEST(FrameStatistics, EqualsTheDirectComputations) {
     }
 }
 
+TEST(FrameStatistics, RangeSkipsPaddingRangesForEveryTypeAndStride) {
+    std::mt19937 rng(5);
+    for (auto type : {model::SampleType::U8, model::SampleType::I8, model::SampleType::U16,
+                      model::SampleType::I16, model::SampleType::U32, model::SampleType::I32}) {
+        for (int samples : {1, 3}) {
+            // 37 x 5: not a multiple of any vector width, so the scalar tail runs too.
+            model::PixelBuffer b(type, 37, 5, samples, 1, false);
+            const std::int64_t offset = model::isSignedType(type) ? -60 : 0;
+            for (std::size_t i = 0; i < b.frameSampleCount(); ++i) {
+                b.set(0, i, static_cast<std::int64_t>(rng() % 120) + offset);
+            }
+            b.set(0, b.frameSampleCount() - 1, 127);  // the maximum sits in the tail
+            model::PixelDescriptor px;
+            px.bitsStored = static_cast<int>(model::sampleBytes(type) * 8);
+            px.isSigned = model::isSignedType(type);
+            const pixel::ModalityTransform m(model::ModalityInfo{}, px);
+            model::Padding padding;  // the lowest 30 values are padding (0028,0120)/(0028,0121)
+            padding.value = offset + 29;
+            padding.rangeLimit = offset;
+            const auto fast = pixel::frameStatistics(b, 0, m, padding, 1, 99, false);
+            const auto direct = pixel::modalityRange(b, 0, m, padding);
+            ASSERT_TRUE(fast.range && direct) << model::sampleBytes(type) << " " << samples;
+            EXPECT_EQ(fast.range->min, direct->min);
+            EXPECT_EQ(fast.range->max, direct->max);
+            EXPECT_GE(fast.range->min, offset + 30);
+            if (samples == 1) {
+                EXPECT_EQ(fast.range->max, 127);
+            }
+            padding.value = offset;  // now every value is padding
+            padding.rangeLimit = 127;
+            EXPECT_FALSE(pixel::frameStatistics(b, 0, m, padding, 1, 99, false).range);
+        }
+    }
+}
+
 #include "pixel/roi.hpp"
 
 TEST(Roi, EllipseAndRectangleMembershipByPixelCentre) {
