@@ -34,7 +34,7 @@ namespace {
 const std::set<std::string> kRenderSwitches = {"--cpu", "--timings"};
 std::set<std::string> renderValueNames() {
     std::set<std::string> names = displayOptionNames();
-    names.insert({"-o", "--frame", "--size", "--interp"});
+    names.insert({"-o", "--frame", "--size", "--interp", "--stage"});
     return names;
 }
 
@@ -181,6 +181,10 @@ pixel::Image renderDecoded(const Decoded& d, const RenderSettings& s, GpuSession
     const pixel::FrameRef ref{frame, 0, s.frame};
     const bool grayscale =
         frame.samples() == 1 && instance.pixel.photometric != model::Photometric::PaletteColor;
+    if (!grayscale && s.options.stage != pixel::DisplayOptions::Stage::Output) {
+        throw Error(std::string("--stage ") + pixel::stageName(s.options.stage) +
+                    " is for greyscale images; this one is colour");
+    }
     if (s.cpu) {
         return timings.measure("cpu render", [&] {
             return pixel::renderView(instance, ref, s.options, width, height, view, s.linear);
@@ -215,6 +219,16 @@ int runRender(const std::vector<std::string>& args) {
             throw UsageError{"--size needs WxH between 1x1 and 16384x16384"};
         }
         settings.size = std::make_pair(static_cast<int>(w), static_cast<int>(h));
+    }
+    if (auto s = a.value("--stage")) {
+        const auto stage = pixel::parseStage(*s);
+        if (!stage) {
+            throw UsageError{"--stage is output, voi, modality or stored, not '" + *s + "'"};
+        }
+        if (*stage != pixel::DisplayOptions::Stage::Output && a.has("--colormap")) {
+            throw UsageError{"--stage " + *s + " shows grey values: it takes no --colormap"};
+        }
+        settings.options.stage = *stage;
     }
     if (auto i = a.value("--interp")) {
         if (*i != "nearest" && *i != "linear") {
@@ -322,10 +336,34 @@ int runRender(const std::vector<std::string>& args) {
 // 8-bit PNG for unsigned 8-bit data, a 16-bit PNG (grey or RGB) for data of up to 16 bits (signed
 // values as their 16-bit two's complement, marked by the tEXt chunk dcmlens-signed = 1),
 // little-endian int32 otherwise (any name not ending in .png).
+//
+// `dcmlens export PATH --fragment K -o OUT`: the bytes of fragment K (from 1) of encapsulated
+// pixel data as the file holds them (PS3.5 A.4), e.g. to feed a codec by hand.
 int runExport(const std::vector<std::string>& args) {
-    const Arguments a(args, {"--raw"}, {"-o", "--frame"});
-    if (a.positionals().size() != 1 || !a.value("-o") || !a.has("--raw")) {
-        throw UsageError{"export needs FILE --raw -o OUT.png"};
+    const Arguments a(args, {"--raw"}, {"-o", "--frame", "--fragment"});
+    if (a.positionals().size() != 1 || !a.value("-o") || a.has("--raw") == a.has("--fragment")) {
+        throw UsageError{"export needs FILE --raw -o OUT.png, or FILE --fragment K -o OUT.bin"};
+    }
+    if (auto k = a.value("--fragment")) {
+        const int fragment = parseInt("--fragment", *k, 1) - 1;
+        const std::string& path = a.positionals()[0];
+        try {
+            std::error_code ec;
+            if (std::filesystem::equivalent(path, *a.value("-o"), ec)) {
+                throw Error("the output is the input file: not overwriting it");
+            }
+            dicom::DicomFile file(path);
+            const std::vector<std::uint8_t> bytes = file.fragmentData(fragment);
+            std::ofstream out(*a.value("-o"), std::ios::binary);
+            out.write(reinterpret_cast<const char*>(bytes.data()),
+                      static_cast<std::streamsize>(bytes.size()));
+            if (!out) {
+                throw Error("cannot write " + *a.value("-o"));
+            }
+            return 0;
+        } catch (const Error& e) {
+            return reportError(path, e.what());
+        }
     }
     const int frame = a.value("--frame") ? parseInt("--frame", *a.value("--frame"), 1) - 1 : 0;
     const std::string& path = a.positionals()[0];

@@ -76,6 +76,22 @@ std::string syntaxName(const std::string& uid) {
 constexpr std::uint64_t kMaxPixelBytes = std::uint64_t{8} << 30;
 
 // The fragments (PS3.5 A.4) that make up one frame of an encapsulated Pixel Data element.
+// Appends the value of item `index` of a pixel sequence (item 0 is the Basic Offset Table).
+void appendFragment(DcmPixelSequence& seq, unsigned long index, std::vector<std::uint8_t>& out) {
+    DcmPixelItem* item = nullptr;
+    if (seq.getItem(item, index).bad() || item == nullptr) {
+        throw Error("cannot read pixel data fragment " + std::to_string(index));
+    }
+    Uint8* data = nullptr;
+    if (item->getLength() == 0) {
+        return;
+    }
+    if (item->getUint8Array(data).bad() || data == nullptr) {
+        throw Error("cannot read pixel data fragment " + std::to_string(index));
+    }
+    out.insert(out.end(), data, data + item->getLength());
+}
+
 std::vector<std::uint8_t> frameCodestream(DcmPixelSequence& seq, int frame, int frames) {
     const unsigned long items = seq.card();
     if (items < 2) {
@@ -83,18 +99,7 @@ std::vector<std::uint8_t> frameCodestream(DcmPixelSequence& seq, int frame, int 
     }
     const unsigned long fragments = items - 1;
     auto fragmentBytes = [&](unsigned long index, std::vector<std::uint8_t>& out) {
-        DcmPixelItem* item = nullptr;
-        if (seq.getItem(item, index).bad() || item == nullptr) {
-            throw Error("cannot read pixel data fragment " + std::to_string(index));
-        }
-        Uint8* data = nullptr;
-        if (item->getLength() == 0) {
-            return;
-        }
-        if (item->getUint8Array(data).bad() || data == nullptr) {
-            throw Error("cannot read pixel data fragment " + std::to_string(index));
-        }
-        out.insert(out.end(), data, data + item->getLength());
+        appendFragment(seq, index, out);
     };
     std::vector<std::uint8_t> out;
     if (frames == 1) {
@@ -547,6 +552,30 @@ std::vector<std::uint8_t> DicomFile::frameData(int frame) {
     } else {
         throw Error("pixel data cannot be read");
     }
+    return out;
+}
+
+std::vector<std::uint8_t> DicomFile::fragmentData(int fragment) {
+    DcmDataset& dataset = *impl_->file.getDataset();
+    DcmPixelData* pixelData = impl_->pixelData();
+    if (pixelData == nullptr) {
+        throw Error("no pixel data (7FE0,0010): not an image");
+    }
+    const E_TransferSyntax xfer = dataset.getOriginalXfer();
+    DcmPixelSequence* seq = nullptr;
+    if (!DcmXfer(xfer).isEncapsulated()) {
+        throw Error("the pixel data is native: it has no fragments");
+    }
+    if (pixelData->getEncapsulatedRepresentation(xfer, nullptr, seq).bad() || seq == nullptr) {
+        throw Error("encapsulated pixel data cannot be read");
+    }
+    const long fragments = static_cast<long>(seq->card()) - 1;
+    if (fragment < 0 || fragment >= fragments) {
+        throw Error("fragment " + std::to_string(fragment + 1) + " does not exist (the file has " +
+                    std::to_string(std::max(0L, fragments)) + ")");
+    }
+    std::vector<std::uint8_t> out;
+    appendFragment(*seq, static_cast<unsigned long>(fragment) + 1, out);
     return out;
 }
 

@@ -60,6 +60,10 @@ public:
     // fragments (the compressed codestream) of an encapsulated frame.
     std::vector<std::uint8_t> frameData(int frame);
 
+    // The bytes of one fragment (0-based; the Basic Offset Table item is not counted) of
+    // encapsulated pixel data (PS3.5 A.4), as the file holds them.
+    std::vector<std::uint8_t> fragmentData(int fragment);
+
     // The whole dataset (meta header first) as a tree, for the tag panel and `dcmlens info`.
     std::vector<model::TagNode> tagTree() const;
 

@@ -17,12 +17,56 @@ bool invertsOutput(const model::Instance& instance, const DisplayOptions& option
     return instance.pixel.photometric == model::Photometric::Monochrome1;
 }
 
+const char* stageName(DisplayOptions::Stage stage) {
+    switch (stage) {
+        case DisplayOptions::Stage::Output:
+            return "output";
+        case DisplayOptions::Stage::Voi:
+            return "voi";
+        case DisplayOptions::Stage::Modality:
+            return "modality";
+        case DisplayOptions::Stage::Stored:
+            return "stored";
+    }
+    return "output";
+}
+
+std::optional<DisplayOptions::Stage> parseStage(const std::string& name) {
+    for (auto stage : {DisplayOptions::Stage::Output, DisplayOptions::Stage::Voi,
+                       DisplayOptions::Stage::Modality, DisplayOptions::Stage::Stored}) {
+        if (name == stageName(stage)) {
+            return stage;
+        }
+    }
+    return std::nullopt;
+}
+
 GrayPipeline makeGrayPipeline(const model::Instance& instance, const FrameRef& ref,
                               const DisplayOptions& options) {
     const int frame = ref.instanceFrame;
+    using Stage = DisplayOptions::Stage;
     GrayPipeline p;
-    p.modality = ModalityTransform(instance.modalityFor(frame), instance.pixel);
-    p.invert = invertsOutput(instance, options);
+    p.modality = options.stage == Stage::Stored
+                     ? ModalityTransform(model::ModalityInfo{}, instance.pixel)  // identity
+                     : ModalityTransform(instance.modalityFor(frame), instance.pixel);
+    p.invert = options.stage == Stage::Output && invertsOutput(instance, options);
+    if (options.stage == Stage::Stored || options.stage == Stage::Modality) {
+        // A value stage: a LINEAR window over the values (the one given, else min-max), no VOI
+        // LUT, so that the grey level is proportional to the value shown.
+        std::optional<model::Window> window;
+        if (options.windowMode == DisplayOptions::WindowMode::Explicit) {
+            window = model::Window{options.center, options.width, "explicit"};
+        } else if (auto range =
+                       modalityRange(ref.buffer, ref.bufferFrame, p.modality, instance.padding)) {
+            window = minMaxWindow(*range);
+        }
+        std::optional<VoiTransform> voi;
+        if (window) {
+            voi = VoiTransform::window(window->center, window->width, model::VoiFunction::Linear);
+        }
+        p.voi = voi.value_or(VoiTransform::none(p.modality.absMinimum(), p.modality.absMaximum()));
+        return p;
+    }
     const model::VoiFunction function =
         options.voiFunction.value_or(instance.voiFunctionFor(frame));
     const auto& windows = instance.windowsFor(frame);

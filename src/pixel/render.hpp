@@ -22,7 +22,20 @@ struct DisplayOptions {
     std::optional<int> voiLutIndex;                 // a VOI LUT Sequence item instead of a window
     std::optional<model::PresentationShape> presentation;  // default: the file's, else photometric
     std::string colormap = "gray";
+
+    // Which pipeline stage is shown as the image (greyscale; the developer's stage view):
+    // Output: the display (steps 1-5 of pipeline.md). Voi: the VOI output before the polarity
+    // and Presentation LUT, i.e. without inversion. Modality: the modality values (step 1)
+    // through a LINEAR window, min-max unless an explicit window is given. Stored: the stored
+    // values themselves (the Modality LUT or rescale skipped), windowed the same way.
+    // Stages other than Output are grey: a colormap belongs to the output.
+    enum class Stage { Output, Voi, Modality, Stored };
+    Stage stage = Stage::Output;
 };
+
+// "output", "voi", "modality", "stored" (the CLI's and the UI's names), and back.
+const char* stageName(DisplayOptions::Stage stage);
+std::optional<DisplayOptions::Stage> parseStage(const std::string& name);
 
 // Stored values of one frame: frame `bufferFrame` of `buffer`, which is frame `instanceFrame`
 // of the instance (whose per-frame attributes apply).
