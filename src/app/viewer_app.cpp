@@ -112,6 +112,10 @@ input::Key keyFor(int glfwKey) {
             return input::Key::L;
         case GLFW_KEY_M:
             return input::Key::M;
+        case GLFW_KEY_P:
+            return input::Key::P;
+        case GLFW_KEY_S:
+            return input::Key::S;
         case GLFW_KEY_O:
             return input::Key::O;
         case GLFW_KEY_F1:
@@ -374,8 +378,13 @@ private:
             return;
         }
         dirty_ = false;
-        const pixel::DisplayOptions o =
+        pixel::DisplayOptions o =
             viewer::displayOptions(state_, session_->instanceOf(state_.frame));
+        if (auto w = stageWindow()) {
+            o.windowMode = pixel::DisplayOptions::WindowMode::Explicit;
+            o.center = w->center;
+            o.width = w->width;
+        }
         try {
             target_->bind();
             session_->draw(state_.frame, o, viewer::viewMapping(state_, context(size)),
@@ -427,6 +436,7 @@ private:
         }
         if (session_) {
             drawBitPlane(ImGui::GetWindowDrawList(), origin, size);
+            drawPinMarkers(ImGui::GetWindowDrawList(), origin, size);
             ui::drawAnnotations(ImGui::GetWindowDrawList(), origin, size, state_, context(size),
                                 session_->instanceOf(state_.frame), state_.frameCount,
                                 session_->description());
@@ -437,37 +447,30 @@ private:
 
     // DICOM overlay planes (60xx,3000) of the shown frame, drawn over the image as a separate
     // layer (never burned into the pixels), one colour per plane.
-    // Bit-plane view: one bit of each pixel's word as the file holds it (before masking to Bits
-    // Stored), white where set, drawn over the image; junk above High Bit and overlays hidden in
-    // unused bits show up here. Native data only (the words of compressed data exist only decoded).
+    // Bit-plane view: one bit of each pixel's word as decoded, before masking to Bits Stored
+    // (for native data the word the file holds; for compressed data the codec's output), white
+    // where set, drawn over the image: junk above High Bit and overlays hidden in unused bits
+    // show up here. Sample 0 of colour pixels.
     void drawBitPlane(ImDrawList* list, ImVec2 origin, ImVec2 size) {
-        if (bitPlane_ < 0 || !session_ || hexLayout_.encapsulated || hexBytes_.empty()) {
+        if (bitPlane_ < 0 || !session_ || !session_->resident(state_.frame)) {
             return;
         }
         const model::Instance& in = session_->instanceOf(state_.frame);
         const int f = session_->frameInInstance(state_.frame);
-        if (hexPath_ != in.path || hexFrame_ != f || in.pixel.bitsAllocated < 8) {
+        const model::PixelBuffer* words = rawWords(state_.frame);
+        if (words == nullptr) {
             return;
         }
-        if (bitPlaneTexture_ == 0 ||
-            bitPlaneBuilt_ != std::make_tuple(hexPath_, hexFrame_, bitPlane_)) {
-            const int w = in.pixel.columns;
-            const int h = in.pixel.rows;
-            const int bytes = in.pixel.bitsAllocated / 8;
-            const int step = in.pixel.planarConfiguration == 1 ? 1 : in.pixel.samplesPerPixel;
+        if (bitPlaneTexture_ == 0 || bitPlaneBuilt_ != std::make_tuple(in.path, f, bitPlane_)) {
+            const int w = words->width();
+            const int h = words->height();
             std::vector<std::uint32_t> rgba(static_cast<std::size_t>(w) * h, 0xFF000000u);
-            for (std::size_t i = 0; i < rgba.size(); ++i) {
-                const std::size_t at = i * static_cast<std::size_t>(step * bytes);
-                if (at + static_cast<std::size_t>(bytes) > hexBytes_.size()) {
-                    break;
-                }
-                std::uint32_t word = 0;
-                for (int b = 0; b < bytes; ++b) {
-                    word |= static_cast<std::uint32_t>(hexBytes_[at + static_cast<std::size_t>(b)])
-                            << (8 * b);
-                }
-                if ((word >> bitPlane_) & 1u) {
-                    rgba[i] = 0xFFFFFFFFu;
+            for (int y = 0; y < h; ++y) {
+                for (int x = 0; x < w; ++x) {
+                    const auto word = static_cast<std::uint64_t>(words->at(0, x, y, 0));
+                    if ((word >> bitPlane_) & 1u) {
+                        rgba[static_cast<std::size_t>(y) * w + x] = 0xFFFFFFFFu;
+                    }
                 }
             }
             if (bitPlaneTexture_ == 0) {
@@ -480,7 +483,7 @@ private:
             glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
             glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE,
                          rgba.data());
-            bitPlaneBuilt_ = std::make_tuple(hexPath_, hexFrame_, bitPlane_);
+            bitPlaneBuilt_ = std::make_tuple(in.path, f, bitPlane_);
         }
         const pixel::ViewMapping v = viewer::viewMapping(state_, context(size));
         const ImVec2 p0(static_cast<float>(origin.x + v.offsetX),
@@ -581,6 +584,12 @@ private:
                     resetWindow();
                     changed = true;
                     break;
+                case input::Request::PinProbe:
+                    if (probe_ && probe_->frame == state_.frame) {
+                        state_.pins.push_back({probe_->x, probe_->y, probe_->frame});
+                        changed = true;
+                    }
+                    break;
                 default:
                     break;
             }
@@ -668,29 +677,28 @@ private:
         std::optional<std::int64_t> raw;
     };
 
-    void updateProbe(int ix, int iy) {
-        if (!session_ || !session_->resident(state_.frame)) {
-            return;
+    // Every stage of one pixel, from the same code as the render (the real display pipeline,
+    // whatever stage the image shows). Greyscale images only.
+    std::optional<Probe> probeAt(int frame, int ix, int iy) {
+        if (!session_ || !session_->resident(frame)) {
+            return std::nullopt;
         }
-        const model::Instance& in = session_->instanceOf(state_.frame);
+        const model::Instance& in = session_->instanceOf(frame);
         if (ix < 0 || iy < 0 || ix >= in.pixel.columns || iy >= in.pixel.rows ||
             in.pixel.samplesPerPixel != 1 ||
             in.pixel.photometric == model::Photometric::PaletteColor) {
-            return;
-        }
-        if (probe_ && probe_->x == ix && probe_->y == iy && probe_->frame == state_.frame &&
-            !dirty_) {
-            return;
+            return std::nullopt;
         }
         Probe p;
         p.x = ix;
         p.y = iy;
-        p.frame = state_.frame;
-        p.stored = session_->storedValue(state_.frame, ix, iy);
-        const int f = session_->frameInInstance(state_.frame);
+        p.frame = frame;
+        p.stored = session_->storedValue(frame, ix, iy);
+        const int f = session_->frameInInstance(frame);
         const model::PixelBuffer none;
-        const pixel::GrayPipeline pipeline =
-            pixel::makeGrayPipeline(in, {none, 0, f}, viewer::displayOptions(state_, in));
+        pixel::DisplayOptions options = viewer::displayOptions(state_, in);
+        options.stage = pixel::DisplayOptions::Stage::Output;
+        const pixel::GrayPipeline pipeline = pixel::makeGrayPipeline(in, {none, 0, f}, options);
         const pixel::GrayStages st = pipeline.stages(p.stored);
         p.modality = st.modality;
         p.voi = st.voi;
@@ -698,26 +706,47 @@ private:
         if (const pixel::Colormap* map = pixel::findColormap(state_.colormap)) {
             p.rgb = map->table[static_cast<std::size_t>(st.output)];
         }
-        if (probeTabOpen_ && in.path.rfind("demo:", 0) != 0) {
-            if (rawPath_ != in.path || rawFrame_ != f) {
-                try {
-                    rawWords_ = dicom::DicomFile(in.path).decodeRawFrame(f);
-                } catch (const Error&) {
-                    rawWords_ = model::PixelBuffer();
-                }
-                rawPath_ = in.path;
-                rawFrame_ = f;
-            }
-            if (!rawWords_.empty()) {
-                p.raw = rawWords_.at(0, ix, iy, 0);
-            }
+        // Only while the Probe tab shows: reading the raw words decodes the frame again.
+        if (const model::PixelBuffer* words = probeTabOpen_ ? rawWords(frame) : nullptr) {
+            p.raw = words->at(0, ix, iy, 0);
         }
-        probe_ = p;
-        stateChanged_ = true;
+        return p;
+    }
+
+    // The words of a frame as decoded, before masking (the probe's raw stage and the bit-plane
+    // view), decoded again from the file once per frame; null for the demo or when it fails.
+    const model::PixelBuffer* rawWords(int frame) {
+        const model::Instance& in = session_->instanceOf(frame);
+        const int f = session_->frameInInstance(frame);
+        if (in.path.rfind("demo:", 0) == 0) {
+            return nullptr;
+        }
+        if (rawPath_ != in.path || rawFrame_ != f) {
+            try {
+                rawWords_ = dicom::DicomFile(in.path).decodeRawFrame(f);
+            } catch (const Error&) {
+                rawWords_ = model::PixelBuffer();
+            }
+            rawPath_ = in.path;
+            rawFrame_ = f;
+        }
+        return rawWords_.empty() ? nullptr : &rawWords_;
+    }
+
+    void updateProbe(int ix, int iy) {
+        if (probe_ && probe_->x == ix && probe_->y == iy && probe_->frame == state_.frame &&
+            !dirty_) {
+            return;
+        }
+        if (auto p = probeAt(state_.frame, ix, iy)) {
+            probe_ = p;
+            stateChanged_ = true;
+        }
     }
 
     void drawProbe() {
         probeTabOpen_ = true;
+        drawPins();
         if (!probe_ || !session_) {
             ImGui::TextDisabled("move the cursor over the image");
             return;
@@ -763,6 +792,82 @@ private:
             row("colour", buf);
             ImGui::EndTable();
         }
+    }
+
+    // Pinned probes (P pins the pixel under the cursor): every stage of each, one row per pin.
+    void drawPins() {
+        if (state_.pins.empty()) {
+            ImGui::TextDisabled("P pins the pixel under the cursor");
+            return;
+        }
+        ImGui::Text("pinned (%zu)", state_.pins.size());
+        ImGui::SameLine();
+        if (ImGui::SmallButton("clear")) {
+            state_.pins.clear();
+            markChanged();
+            return;
+        }
+        if (ImGui::BeginTable("pins", 8,
+                              ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                                  ImGuiTableFlags_SizingFixedFit)) {
+            for (const char* h :
+                 {"#", "image", "x, y", "raw", "stored", "modality", "VOI", "8-bit"}) {
+                ImGui::TableSetupColumn(h);
+            }
+            ImGui::TableHeadersRow();
+            for (std::size_t i = 0; i < state_.pins.size(); ++i) {
+                const viewer::Pin& pin = state_.pins[i];
+                const std::optional<Probe> p = probeAt(pin.frame, pin.x, pin.y);
+                ImGui::TableNextColumn();
+                ImGui::Text("%zu", i + 1);
+                ImGui::TableNextColumn();
+                ImGui::Text("%d", pin.frame + 1);
+                ImGui::TableNextColumn();
+                ImGui::Text("%d, %d", pin.x, pin.y);
+                if (!p) {
+                    ImGui::TableNextColumn();
+                    ImGui::TextDisabled("not loaded");
+                    for (int c = 0; c < 4; ++c) {
+                        ImGui::TableNextColumn();
+                    }
+                    continue;
+                }
+                ImGui::TableNextColumn();
+                if (p->raw) {
+                    ImGui::Text("0x%llX", static_cast<unsigned long long>(*p->raw));
+                } else {
+                    ImGui::TextDisabled("-");
+                }
+                ImGui::TableNextColumn();
+                ImGui::Text("%lld", static_cast<long long>(p->stored));
+                ImGui::TableNextColumn();
+                ImGui::Text("%g", p->modality);
+                ImGui::TableNextColumn();
+                ImGui::Text("%.3f", p->voi);
+                ImGui::TableNextColumn();
+                ImGui::Text("%d", p->output);
+            }
+            ImGui::EndTable();
+        }
+    }
+
+    // Pins of the shown image: a cross and the pin's number at the pixel's centre.
+    void drawPinMarkers(ImDrawList* list, ImVec2 origin, ImVec2 size) {
+        const pixel::ViewMapping v = viewer::viewMapping(state_, context(size));
+        list->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
+        for (std::size_t i = 0; i < state_.pins.size(); ++i) {
+            const viewer::Pin& pin = state_.pins[i];
+            if (pin.frame != state_.frame) {
+                continue;
+            }
+            const float cx = static_cast<float>(origin.x + v.offsetX + (pin.x + 0.5) / v.scaleX);
+            const float cy = static_cast<float>(origin.y + v.offsetY + (pin.y + 0.5) / v.scaleY);
+            const ImU32 colour = IM_COL32(80, 220, 255, 255);
+            list->AddLine(ImVec2(cx - 6, cy), ImVec2(cx + 6, cy), colour);
+            list->AddLine(ImVec2(cx, cy - 6), ImVec2(cx, cy + 6), colour);
+            list->AddText(ImVec2(cx + 4, cy + 2), colour, std::to_string(i + 1).c_str());
+        }
+        list->PopClipRect();
     }
 
     // Histogram of the shown frame's modality values (read back from the GPU once per frame) with
@@ -859,6 +964,25 @@ private:
             histogramDrag_ = 0;
         }
         ImGui::TextDisabled("drag a window edge, or inside the window to move it");
+    }
+
+    // The min-max window of the values a value stage shows (stored or modality values of the
+    // frame, padding excluded), from the frame's stored values; none for the other stages.
+    std::optional<model::Window> stageWindow() {
+        using Stage = pixel::DisplayOptions::Stage;
+        const model::Instance& in = session_->instanceOf(state_.frame);
+        if ((state_.stage != Stage::Stored && state_.stage != Stage::Modality) ||
+            in.pixel.samplesPerPixel != 1 ||
+            in.pixel.photometric == model::Photometric::PaletteColor) {
+            return std::nullopt;
+        }
+        const int f = session_->frameInInstance(state_.frame);
+        const pixel::ModalityTransform modality(
+            state_.stage == Stage::Stored ? model::ModalityInfo{} : in.modalityFor(f), in.pixel);
+        if (auto range = pixel::modalityRange(frameValues(), 0, modality, in.padding)) {
+            return pixel::minMaxWindow(*range);
+        }
+        return std::nullopt;
     }
 
     // The stored values of the shown frame (read back from the GPU for GPU-only stacks), cached.
@@ -979,6 +1103,34 @@ private:
     // Inside the pixel data: transfer syntax, native or encapsulated, the Basic Offset Table and
     // fragments, and a hex view of the shown frame's bytes as the file holds them, with the bytes
     // of the pixel under the cursor highlighted (native data).
+    // The stage view and the bit-plane view: what the image shows, for developers.
+    void drawStageControls(const model::Instance& in) {
+        const bool grey = in.pixel.samplesPerPixel == 1 &&
+                          in.pixel.photometric != model::Photometric::PaletteColor;
+        if (grey) {
+            using Stage = pixel::DisplayOptions::Stage;
+            const char* labels[] = {"display output", "VOI output (before polarity)",
+                                    "modality values (min-max)", "stored values (min-max)"};
+            int stage = static_cast<int>(state_.stage);
+            if (ImGui::Combo("image shows", &stage, labels, 4)) {
+                state_.stage = static_cast<Stage>(stage);
+                markChanged();
+            }
+        } else {
+            ImGui::TextDisabled("stage view: greyscale images only");
+        }
+        int plane = bitPlane_;
+        if (ImGui::SliderInt("bit plane", &plane, -1, in.pixel.bitsAllocated - 1,
+                             plane < 0 ? "off" : "bit %d")) {
+            bitPlane_ = plane;
+        }
+        if (bitPlane_ >= 0) {
+            ImGui::TextDisabled("the image shows bit %d of each %s word (Bits Stored: bits %d-%d)",
+                                bitPlane_, hexLayout_.encapsulated ? "decoded" : "stored",
+                                in.pixel.highBit - in.pixel.bitsStored + 1, in.pixel.highBit);
+        }
+    }
+
     void drawPixelData() {
         if (!session_) {
             return;
@@ -989,19 +1141,25 @@ private:
             return;
         }
         const int f = session_->frameInInstance(state_.frame);
-        if (hexPath_ != in.path || hexFrame_ != f) {
+        if (hexPath_ != in.path || hexFrame_ != f || hexFragment_ != hexFragmentShown_) {
+            if (hexPath_ != in.path) {
+                hexFragment_ = -1;
+            }
             hexPath_ = in.path;
             hexFrame_ = f;
+            hexFragmentShown_ = hexFragment_;
             hexError_.clear();
             try {
                 dicom::DicomFile file(in.path);
-                hexBytes_ = file.frameData(f);
                 hexLayout_ = file.pixelLayout();
+                hexBytes_ = hexFragment_ >= 0 ? file.fragmentData(hexFragment_) : file.frameData(f);
             } catch (const Error& e) {
                 hexBytes_.clear();
                 hexError_ = e.what();
             }
         }
+        drawStageControls(in);
+        ImGui::Separator();
         ImGui::TextWrapped("%s (%s)", in.transferSyntaxName.c_str(), in.transferSyntaxUid.c_str());
         if (!hexError_.empty()) {
             ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", hexError_.c_str());
@@ -1017,26 +1175,27 @@ private:
                 ImGui::Text("this frame: fragments %d-%d, %zu bytes of codestream", first + 1,
                             first + count, hexBytes_.size());
             }
-            if (ImGui::TreeNode("fragments")) {
+            if (ImGui::TreeNode("fragments (select one for its bytes)")) {
+                if (ImGui::Selectable("this frame's codestream", hexFragment_ < 0)) {
+                    hexFragment_ = -1;
+                }
                 for (std::size_t i = 0; i < hexLayout_.fragments.size(); ++i) {
-                    ImGui::Text("%zu: offset %llu, %u bytes", i + 1,
-                                static_cast<unsigned long long>(hexLayout_.fragments[i].offset),
-                                hexLayout_.fragments[i].length);
+                    char label[96];
+                    std::snprintf(label, sizeof label, "%zu: offset %llu, %u bytes", i + 1,
+                                  static_cast<unsigned long long>(hexLayout_.fragments[i].offset),
+                                  hexLayout_.fragments[i].length);
+                    if (ImGui::Selectable(label, hexFragment_ == static_cast<int>(i))) {
+                        hexFragment_ = static_cast<int>(i);
+                    }
                 }
                 ImGui::TreePop();
             }
+            ImGui::Text("hex: %s (%zu bytes)",
+                        hexFragment_ < 0 ? "the frame's codestream"
+                                         : ("fragment " + std::to_string(hexFragment_ + 1)).c_str(),
+                        hexBytes_.size());
         } else {
             const int bytesPerSample = std::max(1, in.pixel.bitsAllocated / 8);
-            int plane = bitPlane_;
-            if (ImGui::SliderInt("bit plane", &plane, -1, in.pixel.bitsAllocated - 1,
-                                 plane < 0 ? "off" : "bit %d")) {
-                bitPlane_ = plane;
-            }
-            if (bitPlane_ >= 0) {
-                ImGui::TextDisabled("the image shows bit %d of each word (Bits Stored %d..%d)",
-                                    bitPlane_, in.pixel.highBit - in.pixel.bitsStored + 1,
-                                    in.pixel.highBit);
-            }
             ImGui::Text(
                 "native, %d-bit words, little-endian as shown%s", in.pixel.bitsAllocated,
                 in.transferSyntaxUid == "1.2.840.10008.1.2.2" ? " (the file is big endian)" : "");
@@ -1412,6 +1571,12 @@ private:
         j.key("function").value(model::voiFunctionName(state_.function));
         j.key("invert").value(state_.invert);
         j.key("colormap").value(state_.colormap);
+        j.key("stage").value(pixel::stageName(state_.stage));
+        j.key("pins").beginArray();
+        for (const viewer::Pin& pin : state_.pins) {
+            j.beginArray().value(pin.x).value(pin.y).value(pin.frame + 1).endArray();
+        }
+        j.endArray();
         j.key("fit").value(state_.fit);
         j.key("zoom").value(viewer::effectiveZoom(state_, context(viewportSize_)));
         j.key("pan").beginArray().value(state_.panX).value(state_.panY).endArray();
@@ -1545,6 +1710,8 @@ private:
     dicom::DicomFile::PixelLayout hexLayout_;
     std::string hexError_;
     std::size_t hexScrollTo_ = static_cast<std::size_t>(-1);
+    int hexFragment_ = -1;  // -1: the frame's bytes; otherwise the fragment shown in hex
+    int hexFragmentShown_ = -1;
     int bitPlane_ = -1;  // -1: the image; otherwise the bit plane shown over it
     GLuint bitPlaneTexture_ = 0;
     std::tuple<std::string, int, int> bitPlaneBuilt_;

@@ -152,6 +152,12 @@ bool InputMapper::key(const Event& e, ViewerState& state, const viewer::ViewCont
             state.colormap = maps[next].name;
             return true;
         }
+        case Key::S:
+            viewer::nextStage(state);
+            return true;
+        case Key::P:
+            request_ = Request::PinProbe;
+            return false;
         case Key::C:
             state.cine = !state.cine;
             request_ = Request::ToggleCine;

@@ -80,11 +80,30 @@ pixel::DisplayOptions displayOptions(const ViewerState& state, const model::Inst
     o.width = state.width;
     o.voiFunction = state.function;
     o.voiLutIndex = state.voiLut;
-    o.colormap = state.colormap;
+    o.colormap = state.stage == pixel::DisplayOptions::Stage::Output ? state.colormap : "gray";
+    o.stage = state.stage;
     const bool inverse = pixel::invertsOutput(instance, pixel::DisplayOptions{}) != state.invert;
     o.presentation =
         inverse ? model::PresentationShape::Inverse : model::PresentationShape::Identity;
     return o;
+}
+
+void nextStage(ViewerState& state) {
+    using Stage = pixel::DisplayOptions::Stage;
+    switch (state.stage) {
+        case Stage::Output:
+            state.stage = Stage::Voi;
+            break;
+        case Stage::Voi:
+            state.stage = Stage::Modality;
+            break;
+        case Stage::Modality:
+            state.stage = Stage::Stored;
+            break;
+        case Stage::Stored:
+            state.stage = Stage::Output;
+            break;
+    }
 }
 
 void pan(ViewerState& state, double dx, double dy) {

@@ -22,6 +22,9 @@ struct ViewContext {
 void dragWindow(ViewerState& state, double startCenter, double startWidth, double dx, double dy,
                 const ViewContext& ctx, bool fine);
 
+// The next stage of the stage view: output -> VOI -> modality -> stored -> output.
+void nextStage(ViewerState& state);
+
 // Frame stepping, clamped to the stack.
 void stepFrame(ViewerState& state, int delta);
 void goToFrame(ViewerState& state, int frame);
@@ -40,7 +43,8 @@ double effectiveZoom(const ViewerState& state, const ViewContext& ctx);
 pixel::ViewMapping viewMapping(const ViewerState& state, const ViewContext& ctx);
 
 // The display pipeline the state asks for: its window, VOI function or LUT, colormap, and the
-// user's inversion relative to how the image shows by default (MONOCHROME1, Presentation LUT).
+// user's inversion relative to how the image shows by default (MONOCHROME1, Presentation LUT),
+// and the stage shown (value stages get the window the caller computes from the frame).
 pixel::DisplayOptions displayOptions(const ViewerState& state, const model::Instance& instance);
 
 // Image point (in image pixels) under a viewport point, and back.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/instance.hpp"
+#include "pixel/render.hpp"
 
 namespace dcmlens::viewer {
 
@@ -29,6 +30,13 @@ struct Measurement {
     int frame = 0;
 };
 
+// A pinned probe: a pixel whose every pipeline stage stays listed (and marked on the image).
+struct Pin {
+    int x = 0;
+    int y = 0;
+    int frame = 0;
+};
+
 // Everything the user controls in the viewer. No GL, no ImGui: panels and input read and change
 // it through the functions in commands.hpp.
 struct ViewerState {
@@ -42,6 +50,8 @@ struct ViewerState {
     bool invert = false;        // the user's inversion, on top of the image's polarity
     std::string colormap = "gray";
     bool linear = false;  // bilinear interpolation when magnified
+    // The pipeline stage shown as the image (the developer's stage view; greyscale only).
+    pixel::DisplayOptions::Stage stage = pixel::DisplayOptions::Stage::Output;
 
     // View: with `fit`, the image fills the viewport; otherwise `zoom` screen pixels per image
     // pixel. The image centre sits at the viewport centre plus (panX, panY) screen pixels.
@@ -52,6 +62,7 @@ struct ViewerState {
 
     Tool tool = Tool::WindowLevel;
     std::optional<Measurement> measurement;
+    std::vector<Pin> pins;
 
     bool cine = false;
     bool overlays = true;  // DICOM overlays (60xx) and annotations

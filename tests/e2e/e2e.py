@@ -357,6 +357,39 @@ def test_probe(args):
         v.close()
 
 
+def test_stages_and_pins(args):
+    """S shows the pipeline stages as the image, exactly as `render --stage`; P pins the probe."""
+    mr = Path(args.corpus) / "MR_small.dcm"
+    v = Viewer(args, mr)
+    try:
+        xdo("mousemove", *v.at(0.5, 0.5))
+        for stage in ("voi", "modality", "stored"):
+            xdo("key", "s")
+            v.wait(lambda s, stage=stage: s["stage"] == stage, f"the {stage} stage")
+            v.settle()
+            _, _, w, h = v.viewport()
+            out = v.work / f"stage_{stage}.png"
+            extra = [f"--window={v.state['center']!r},{v.state['width']!r}"] if stage == "voi" else []
+            subprocess.run([args.dcmlens, "render", str(mr), "-o", str(out), "--size", f"{w}x{h}",
+                            "--stage", stage, *extra], check=True, capture_output=True)
+            ref = np.asarray(Image.open(out).convert("RGB")).astype(np.int16)
+            shown = v.crop(screen())
+            expected = ref[int(h * 0.25): int(h * 0.75), int(w * 0.25): int(w * 0.75)]
+            diff = np.abs(shown - expected).max() if shown.shape == expected.shape else 999
+            check(f"S: the {stage} stage on screen equals `render --stage {stage}`", diff == 0, f"max diff {diff}")
+        xdo("key", "s")
+        v.wait(lambda s: s["stage"] == "output", "the output stage again")
+        for ix, iy in [(10, 20), (40, 33)]:
+            xdo("mousemove", *v.image_point(ix, iy))
+            v.wait(lambda s, ix=ix, iy=iy: s.get("probe") and s["probe"]["x"] == ix and s["probe"]["y"] == iy,
+                   f"the probe at ({ix}, {iy})")
+            xdo("key", "p")
+        s = v.wait(lambda s: len(s["pins"]) == 2, "two pins")
+        check("P pins the pixel under the cursor", s["pins"] == [[10, 20, 1], [40, 33, 1]], f"{s['pins']}")
+    finally:
+        v.close()
+
+
 def test_malformed(args):
     v = Viewer(args)
     try:
@@ -394,7 +427,7 @@ def main():
     work = tempfile.mkdtemp(prefix="dcmlens-e2e-")
     args.work = args.work or work
     for test in (test_window_level_drag, test_zoom_and_pan, lambda a: test_frames(a, work),
-                 lambda a: test_progressive(a, work), test_probe, test_malformed):
+                 lambda a: test_progressive(a, work), test_probe, test_stages_and_pins, test_malformed):
         try:
             test(args)
         except Exception as e:  # a hang or a crash is a failure, reported, not a stop
