@@ -172,3 +172,23 @@ TEST(InputMapper, MeasuringToolsDrawInImageCoordinates) {
     EXPECT_DOUBLE_EQ(s.measurement->y1, 64);
     EXPECT_EQ(s.center, 40);  // no window change while measuring
 }
+
+TEST(InputMapper, StageKeyCyclesTheStagesAndPinAsksTheApp) {
+    using Stage = pixel::DisplayOptions::Stage;
+    input::InputMapper m;
+    viewer::ViewerState s;
+    s.colormap = "hot";
+    model::Instance in;
+    in.pixel.photometric = model::Photometric::Monochrome2;
+    std::vector<Stage> seen;
+    for (int k = 0; k < 4; ++k) {
+        EXPECT_TRUE(m.handle(keyEvent(input::Key::S), s, context(), {}));
+        seen.push_back(s.stage);
+        // Value and VOI stages are grey whatever colormap the output uses.
+        EXPECT_EQ(viewer::displayOptions(s, in).colormap, s.stage == Stage::Output ? "hot" : "gray");
+        EXPECT_EQ(viewer::displayOptions(s, in).stage, s.stage);
+    }
+    EXPECT_EQ(seen, (std::vector<Stage>{Stage::Voi, Stage::Modality, Stage::Stored, Stage::Output}));
+    EXPECT_FALSE(m.handle(keyEvent(input::Key::P), s, context(), {}));  // the app knows the pixel
+    EXPECT_EQ(m.takeRequest(), input::Request::PinProbe);
+}
