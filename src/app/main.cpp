@@ -1,4 +1,3 @@
-#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -7,26 +6,10 @@
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 
-namespace {
-
-const char* kCommands[] = {"info",  "render",      "probe", "export", "roi",
-                           "bench", "dump-stored", "help",  "--help", "-h"};
-
-bool isCommand(const char* word) {
-    for (const char* c : kCommands) {
-        if (std::strcmp(word, c) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-}  // namespace
-
 // `dcmlens COMMAND ...` runs a command-line tool; `dcmlens [PATH...]` opens the viewer (with no
 // path, on the built-in demo stack).
 int main(int argc, char** argv) {
-    if (argc > 1 && isCommand(argv[1])) {
+    if (argc > 1 && dcmlens::cli::isCommand(argv[1])) {
         return dcmlens::cli::runMain(argc, argv);
     }
     try {

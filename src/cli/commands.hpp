@@ -14,6 +14,10 @@ int runBench(const std::vector<std::string>& args);
 int runProbe(const std::vector<std::string>& args);
 int runExport(const std::vector<std::string>& args);
 int runRoi(const std::vector<std::string>& args);
+int runCompare(const std::vector<std::string>& args);
+
+// Whether a first argument names a subcommand (or help) rather than a file for the viewer.
+bool isCommand(const std::string& word);
 
 // The whole command line: dispatches to a subcommand.
 int runMain(int argc, char** argv);

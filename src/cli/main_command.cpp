@@ -26,6 +26,11 @@ const char* kUsage =
     "0)\n"
     "  roi PATH (--rect X,Y,W,H | --ellipse X,Y,W,H | --line X0,Y0,X1,Y1) [--frame N] [--json]\n"
     "                                     modality-value statistics, or a line profile and length\n"
+    "  compare A [B] [--frame N] [--frame-b M] [-o DIFF.png] [--json]\n"
+    "                                     two frames value by value (B - A): statistics and a\n"
+    "                                     difference image\n"
+    "  compare A --gpu-vs-cpu [--frame N] [display options as render] [--size WxH]\n"
+    "                                     the GPU's view against the CPU reference\n"
     "  bench PATH [--json] [--viewport WxH]\n"
     "                                     load a folder as the viewer does and time it\n"
     "  export PATH --raw -o OUT.png|OUT.raw [--frame N]\n"
@@ -38,7 +43,26 @@ const char* kUsage =
     "\n"
     "Frames, windows and VOI LUTs are numbered from 1.\n";
 
+using Command = int (*)(const std::vector<std::string>&);
+const std::pair<const char*, Command> kCommands[] = {
+    {"info", runInfo},   {"render", runRender},          {"compare", runCompare},
+    {"roi", runRoi},     {"export", runExport},          {"probe", runProbe},
+    {"bench", runBench}, {"dump-stored", runDumpStored},
+};
+
 }  // namespace
+
+bool isCommand(const std::string& word) {
+    if (word == "help" || word == "--help" || word == "-h") {
+        return true;
+    }
+    for (const auto& entry : kCommands) {
+        if (word == entry.first) {
+            return true;
+        }
+    }
+    return false;
+}
 
 int runMain(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
@@ -49,26 +73,10 @@ int runMain(int argc, char** argv) {
     const std::string command = args[0];
     args.erase(args.begin());
     try {
-        if (command == "info") {
-            return runInfo(args);
-        }
-        if (command == "render") {
-            return runRender(args);
-        }
-        if (command == "roi") {
-            return runRoi(args);
-        }
-        if (command == "export") {
-            return runExport(args);
-        }
-        if (command == "probe") {
-            return runProbe(args);
-        }
-        if (command == "bench") {
-            return runBench(args);
-        }
-        if (command == "dump-stored") {
-            return runDumpStored(args);
+        for (const auto& [name, run] : kCommands) {
+            if (command == name) {
+                return run(args);
+            }
         }
         throw UsageError{"unknown command '" + command + "'"};
     } catch (const UsageError& e) {

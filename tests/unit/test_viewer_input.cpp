@@ -185,10 +185,12 @@ TEST(InputMapper, StageKeyCyclesTheStagesAndPinAsksTheApp) {
         EXPECT_TRUE(m.handle(keyEvent(input::Key::S), s, context(), {}));
         seen.push_back(s.stage);
         // Value and VOI stages are grey whatever colormap the output uses.
-        EXPECT_EQ(viewer::displayOptions(s, in).colormap, s.stage == Stage::Output ? "hot" : "gray");
+        EXPECT_EQ(viewer::displayOptions(s, in).colormap,
+                  s.stage == Stage::Output ? "hot" : "gray");
         EXPECT_EQ(viewer::displayOptions(s, in).stage, s.stage);
     }
-    EXPECT_EQ(seen, (std::vector<Stage>{Stage::Voi, Stage::Modality, Stage::Stored, Stage::Output}));
+    EXPECT_EQ(seen,
+              (std::vector<Stage>{Stage::Voi, Stage::Modality, Stage::Stored, Stage::Output}));
     EXPECT_FALSE(m.handle(keyEvent(input::Key::P), s, context(), {}));  // the app knows the pixel
     EXPECT_EQ(m.takeRequest(), input::Request::PinProbe);
 }
