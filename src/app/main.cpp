@@ -13,8 +13,9 @@ int main(int argc, char** argv) {
         return dcmlens::cli::runMain(argc, argv);
     }
     try {
-        const dcmlens::cli::Arguments a(std::vector<std::string>(argv + 1, argv + argc), {},
-                                        {"--window-size", "--state-log", "--config-dir"});
+        const dcmlens::cli::Arguments a(
+            std::vector<std::string>(argv + 1, argv + argc), {},
+            {"--window-size", "--state-log", "--config-dir", "--panel"});
         dcmlens::app::ViewerOptions options;
         options.paths = a.positionals();
         if (auto s = a.value("--window-size")) {
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
         }
         options.stateLog = a.value("--state-log").value_or("");
         options.configDir = a.value("--config-dir").value_or("");
+        options.panel = a.value("--panel").value_or("");
         return dcmlens::app::runViewer(options);
     } catch (const dcmlens::cli::UsageError& e) {
         std::cerr << "dcmlens: " << e.message << " (see dcmlens --help)" << std::endl;

@@ -6,6 +6,8 @@
 
 #include "app/viewer_app.hpp"
 
+#include "app/compare_panel.hpp"
+
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
@@ -437,6 +439,7 @@ private:
         if (session_) {
             drawBitPlane(ImGui::GetWindowDrawList(), origin, size);
             drawPinMarkers(ImGui::GetWindowDrawList(), origin, size);
+            drawCompareOverlay(ImGui::GetWindowDrawList(), origin, size);
             ui::drawAnnotations(ImGui::GetWindowDrawList(), origin, size, state_, context(size),
                                 session_->instanceOf(state_.frame), state_.frameCount,
                                 session_->description());
@@ -1239,9 +1242,166 @@ private:
         ImGui::EndChild();
     }
 
+    // Compare tab: this frame (A) against another frame of the stack or a file (B), value by
+    // value; or this view on the GPU against the CPU reference of the same view.
+    void drawCompare(float width) {
+        if (!session_ || !session_->resident(state_.frame)) {
+            ImGui::TextDisabled("no image yet");
+            return;
+        }
+        const model::Instance& in = session_->instanceOf(state_.frame);
+        const int before = compareSource_;
+        ImGui::RadioButton("another image", &compareSource_, 0);
+        ImGui::SameLine();
+        ImGui::RadioButton("a file", &compareSource_, 1);
+        ImGui::SameLine();
+        ImGui::RadioButton("GPU vs CPU", &compareSource_, 2);
+        rememberWidget("compare: GPU vs CPU");
+        if (compareSource_ != before) {
+            compare_.clear();
+        }
+        if (compareSource_ == 0) {
+            int b = compareFrame_ + 1;
+            ImGui::SliderInt("image B", &b, 1, std::max(1, state_.frameCount));
+            compareFrame_ = std::clamp(b - 1, 0, std::max(0, state_.frameCount - 1));
+        } else if (compareSource_ == 1) {
+            ImGui::InputText("file B", compareFile_, sizeof compareFile_);
+        }
+        ImGui::Checkbox("show the difference over the image", &compareOverlay_);
+        ImGui::Separator();
+        pixel::DisplayOptions options = viewer::displayOptions(state_, in);
+        if (auto w = stageWindow()) {
+            options.windowMode = pixel::DisplayOptions::WindowMode::Explicit;
+            options.center = w->center;
+            options.width = w->width;
+        }
+        const int f = session_->frameInInstance(state_.frame);
+        const std::string view =
+            std::to_string(state_.center) + "," + std::to_string(state_.width) + "," +
+            options.colormap + "," + pixel::stageName(state_.stage) + "," +
+            std::to_string(state_.invert) + "," + std::to_string(f) + "," +
+            std::to_string(state_.linear) + "," +
+            std::to_string(viewer::effectiveZoom(state_, context(viewportSize_))) + "," +
+            std::to_string(state_.panX) + "," + std::to_string(state_.panY);
+        if (compareSource_ == 0) {
+            if (!session_->resident(compareFrame_)) {
+                ImGui::TextDisabled("image B is not loaded yet");
+                return;
+            }
+            const std::string key = "frame:" + std::to_string(state_.frame) + ":" +
+                                    std::to_string(compareFrame_) + ":" + view;
+            if (!compare_.isFor(key)) {  // values are read back from the GPU once per change
+                const model::PixelBuffer a = valuesOf(state_.frame);
+                const model::PixelBuffer b = valuesOf(compareFrame_);
+                compare_.compareValues(key, in, {a, 0, f}, session_->instanceOf(compareFrame_),
+                                       {b, 0, session_->frameInInstance(compareFrame_)}, options);
+                stateChanged_ = true;
+            }
+        } else if (compareSource_ == 1) {
+            const std::string path = compareFile_;
+            if (path.empty()) {
+                ImGui::TextDisabled("type the path of a file of the same size");
+                return;
+            }
+            if (compareFileLoaded_ != path) {
+                compareFileLoaded_ = path;
+                compareFileError_.clear();
+                try {
+                    dicom::DicomFile file(path);
+                    compareFileFrame_ = file.decodeFrame(0);
+                    compareFileInstance_ = file.release();
+                } catch (const Error& e) {
+                    compareFileError_ = e.what();
+                    compareFileFrame_ = model::PixelBuffer();
+                }
+                compare_.clear();
+            }
+            if (!compareFileError_.empty()) {
+                ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", compareFileError_.c_str());
+                return;
+            }
+            const std::string key =
+                "file:" + std::to_string(state_.frame) + ":" + path + ":" + view;
+            if (!compare_.isFor(key)) {
+                compare_.compareValues(key, in, {frameValues(), 0, f}, compareFileInstance_,
+                                       {compareFileFrame_, 0, 0}, options);
+                stateChanged_ = true;
+            }
+        } else {
+            ImGui::TextWrapped(
+                "A: the CPU reference (src/pixel) of the view as shown; B: the GPU's output.");
+            // Redone whenever the view changes while this mode is chosen.
+            if ((ImGui::Button("compare again") || compareView_ != view ||
+                 !compare_.difference()) &&
+                target_ && session_->resident(state_.frame) && !dirty_) {
+                const pixel::Image gpu = target_->read(3);
+                glBindFramebuffer(GL_FRAMEBUFFER, 0);
+                const viewer::ViewContext ctx = context(viewportSize_);
+                const pixel::Image cpu = pixel::renderView(
+                    in, {frameValues(), 0, f}, options, target_->width(), target_->height(),
+                    viewer::viewMapping(state_, ctx), state_.linear);
+                compare_.compareRenders(asRgb(cpu), gpu);
+                compareView_ = view;
+                stateChanged_ = true;
+            }
+        }
+        compare_.draw(width);
+    }
+
+    // Grey output as RGB (R = G = B), as the GPU's framebuffer holds it.
+    static pixel::Image asRgb(const pixel::Image& image) {
+        if (image.channels == 3) {
+            return image;
+        }
+        pixel::Image rgb(image.width, image.height, 3);
+        for (std::size_t i = 0; i < image.data.size(); ++i) {
+            std::fill_n(&rgb.data[i * 3], 3, image.data[i]);
+        }
+        return rgb;
+    }
+
+    void rememberWidget(const std::string& name) {
+        const ImVec2 a = ImGui::GetItemRectMin();
+        const ImVec2 b = ImGui::GetItemRectMax();
+        widgets_[name] = ImVec2((a.x + b.x) / 2, (a.y + b.y) / 2);
+    }
+
+    // The stored values of any resident frame of the stack (read back for GPU-only stacks).
+    model::PixelBuffer valuesOf(int frame) {
+        const model::Instance& in = session_->instanceOf(frame);
+        return in.stored.empty() ? renderer_.readLayer(*session_->image(), session_->layerOf(frame))
+                                 : in.stored.frame(session_->frameInInstance(frame));
+    }
+
+    // The Compare tab's difference image over the viewport (GPU vs CPU) or the image (values).
+    void drawCompareOverlay(ImDrawList* list, ImVec2 origin, ImVec2 size) {
+        const GLuint texture = compare_.differenceTexture();
+        if (!compareOverlay_ || texture == 0) {
+            return;
+        }
+        const model::Instance& in = session_->instanceOf(state_.frame);
+        ImVec2 p0 = origin;
+        ImVec2 p1(origin.x + size.x, origin.y + size.y);
+        if (!compare_.coversViewport()) {
+            const pixel::ViewMapping v = viewer::viewMapping(state_, context(size));
+            p0 = ImVec2(static_cast<float>(origin.x + v.offsetX),
+                        static_cast<float>(origin.y + v.offsetY));
+            p1 = ImVec2(static_cast<float>(p0.x + in.pixel.columns / v.scaleX),
+                        static_cast<float>(p0.y + in.pixel.rows / v.scaleY));
+        }
+        list->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
+        list->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture)), p0, p1);
+        list->PopClipRect();
+    }
+
     void markChanged() {
         dirty_ = true;
         stateChanged_ = true;
+    }
+
+    // Selects the panel named by --panel on the first frame, then leaves the choice to the user.
+    ImGuiTabItemFlags tabFlags(const char* name) const {
+        return options_.panel == name && !panelChosen_ ? ImGuiTabItemFlags_SetSelected : 0;
     }
 
     void drawSidePanel(ImVec2 pos, ImVec2 size) {
@@ -1252,7 +1412,7 @@ private:
                          ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings);
         probeTabOpen_ = false;  // set again below while the Probe tab shows
         if (ImGui::BeginTabBar("tabs")) {
-            if (ImGui::BeginTabItem("Window")) {
+            if (ImGui::BeginTabItem("Window", nullptr, tabFlags("Window"))) {
                 if (session_) {
                     const viewer::ViewContext ctx = context(viewportSize_);
                     if (ui::drawWindowPanel(state_, session_->instanceOf(state_.frame), presets_,
@@ -1289,31 +1449,35 @@ private:
                 }
                 ImGui::EndTabItem();
             }
-            if (ImGui::BeginTabItem("Probe")) {
+            if (ImGui::BeginTabItem("Probe", nullptr, tabFlags("Probe"))) {
                 drawProbe();
                 ImGui::EndTabItem();
             }
-            if (ImGui::BeginTabItem("Measure")) {
+            if (ImGui::BeginTabItem("Measure", nullptr, tabFlags("Measure"))) {
                 drawMeasureTab();
                 ImGui::EndTabItem();
             }
-            if (ImGui::BeginTabItem("Histogram")) {
+            if (ImGui::BeginTabItem("Histogram", nullptr, tabFlags("Histogram"))) {
                 drawHistogram();
                 ImGui::EndTabItem();
             }
-            if (ImGui::BeginTabItem("Pixel data")) {
+            if (ImGui::BeginTabItem("Pixel data", nullptr, tabFlags("Pixel data"))) {
                 drawPixelData();
                 ImGui::EndTabItem();
             }
-            if (ImGui::BeginTabItem("Series")) {
+            if (ImGui::BeginTabItem("Compare", nullptr, tabFlags("Compare"))) {
+                drawCompare(size.x - 16);
+                ImGui::EndTabItem();
+            }
+            if (ImGui::BeginTabItem("Series", nullptr, tabFlags("Series"))) {
                 drawSeriesBrowser();
                 ImGui::EndTabItem();
             }
-            if (ImGui::BeginTabItem("Tags")) {
+            if (ImGui::BeginTabItem("Tags", nullptr, tabFlags("Tags"))) {
                 tags_.draw();
                 ImGui::EndTabItem();
             }
-            if (ImGui::BeginTabItem("Info")) {
+            if (ImGui::BeginTabItem("Info", nullptr, tabFlags("Info"))) {
                 if (session_) {
                     const model::Instance& in = session_->instanceOf(state_.frame);
                     ImGui::TextWrapped("%s", in.path.c_str());
@@ -1335,6 +1499,7 @@ private:
                 ImGui::EndTabItem();
             }
             ImGui::EndTabBar();
+            panelChosen_ = true;
         }
         ImGui::End();
     }
@@ -1572,6 +1737,7 @@ private:
         j.key("invert").value(state_.invert);
         j.key("colormap").value(state_.colormap);
         j.key("stage").value(pixel::stageName(state_.stage));
+        j.key("linear").value(state_.linear);
         j.key("pins").beginArray();
         for (const viewer::Pin& pin : state_.pins) {
             j.beginArray().value(pin.x).value(pin.y).value(pin.frame + 1).endArray();
@@ -1615,6 +1781,27 @@ private:
                 .value(probe_->output)
                 .endObject();
         }
+        if (const auto& d = compare_.difference()) {
+            j.key("compare")
+                .beginObject()
+                .key("compared")
+                .value(d->compared)
+                .key("pixels")
+                .value(static_cast<unsigned long>(d->pixels))
+                .key("differing")
+                .value(static_cast<unsigned long>(d->differing))
+                .key("max_abs")
+                .value(d->maxAbs)
+                .key("mean")
+                .value(d->mean)
+                .endObject();
+        }
+        j.key("widgets").beginObject();
+        for (const auto& [name, at] : widgets_) {
+            j.key(name).beginArray().value(wx + static_cast<double>(at.x));
+            j.value(wy + static_cast<double>(at.y)).endArray();
+        }
+        j.endObject();
         const viewer::ViewContext ctx = context(viewportSize_);
         j.key("image_size").beginArray().value(ctx.imageWidth).value(ctx.imageHeight).endArray();
         j.key("pixel_aspect").value(ctx.pixelAspect);
@@ -1710,6 +1897,18 @@ private:
     dicom::DicomFile::PixelLayout hexLayout_;
     std::string hexError_;
     std::size_t hexScrollTo_ = static_cast<std::size_t>(-1);
+    bool panelChosen_ = false;
+    std::map<std::string, ImVec2> widgets_;  // screen centres of controls, for the state log
+    ComparePanel compare_;
+    int compareSource_ = 0;  // 0: another image of the stack, 1: a file, 2: GPU vs CPU
+    int compareFrame_ = 1;
+    char compareFile_[1024] = "";
+    std::string compareFileLoaded_;
+    std::string compareFileError_;
+    model::Instance compareFileInstance_;
+    model::PixelBuffer compareFileFrame_;
+    std::string compareView_;
+    bool compareOverlay_ = false;
     int hexFragment_ = -1;  // -1: the frame's bytes; otherwise the fragment shown in hex
     int hexFragmentShown_ = -1;
     int bitPlane_ = -1;  // -1: the image; otherwise the bit plane shown over it

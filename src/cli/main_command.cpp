@@ -9,7 +9,9 @@ namespace dcmlens::cli {
 namespace {
 
 const char* kUsage =
-    "usage: dcmlens [PATH...] [--window-size WxH]   the viewer (no PATH: a demo stack)\n"
+    "usage: dcmlens [PATH...] [--window-size WxH] [--panel NAME]\n"
+    "                                     the viewer (no PATH: a demo stack); --panel: the side\n"
+    "                                     panel shown first (Window, Probe, ..., Compare, Info)\n"
     "       dcmlens COMMAND [ARGS]\n"
     "\n"
     "commands:\n"

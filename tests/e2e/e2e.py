@@ -57,12 +57,12 @@ def screen():
 class Viewer:
     """One dcmlens window and its state log."""
 
-    def __init__(self, args, *paths):
+    def __init__(self, args, *paths, extra=()):
         self.work = Path(tempfile.mkdtemp(prefix="dcmlens-e2e-", dir=args.work))
         self.log = self.work / "state.log"
         self.proc = subprocess.Popen(
             [args.dcmlens, *map(str, paths), "--state-log", str(self.log), "--config-dir",
-             str(self.work / "config"), "--window-size", "1280x800"],
+             str(self.work / "config"), "--window-size", "1280x800", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.state = self.wait(lambda s: s["viewport"][3] > 100, "the window to show")
         time.sleep(0.3)  # let the window settle (first frames)
@@ -390,6 +390,40 @@ def test_stages_and_pins(args):
         v.close()
 
 
+def test_compare(args, work):
+    """The Compare tab: image 1 against image 2 of a folder as `dcmlens compare` computes it; then the
+    GPU's view against the CPU reference of the same view, nearest and bilinear."""
+    series = Path(work) / "compare"
+    subprocess.run([sys.executable, str(HERE.parent.parent / "bench" / "make_series.py"), str(series),
+                    "--slices", "6", "--size", "96"], check=True, capture_output=True)
+    import pydicom
+    by_number = {int(pydicom.dcmread(str(p), stop_before_pixels=True).InstanceNumber): p
+                 for p in (series / "ct").glob("*.dcm")}
+    v = Viewer(args, series / "ct", extra=["--panel", "Compare"])
+    try:
+        s = v.wait(lambda s: s["all_resident"] and s.get("compare"), "the comparison of images 1 and 2")
+        cli = json.loads(subprocess.run([args.dcmlens, "compare", str(by_number[1]), str(by_number[2]), "--json"],
+                                        check=True, capture_output=True, text=True).stdout)
+        got = s["compare"]
+        check("Compare tab: image 2 - image 1 as `dcmlens compare` of their files",
+              got["differing"] == cli["differing"] and got["max_abs"] == cli["max_abs"] and
+              abs(got["mean"] - cli["mean"]) < 1e-9 and got["differing"] > 0, f"viewer {got}, CLI {cli}")
+        xdo("mousemove", *map(int, s["widgets"]["compare: GPU vs CPU"]))
+        xdo("click", "1")
+        s = v.wait(lambda s: s.get("compare", {}).get("compared") == "8-bit output", "GPU vs CPU")
+        check("Compare tab: the GPU's view equals the CPU reference (nearest)", s["compare"]["differing"] == 0,
+              f"{s['compare']}")
+        xdo("mousemove", *v.at(0.5, 0.5))
+        xdo("key", "l")
+        v.wait(lambda s: s["linear"], "bilinear interpolation")
+        v.settle()
+        c = v.state["compare"]
+        check("Compare tab: bilinear GPU view within 1 level of the CPU on at most 0.01 % of the pixels",
+              c["max_abs"] <= 1 and c["differing"] <= 1e-4 * c["pixels"], f"{c}")
+    finally:
+        v.close()
+
+
 def test_malformed(args):
     v = Viewer(args)
     try:
@@ -427,7 +461,8 @@ def main():
     work = tempfile.mkdtemp(prefix="dcmlens-e2e-")
     args.work = args.work or work
     for test in (test_window_level_drag, test_zoom_and_pan, lambda a: test_frames(a, work),
-                 lambda a: test_progressive(a, work), test_probe, test_stages_and_pins, test_malformed):
+                 lambda a: test_progressive(a, work), test_probe, test_stages_and_pins,
+                 lambda a: test_compare(a, work), test_malformed):
         try:
             test(args)
         except Exception as e:  # a hang or a crash is a failure, reported, not a stop

@@ -1,0 +1,140 @@
+#include "app/compare_panel.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace dcmlens::app {
+
+namespace {
+
+// Uploads an 8-bit grey or RGB image as an RGBA texture for ImGui (nearest: pixels stay pixels).
+void uploadImage(GLuint& texture, const pixel::Image& image) {
+    std::vector<std::uint8_t> rgba(static_cast<std::size_t>(image.width) * image.height * 4, 255);
+    for (int y = 0; y < image.height; ++y) {
+        for (int x = 0; x < image.width; ++x) {
+            const std::uint8_t* p = image.pixel(x, y);
+            std::uint8_t* q = &rgba[(static_cast<std::size_t>(y) * image.width + x) * 4];
+            for (int c = 0; c < 3; ++c) {
+                q[c] = p[image.channels == 1 ? 0 : c];
+            }
+        }
+    }
+    if (texture == 0) {
+        glGenTextures(1, &texture);
+    }
+    glBindTexture(GL_TEXTURE_2D, texture);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, image.width, image.height, 0, GL_RGBA,
+                 GL_UNSIGNED_BYTE, rgba.data());
+}
+
+ImTextureID id(GLuint texture) {
+    return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture));
+}
+
+// A rendering of a frame through the display options at most `side` pixels wide and high.
+pixel::Image thumbnail(const model::Instance& in, const pixel::FrameRef& ref,
+                       const pixel::DisplayOptions& options, int side) {
+    const int w = ref.buffer.width();
+    const int h = ref.buffer.height();
+    const double aspect = pixel::pixelAspect(in.geometry);
+    const double scale = std::min(1.0, static_cast<double>(side) / std::max(w * 1.0, h * aspect));
+    const int tw = std::max(1, static_cast<int>(w * scale));
+    const int th = std::max(1, static_cast<int>(h * aspect * scale));
+    return pixel::renderView(in, ref, options, tw, th, pixel::fitView(w, h, aspect, tw, th), false);
+}
+
+}  // namespace
+
+ComparePanel::~ComparePanel() {
+    for (GLuint t : {textureA_, textureB_, differenceTexture_}) {
+        if (t != 0) {
+            glDeleteTextures(1, &t);
+        }
+    }
+}
+
+void ComparePanel::clear() {
+    key_.clear();
+    error_.clear();
+    diff_.reset();
+}
+
+void ComparePanel::compareValues(const std::string& key, const model::Instance& a,
+                                 const pixel::FrameRef& fa, const model::Instance& b,
+                                 const pixel::FrameRef& fb, const pixel::DisplayOptions& options) {
+    if (key == key_) {
+        return;
+    }
+    clear();
+    key_ = key;
+    renders_ = false;
+    try {
+        diff_ = pixel::differenceOf(a, fa, b, fb);
+        constexpr int kThumbnail = 256;
+        const pixel::Image ta = thumbnail(a, fa, options, kThumbnail);
+        uploadImage(textureA_, ta);
+        uploadImage(textureB_, thumbnail(b, fb, options, kThumbnail));
+        sizeA_ = ImVec2(static_cast<float>(ta.width), static_cast<float>(ta.height));
+        const pixel::Image d = pixel::differenceImage(*diff_);
+        uploadImage(differenceTexture_, d);
+        sizeDiff_ = ImVec2(static_cast<float>(d.width),
+                           static_cast<float>(d.height * pixel::pixelAspect(a.geometry)));
+    } catch (const Error& e) {
+        diff_.reset();
+        error_ = e.what();
+    }
+}
+
+void ComparePanel::compareRenders(const pixel::Image& cpu, const pixel::Image& gpu) {
+    clear();
+    key_ = "renders";
+    renders_ = true;
+    try {
+        diff_ = pixel::differenceOf(cpu, gpu);
+        const pixel::Image d = pixel::differenceImage(*diff_);
+        uploadImage(differenceTexture_, d);
+        sizeDiff_ = ImVec2(static_cast<float>(d.width), static_cast<float>(d.height));
+    } catch (const Error& e) {
+        diff_.reset();
+        error_ = e.what();
+    }
+}
+
+void ComparePanel::draw(float width) {
+    if (!error_.empty()) {
+        ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", error_.c_str());
+        return;
+    }
+    if (!diff_) {
+        return;
+    }
+    const pixel::FrameDifference& d = *diff_;
+    ImGui::Text("%s: %zu of %zu pixels differ", d.compared.c_str(), d.differing, d.pixels);
+    ImGui::Text("B - A: max |d| %g, mean %.4g, rms %.4g", d.maxAbs, d.mean, d.rms);
+    if (!renders_) {
+        const float side = std::max(16.0f, (width - 8) / 2);
+        const float s = side / std::max(1.0f, std::max(sizeA_.x, sizeA_.y));
+        const ImVec2 shown(sizeA_.x * s, sizeA_.y * s);
+        ImGui::BeginGroup();
+        ImGui::TextUnformatted("A");
+        ImGui::Image(id(textureA_), shown);
+        ImGui::EndGroup();
+        ImGui::SameLine();
+        ImGui::BeginGroup();
+        ImGui::TextUnformatted("B");
+        ImGui::Image(id(textureB_), shown);
+        ImGui::EndGroup();
+    }
+    ImGui::TextUnformatted("difference (black: equal; red: B > A; blue: B < A)");
+    const float s = width / std::max(1.0f, sizeDiff_.x);
+    ImGui::Image(id(differenceTexture_), ImVec2(sizeDiff_.x * s, sizeDiff_.y * s));
+}
+
+}  // namespace dcmlens::app
