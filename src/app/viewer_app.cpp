@@ -114,6 +114,8 @@ input::Key keyFor(int glfwKey) {
             return input::Key::L;
         case GLFW_KEY_M:
             return input::Key::M;
+        case GLFW_KEY_E:
+            return input::Key::E;
         case GLFW_KEY_P:
             return input::Key::P;
         case GLFW_KEY_S:
@@ -197,6 +199,11 @@ public:
             stateChanged_ = false;
         }
         return !quit;
+    }
+
+    // After the UI is drawn into the back buffer, before the swap.
+    void afterRender(int framebufferWidth, int framebufferHeight) {
+        captureIfRequested(framebufferWidth, framebufferHeight);
     }
 
     bool animating() const { return state_.cine || mapper_.dragging(); }
@@ -586,6 +593,9 @@ private:
                 case input::Request::ResetWindow:
                     resetWindow();
                     changed = true;
+                    break;
+                case input::Request::ExportAnnotated:
+                    requestCapture();
                     break;
                 case input::Request::PinProbe:
                     if (probe_ && probe_->frame == state_.frame) {
@@ -1597,6 +1607,10 @@ private:
                                 session_ != nullptr && target_ != nullptr)) {
                 exportView();
             }
+            if (ImGui::MenuItem("Export view with annotations", "Ctrl+E", false,
+                                session_ != nullptr)) {
+                requestCapture();
+            }
             if (ImGui::MenuItem("Export stored values (16-bit PNG)", nullptr, false,
                                 session_ != nullptr)) {
                 exportStored();
@@ -1635,11 +1649,61 @@ private:
         const std::string path = exportName("-view.png");
         try {
             io::writePng(path, target_->read(3));
+            glBindFramebuffer(GL_FRAMEBUFFER, 0);
             status_ = "exported the view to " + path;
+            lastExport_ = std::filesystem::absolute(path).string();
+            stateChanged_ = true;
         } catch (const Error& e) {
             errors_.push_back(e.what());
             showErrors_ = true;
         }
+    }
+
+    // The viewport as it is on screen, annotations, overlays and measurements included: read from
+    // the window's back buffer once the UI frame is drawn, two frames on (the menu has closed).
+    void requestCapture() {
+        captureTo_ = exportName("-annotated.png");
+        captureIn_ = 2;
+        pendingFrames = std::max(pendingFrames, 3);
+    }
+
+    // Called by the loop after the UI is drawn into the back buffer, before the swap.
+    void captureIfRequested(int framebufferWidth, int framebufferHeight) {
+        if (captureTo_.empty() || --captureIn_ > 0) {
+            return;
+        }
+        int windowWidth = 1;
+        int windowHeight = 1;
+        glfwGetWindowSize(window_, &windowWidth, &windowHeight);
+        const double sx = static_cast<double>(framebufferWidth) / std::max(1, windowWidth);
+        const double sy = static_cast<double>(framebufferHeight) / std::max(1, windowHeight);
+        const int x = static_cast<int>(std::lround(viewportOrigin_.x * sx));
+        const int w = static_cast<int>(std::lround(viewportSize_.x * sx));
+        const int h = static_cast<int>(std::lround(viewportSize_.y * sy));
+        const int y = framebufferHeight - static_cast<int>(std::lround(viewportOrigin_.y * sy)) - h;
+        std::vector<std::uint8_t> rgba(static_cast<std::size_t>(w) * h * 4);
+        glPixelStorei(GL_PACK_ALIGNMENT, 1);
+        glReadBuffer(GL_BACK);
+        glReadPixels(x, y, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+        pixel::Image image(w, h, 3);
+        for (int row = 0; row < h; ++row) {
+            for (int col = 0; col < w; ++col) {
+                const std::uint8_t* p =
+                    &rgba[(static_cast<std::size_t>(h - 1 - row) * w + col) * 4];
+                std::copy_n(p, 3, image.pixel(col, row));
+            }
+        }
+        try {
+            io::writePng(captureTo_, image);
+            status_ = "exported the view with annotations to " + captureTo_;
+            lastExport_ = std::filesystem::absolute(captureTo_).string();
+        } catch (const Error& e) {
+            errors_.push_back(e.what());
+            showErrors_ = true;
+        }
+        captureTo_.clear();
+        stateChanged_ = true;
+        pendingFrames = std::max(pendingFrames, 1);  // log the state
     }
 
     void
@@ -1737,6 +1801,7 @@ private:
         j.key("invert").value(state_.invert);
         j.key("colormap").value(state_.colormap);
         j.key("stage").value(pixel::stageName(state_.stage));
+        j.key("last_export").value(lastExport_);
         j.key("linear").value(state_.linear);
         j.key("pins").beginArray();
         for (const viewer::Pin& pin : state_.pins) {
@@ -1898,6 +1963,9 @@ private:
     std::string hexError_;
     std::size_t hexScrollTo_ = static_cast<std::size_t>(-1);
     bool panelChosen_ = false;
+    std::string captureTo_;  // an annotated export waiting for the frame to be drawn
+    int captureIn_ = 0;
+    std::string lastExport_;
     std::map<std::string, ImVec2> widgets_;  // screen centres of controls, for the state log
     ComparePanel compare_;
     int compareSource_ = 0;  // 0: another image of the stack, 1: a file, 2: GPU vs CPU
@@ -2044,6 +2112,7 @@ int runViewer(const ViewerOptions& options) {
             glClearColor(0.08f, 0.08f, 0.09f, 1);
             glClear(GL_COLOR_BUFFER_BIT);
             ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+            viewer->afterRender(w, h);  // an annotated export reads the drawn frame
             glfwSwapBuffers(window);
         }
     }

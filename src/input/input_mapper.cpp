@@ -167,6 +167,11 @@ bool InputMapper::key(const Event& e, ViewerState& state, const viewer::ViewCont
                 request_ = Request::OpenBrowser;
             }
             return false;
+        case Key::E:
+            if (e.mods & kCtrl) {
+                request_ = Request::ExportAnnotated;
+            }
+            return false;
         case Key::F1:
         case Key::Question:
             state.showHelp = !state.showHelp;

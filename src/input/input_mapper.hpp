@@ -19,6 +19,7 @@ enum class Key {
     Home,
     End,
     Space,
+    E,
     F,
     I,
     R,
@@ -58,14 +59,15 @@ struct Event {
 };
 
 // What an event asks of the application beyond the state (files, dialogs, resets).
-enum class Request { None, OpenBrowser, ResetWindow, ToggleCine, PinProbe };
+enum class Request { None, OpenBrowser, ResetWindow, ToggleCine, PinProbe, ExportAnnotated };
 
 // Turns events into viewer commands, with the bindings of RadiAnt / Horos / Weasis:
 // left-drag window/level (Shift: fine) or, with a measuring tool chosen, draw that measurement,
 // wheel / Up / Down / PageUp / PageDown / Home / End frames, Ctrl+wheel or right-drag zoom about
 // the cursor, middle-drag or Space+left-drag pan, F fit, 0 one image pixel per screen pixel, R
 // reset, I invert, 1-9 window presets, C cine, L interpolation, M next colormap, F1 or ? help,
-// Ctrl+O open; for developers S the next pipeline stage as the image, P pin the probe.
+// Ctrl+O open, Ctrl+E export the view with annotations; for developers S the next pipeline stage
+// as the image, P pin the probe.
 class InputMapper {
 public:
     // Applies an event; returns true when the state changed. `presets` are the number keys'.

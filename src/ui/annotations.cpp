@@ -131,6 +131,9 @@ void drawHelp(bool* open) {
             {"M", "next colormap"},
             {"C", "cine play / pause"},
             {"Ctrl + O", "open a file or folder"},
+            {"Ctrl + E", "export the view with annotations (PNG)"},
+            {"S", "stage view: VOI, modality, stored values, output"},
+            {"P", "pin the probe at the cursor (Probe tab)"},
             {"Drop files", "open them"},
         };
         if (ImGui::BeginTable("keys", 2)) {

@@ -62,7 +62,7 @@ class Viewer:
         self.log = self.work / "state.log"
         self.proc = subprocess.Popen(
             [args.dcmlens, *map(str, paths), "--state-log", str(self.log), "--config-dir",
-             str(self.work / "config"), "--window-size", "1280x800", *extra],
+             str(self.work / "config"), "--window-size", "1280x800", *extra], cwd=self.work,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.state = self.wait(lambda s: s["viewport"][3] > 100, "the window to show")
         time.sleep(0.3)  # let the window settle (first frames)
@@ -424,6 +424,29 @@ def test_compare(args, work):
         v.close()
 
 
+def test_export_annotated(args):
+    """Ctrl+E writes the viewport as it is on screen, annotations included."""
+    ct = Path(args.corpus) / "CT_small.dcm"
+    v = Viewer(args, ct)
+    try:
+        xdo("mousemove", *v.at(0.5, 0.5))
+        hold("ctrl", "e")
+        s = v.wait(lambda s: s["last_export"].endswith("-annotated.png"), "the annotated export")
+        v.settle()
+        exported = np.asarray(Image.open(s["last_export"]).convert("RGB")).astype(np.int16)
+        x, y, w, h = v.viewport()
+        shown = screen()[y:y + h, x:x + w]
+        diff = np.abs(exported - shown).max() if exported.shape == shown.shape else 999
+        check("Ctrl+E exports the viewport exactly as shown", diff == 0, f"max diff {diff}, {exported.shape}")
+        ref = render_reference(args, ct, 0, w, h, v.work, repr(s["center"]), repr(s["width"]))
+        inner = np.abs(exported[int(h * 0.25): int(h * 0.75), int(w * 0.25): int(w * 0.75)] - ref[int(h * 0.25): int(h * 0.75), int(w * 0.25): int(w * 0.75)]).max()
+        text = int((np.abs(exported - ref).max(axis=2) > 60).sum())
+        check("the export holds the image and the annotations around it", inner == 0 and text > 200,
+              f"centre max diff {inner}, {text} annotation pixels")
+    finally:
+        v.close()
+
+
 def test_malformed(args):
     v = Viewer(args)
     try:
@@ -462,7 +485,7 @@ def main():
     args.work = args.work or work
     for test in (test_window_level_drag, test_zoom_and_pan, lambda a: test_frames(a, work),
                  lambda a: test_progressive(a, work), test_probe, test_stages_and_pins,
-                 lambda a: test_compare(a, work), test_malformed):
+                 lambda a: test_compare(a, work), test_export_annotated, test_malformed):
         try:
             test(args)
         except Exception as e:  # a hang or a crash is a failure, reported, not a stop

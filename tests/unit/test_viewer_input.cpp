@@ -194,3 +194,12 @@ TEST(InputMapper, StageKeyCyclesTheStagesAndPinAsksTheApp) {
     EXPECT_FALSE(m.handle(keyEvent(input::Key::P), s, context(), {}));  // the app knows the pixel
     EXPECT_EQ(m.takeRequest(), input::Request::PinProbe);
 }
+
+TEST(InputMapper, CtrlEAsksForTheAnnotatedExport) {
+    input::InputMapper m;
+    viewer::ViewerState s;
+    m.handle(keyEvent(input::Key::E), s, context(), {});
+    EXPECT_EQ(m.takeRequest(), input::Request::None);  // E alone does nothing
+    m.handle(keyEvent(input::Key::E, input::kCtrl), s, context(), {});
+    EXPECT_EQ(m.takeRequest(), input::Request::ExportAnnotated);
+}
