@@ -36,6 +36,7 @@
 #include "input/input_mapper.hpp"
 #include "io/png_writer.hpp"
 #include "pixel/auto_window.hpp"
+#include "pixel/color.hpp"
 #include "pixel/colormap.hpp"
 #include "pixel/roi.hpp"
 #include "render/renderer.hpp"
@@ -681,43 +682,76 @@ private:
     // draws (pixel/), the stored value read back from the GPU; the word as decoded comes from the
     // file (decoded once per frame while the Probe tab is open).
     struct Probe {
+        enum class Kind { Grey, Palette, Colour };
+        Kind kind = Kind::Grey;
         int x = 0, y = 0, frame = 0;
-        std::int64_t stored = 0;
+        std::int64_t stored = 0;  // greyscale value or palette index (sample 0 of colour)
         double modality = 0;
         double voi = 0;
         int output = 0;
-        std::array<std::uint8_t, 3> rgb{};
+        std::array<std::uint8_t, 3> rgb{};  // on screen: colormap, palette or colour output
         std::optional<std::int64_t> raw;
+        std::array<std::int64_t, 3> samples{};                 // colour: as decoded
+        std::optional<std::array<std::int64_t, 3>> converted;  // colour: after YBR -> RGB
     };
 
     // Every stage of one pixel, from the same code as the render (the real display pipeline,
-    // whatever stage the image shows). Greyscale images only.
+    // whatever stage the image shows): greyscale, palette and colour images.
     std::optional<Probe> probeAt(int frame, int ix, int iy) {
         if (!session_ || !session_->resident(frame)) {
             return std::nullopt;
         }
         const model::Instance& in = session_->instanceOf(frame);
-        if (ix < 0 || iy < 0 || ix >= in.pixel.columns || iy >= in.pixel.rows ||
-            in.pixel.samplesPerPixel != 1 ||
-            in.pixel.photometric == model::Photometric::PaletteColor) {
+        if (ix < 0 || iy < 0 || ix >= in.pixel.columns || iy >= in.pixel.rows) {
             return std::nullopt;
         }
         Probe p;
         p.x = ix;
         p.y = iy;
         p.frame = frame;
-        p.stored = session_->storedValue(frame, ix, iy);
         const int f = session_->frameInInstance(frame);
-        const model::PixelBuffer none;
-        pixel::DisplayOptions options = viewer::displayOptions(state_, in);
-        options.stage = pixel::DisplayOptions::Stage::Output;
-        const pixel::GrayPipeline pipeline = pixel::makeGrayPipeline(in, {none, 0, f}, options);
-        const pixel::GrayStages st = pipeline.stages(p.stored);
-        p.modality = st.modality;
-        p.voi = st.voi;
-        p.output = st.output;
-        if (const pixel::Colormap* map = pixel::findColormap(state_.colormap)) {
-            p.rgb = map->table[static_cast<std::size_t>(st.output)];
+        if (in.pixel.samplesPerPixel == 1) {
+            p.stored = session_->storedValue(frame, ix, iy);
+        }
+        if (in.pixel.samplesPerPixel > 1) {
+            // Colour images keep their decoded samples in memory (pipeline.md, colour).
+            p.kind = Probe::Kind::Colour;
+            for (int c = 0; c < 3; ++c) {
+                p.samples[static_cast<std::size_t>(c)] = session_->storedValue(frame, ix, iy, c);
+            }
+            std::array<std::int64_t, 3> rgb = p.samples;
+            const model::Photometric ph = in.decodedPhotometric;
+            if (ph == model::Photometric::YbrFull || ph == model::Photometric::YbrFull422 ||
+                ph == model::Photometric::YbrPartial422) {
+                rgb = pixel::ybrToRgb(rgb[0], rgb[1], rgb[2], in.pixel.bitsStored,
+                                      ph == model::Photometric::YbrFull);
+                p.converted = rgb;
+            }
+            for (std::size_t c = 0; c < 3; ++c) {
+                p.rgb[c] =
+                    static_cast<std::uint8_t>(pixel::colorTo8Bit(rgb[c], in.pixel.bitsStored));
+            }
+            p.stored = p.samples[0];
+        } else if (in.pixel.photometric == model::Photometric::PaletteColor) {
+            p.kind = Probe::Kind::Palette;
+            if (in.palette) {
+                const auto rgb = pixel::paletteLookup(*in.palette, p.stored);
+                for (std::size_t c = 0; c < 3; ++c) {
+                    p.rgb[c] = static_cast<std::uint8_t>(rgb[c]);
+                }
+            }
+        } else {
+            const model::PixelBuffer none;
+            pixel::DisplayOptions options = viewer::displayOptions(state_, in);
+            options.stage = pixel::DisplayOptions::Stage::Output;
+            const pixel::GrayPipeline pipeline = pixel::makeGrayPipeline(in, {none, 0, f}, options);
+            const pixel::GrayStages st = pipeline.stages(p.stored);
+            p.modality = st.modality;
+            p.voi = st.voi;
+            p.output = st.output;
+            if (const pixel::Colormap* map = pixel::findColormap(state_.colormap)) {
+                p.rgb = map->table[static_cast<std::size_t>(st.output)];
+            }
         }
         // Only while the Probe tab shows: reading the raw words decodes the frame again.
         if (const model::PixelBuffer* words = probeTabOpen_ ? rawWords(frame) : nullptr) {
@@ -789,11 +823,38 @@ private:
                 row("raw word", buf);
                 row("bits", bits + "  (x/. outside Bits Stored)");
             }
+            if (probe_->kind == Probe::Kind::Colour) {
+                const auto& v = probe_->samples;
+                std::snprintf(buf, sizeof buf, "%lld %lld %lld (%s as decoded)",
+                              static_cast<long long>(v[0]), static_cast<long long>(v[1]),
+                              static_cast<long long>(v[2]),
+                              model::photometricName(in.decodedPhotometric));
+                row("samples", buf);
+                if (const auto& c = probe_->converted) {
+                    std::snprintf(buf, sizeof buf, "%lld %lld %lld",
+                                  static_cast<long long>((*c)[0]), static_cast<long long>((*c)[1]),
+                                  static_cast<long long>((*c)[2]));
+                    row("YBR -> RGB", buf);
+                }
+                std::snprintf(buf, sizeof buf, "%d %d %d", probe_->rgb[0], probe_->rgb[1],
+                              probe_->rgb[2]);
+                row("8-bit RGB", buf);
+                ImGui::EndTable();
+                return;
+            }
             std::snprintf(buf, sizeof buf, "%lld (%s, %d of %d bits, high bit %d)",
                           static_cast<long long>(probe_->stored),
                           px.isSigned ? "signed" : "unsigned", px.bitsStored, px.bitsAllocated,
                           px.highBit);
             row("stored", buf);
+            if (probe_->kind == Probe::Kind::Palette) {
+                row("palette index", std::to_string(probe_->stored));
+                std::snprintf(buf, sizeof buf, "%d %d %d", probe_->rgb[0], probe_->rgb[1],
+                              probe_->rgb[2]);
+                row("palette RGB", buf);
+                ImGui::EndTable();
+                return;
+            }
             std::snprintf(buf, sizeof buf, "%g %s", probe_->modality,
                           in.modality.rescaleType.c_str());
             row("modality", buf);
@@ -1844,6 +1905,16 @@ private:
                 .value(probe_->voi)
                 .key("output")
                 .value(probe_->output)
+                .key("kind")
+                .value(probe_->kind == Probe::Kind::Grey
+                           ? "grey"
+                           : (probe_->kind == Probe::Kind::Palette ? "palette" : "colour"))
+                .key("rgb")
+                .beginArray()
+                .value(static_cast<int>(probe_->rgb[0]))
+                .value(static_cast<int>(probe_->rgb[1]))
+                .value(static_cast<int>(probe_->rgb[2]))
+                .endArray()
                 .endObject();
         }
         if (const auto& d = compare_.difference()) {

@@ -357,6 +357,30 @@ def test_probe(args):
         v.close()
 
 
+def test_probe_colour(args, work):
+    """The probe of a YBR image (samples before and after conversion) and of a palette image (index
+    and looked-up RGB) shows what `dcmlens probe` computes."""
+    sys.path.insert(0, str(HERE.parent / "oracle"))
+    import make_synthetic
+    palette = Path(work) / "palette_8bit.dcm"
+    make_synthetic.palette_8bit("palette_8bit").save_as(palette, write_like_original=False)
+    for path in (Path(args.corpus) / "SC_ybr_full_422_uncompressed.dcm", palette):
+        v = Viewer(args, path)
+        try:
+            for ix, iy in [(5, 7), (30, 20)]:
+                xdo("mousemove", *v.image_point(ix, iy))
+                s = v.wait(lambda s, ix=ix, iy=iy: s.get("probe") and s["probe"]["x"] == ix and s["probe"]["y"] == iy,
+                           f"the probe at ({ix}, {iy})")
+                cli = json.loads(subprocess.run([args.dcmlens, "probe", str(path), "--pixel", f"{ix},{iy}", "--json"],
+                                                check=True, capture_output=True, text=True).stdout)
+                p = s["probe"]
+                want_kind = "palette" if path == palette else "colour"
+                check(f"{path.name}: the probe at ({ix}, {iy}) shows the {want_kind} output of `dcmlens probe`",
+                      p["kind"] == want_kind and p["rgb"] == cli["output"], f"viewer {p}, CLI {cli['output']}")
+        finally:
+            v.close()
+
+
 def test_stages_and_pins(args):
     """S shows the pipeline stages as the image, exactly as `render --stage`; P pins the probe."""
     mr = Path(args.corpus) / "MR_small.dcm"
@@ -484,7 +508,7 @@ def main():
     work = tempfile.mkdtemp(prefix="dcmlens-e2e-")
     args.work = args.work or work
     for test in (test_window_level_drag, test_zoom_and_pan, lambda a: test_frames(a, work),
-                 lambda a: test_progressive(a, work), test_probe, test_stages_and_pins,
+                 lambda a: test_progressive(a, work), test_probe, lambda a: test_probe_colour(a, work), test_stages_and_pins,
                  lambda a: test_compare(a, work), test_export_annotated, test_malformed):
         try:
             test(args)
