@@ -153,7 +153,7 @@ public:
             stateLog_.open(options.stateLog, std::ios::app);
         }
         if (options.paths.empty()) {
-            series_ = {series::demoStack()};
+            setSeries({series::demoStack()});
             show(0);
         } else {
             open(options.paths);
@@ -219,6 +219,11 @@ public:
 private:
     // Opening reads every header first (on all cores; ~0.1 ms a file), groups and sorts them,
     // then shows the largest stack while its pixels decode in the background.
+    void setSeries(std::vector<series::SeriesStack> stacks) {
+        series_ = std::move(stacks);
+        thumbnails_.clear();
+    }
+
     void open(const std::vector<std::string>& paths) {
         const std::vector<std::string> files = series::listFiles(paths);
         series::HeaderScan scan = series::scanHeaders(files);
@@ -240,7 +245,7 @@ private:
         for (const std::string& p : paths) {
             addRecent(p);
         }
-        series_ = std::move(stacks);
+        setSeries(std::move(stacks));
         show(0);
     }
 
@@ -1591,6 +1596,7 @@ private:
             }
         }
         std::string study;
+        bool madeThumbnail = false;
         for (std::size_t i = 0; i < series_.size(); ++i) {
             const series::SeriesStack& s = series_[i];
             const model::Instance& first = *s.instances.front();
@@ -1600,13 +1606,106 @@ private:
                 ImGui::TextDisabled("%s  %s  %s", first.patientName.c_str(),
                                     first.studyDate.c_str(), first.studyDescription.c_str());
             }
-            if (ImGui::Selectable((s.description + "##series" + std::to_string(i)).c_str(),
-                                  i == shownSeries_)) {
+            const GLuint thumb = thumbnail(i, madeThumbnail);
+            ImGui::PushID(static_cast<int>(i));
+            if (ImGui::Selectable("##series", i == shownSeries_, 0,
+                                  ImVec2(0, static_cast<float>(kThumbnail)))) {
                 if (i != shownSeries_) {
                     show(i);
                 }
             }
+            ImGui::SameLine(4);
+            if (thumb != 0) {
+                ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(thumb)),
+                             ImVec2(kThumbnail, kThumbnail), ImVec2(0, 1), ImVec2(1, 0));
+                rememberWidget("thumbnail " + std::to_string(i + 1));
+            } else {
+                ImGui::Dummy(ImVec2(kThumbnail, kThumbnail));
+            }
+            ImGui::SameLine();
+            ImGui::BeginGroup();
+            ImGui::TextUnformatted(first.seriesDescription.empty()
+                                       ? "(no description)"
+                                       : first.seriesDescription.c_str());
+            ImGui::TextDisabled("%s, %zu images, %dx%d", first.modalityCode.c_str(), s.frameCount(),
+                                first.pixel.columns, first.pixel.rows);
+            ImGui::EndGroup();
+            ImGui::PopID();
         }
+    }
+
+    // The thumbnail of stack i: its middle image drawn by the GPU through its default display
+    // (the file's first window, else min-max) into kThumbnail x kThumbnail, made once. The shown
+    // stack's comes from its own textures once that image is resident; another stack's middle
+    // file is decoded and uploaded once (at most one per UI frame), drawn, and its texture freed.
+    GLuint thumbnail(std::size_t i, bool& madeOne) {
+        auto it = thumbnails_.find(i);
+        if (it != thumbnails_.end()) {
+            return it->second ? it->second->texture() : 0;
+        }
+        const series::SeriesStack& stack = series_[i];
+        const int middle = static_cast<int>(stack.frameCount() / 2);
+        const bool shown = i == shownSeries_ && session_ != nullptr;
+        if ((shown && !session_->resident(middle)) || (!shown && madeOne)) {
+            pendingFrames = std::max(pendingFrames, 1);  // later
+            return 0;
+        }
+        auto target = std::make_unique<render::Framebuffer>(kThumbnail, kThumbnail);
+        try {
+            if (shown) {
+                const model::Instance& in = session_->instanceOf(middle);
+                pixel::DisplayOptions options;
+                if (in.windowsFor(session_->frameInInstance(middle)).empty()) {
+                    const pixel::ValueRange r = session_->frameStats(middle).range;
+                    const model::Window w = pixel::minMaxWindow(r);
+                    options.windowMode = pixel::DisplayOptions::WindowMode::Explicit;
+                    options.center = w.center;
+                    options.width = w.width;
+                    options.voiFunction = model::VoiFunction::Linear;
+                }
+                target->bind();
+                session_->draw(middle, options, thumbnailView(in), false, kThumbnail, kThumbnail);
+            } else {
+                madeOne = true;
+                // The middle frame: instance and frame within it.
+                int frame = middle;
+                std::size_t k = 0;
+                while (k + 1 < stack.instances.size() &&
+                       frame >= std::max(1, stack.instances[k]->pixel.frames)) {
+                    frame -= std::max(1, stack.instances[k]->pixel.frames);
+                    ++k;
+                }
+                dicom::DicomFile file(stack.instances[k]->path);
+                const model::PixelBuffer stored = file.decodeFrame(frame);
+                const model::Instance in = file.release();
+                const auto image = renderer_.upload(stored);
+                std::optional<pixel::GrayPipeline> gray;
+                if (stored.samples() == 1 &&
+                    in.pixel.photometric != model::Photometric::PaletteColor) {
+                    gray = pixel::makeGrayPipeline(in, {stored, 0, frame}, {});
+                }
+                render::DrawRequest r;
+                r.instance = &in;
+                r.gray = gray ? &*gray : nullptr;
+                r.view = thumbnailView(in);
+                r.outputWidth = kThumbnail;
+                r.outputHeight = kThumbnail;
+                target->bind();
+                renderer_.draw(*image, r);
+            }
+            glBindFramebuffer(GL_FRAMEBUFFER, 0);
+            thumbnails_[i] = std::move(target);
+        } catch (const Error& e) {
+            glBindFramebuffer(GL_FRAMEBUFFER, 0);
+            errors_.push_back(stack.description + ": no thumbnail: " + e.what());
+            thumbnails_[i] = nullptr;
+        }
+        return thumbnails_[i] ? thumbnails_[i]->texture() : 0;
+    }
+
+    static pixel::ViewMapping thumbnailView(const model::Instance& in) {
+        return pixel::fitView(in.pixel.columns, in.pixel.rows, pixel::pixelAspect(in.geometry),
+                              kThumbnail, kThumbnail);
     }
 
     void drawStatus(ImVec2 pos, ImVec2 size) {
@@ -1680,7 +1779,7 @@ private:
                 exportTags();
             }
             if (ImGui::MenuItem("Demo stack")) {
-                series_ = {series::demoStack()};
+                setSeries({series::demoStack()});
                 show(0);
             }
             if (ImGui::MenuItem("Quit")) {
@@ -2034,6 +2133,8 @@ private:
     std::string hexError_;
     std::size_t hexScrollTo_ = static_cast<std::size_t>(-1);
     bool panelChosen_ = false;
+    static constexpr int kThumbnail = 64;
+    std::map<std::size_t, std::unique_ptr<render::Framebuffer>> thumbnails_;  // null: failed
     std::string captureTo_;  // an annotated export waiting for the frame to be drawn
     int captureIn_ = 0;
     std::string lastExport_;

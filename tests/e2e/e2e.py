@@ -471,6 +471,50 @@ def test_export_annotated(args):
         v.close()
 
 
+def test_series_browser(args, work):
+    """The Series tab lists both stacks of two folders with a GPU-drawn thumbnail of each one's
+    middle image, equal to `dcmlens render` of that image at 64x64; clicking one shows it."""
+    import pydicom
+    refs = {}
+    folders = []
+    for name, slices, size in (("tall", 6, 96), ("short", 4, 64)):
+        out = Path(work) / f"browser-{name}"
+        subprocess.run([sys.executable, str(HERE.parent.parent / "bench" / "make_series.py"), str(out),
+                        "--slices", str(slices), "--size", str(size)], check=True, capture_output=True)
+        by_number = {int(pydicom.dcmread(str(p), stop_before_pixels=True).InstanceNumber): p
+                     for p in (out / "ct").glob("*.dcm")}
+        middle = by_number[slices // 2 + 1]
+        ref = Path(work) / f"thumb-{name}.png"
+        subprocess.run([args.dcmlens, "render", str(middle), "-o", str(ref), "--size", "64x64"], check=True,
+                       capture_output=True)
+        refs[name] = np.asarray(Image.open(ref).convert("RGB")).astype(np.int16)
+        folders.append(out / "ct")
+    v = Viewer(args, *folders, extra=["--panel", "Series"])
+    try:
+        s = v.wait(lambda s: s["all_resident"] and "thumbnail 1" in s["widgets"] and "thumbnail 2" in s["widgets"],
+                   "two thumbnails")
+        v.settle()
+        img = screen()
+        matched = set()
+        for key in ("thumbnail 1", "thumbnail 2"):
+            cx, cy = s["widgets"][key]
+            x, y = int(round(cx - 32)), int(round(cy - 32))
+            shown = img[y:y + 64, x:x + 64]
+            for name, ref in refs.items():
+                if shown.shape == ref.shape and np.abs(shown - ref).max() == 0:
+                    matched.add(name)
+        check("Series tab: each stack's thumbnail is its middle image as `dcmlens render --size 64x64` draws it",
+              matched == {"tall", "short"}, f"matched {sorted(matched)}")
+        frames = s["frames"]
+        xdo("mousemove", int(s["widgets"]["thumbnail 2"][0]) + 120, int(s["widgets"]["thumbnail 2"][1]))
+        xdo("click", "1")
+        s = v.wait(lambda s: s["frames"] != frames, "the other stack")
+        check("clicking a series shows it", s["frames"] in (4, 6) and s["frames"] != frames,
+              f"{frames} -> {s['frames']} images")
+    finally:
+        v.close()
+
+
 def test_malformed(args):
     v = Viewer(args)
     try:
@@ -509,7 +553,8 @@ def main():
     args.work = args.work or work
     for test in (test_window_level_drag, test_zoom_and_pan, lambda a: test_frames(a, work),
                  lambda a: test_progressive(a, work), test_probe, lambda a: test_probe_colour(a, work), test_stages_and_pins,
-                 lambda a: test_compare(a, work), test_export_annotated, test_malformed):
+                 lambda a: test_compare(a, work), test_export_annotated,
+                 lambda a: test_series_browser(a, work), test_malformed):
         try:
             test(args)
         except Exception as e:  # a hang or a crash is a failure, reported, not a stop
