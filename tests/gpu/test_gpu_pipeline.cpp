@@ -466,3 +466,44 @@ TEST_F(Gpu, CorpusMatrixMatchesCpu) {
                 imageFiles, cases, worst, differing);
     EXPECT_GT(imageFiles, 40);
 }
+
+#include "series/stack.hpp"
+#include "session/stack_session.hpp"
+
+// A stack over the memory budget: only a window of images around the focus is allocated, decoded
+// and uploaded, the rest is reported as not loaded, and the window's values stay exact.
+TEST_F(Gpu, StackOverTheBudgetKeepsAWindowAroundTheFocus) {
+    const series::SeriesStack stack = series::demoStack(40, 32);
+    const std::uint64_t frameBytes = 32 * 32 * 2;
+    session::MemoryBudget budget;
+    budget.hostBytes = 10 * frameBytes + frameBytes / 2;  // 10.5 images
+    budget.gpuBytes = 12 * frameBytes;
+    session::StackSession s(renderer, stack, 25, budget);
+    ASSERT_TRUE(s.windowed());
+    EXPECT_EQ(s.windowFrames(), 10);
+    EXPECT_EQ(s.windowStart(), 20);  // the focus in the middle of the window
+    EXPECT_EQ(s.image()->layers(), 10);
+    EXPECT_NE(s.windowMessage().find("10 fit the memory budget"), std::string::npos)
+        << s.windowMessage();
+    for (int i = 0; i < 1000 && !s.allResident(); ++i) {
+        s.pump(1 << 20);
+    }
+    ASSERT_TRUE(s.allResident());
+    for (int f = 0; f < s.frameCount(); ++f) {
+        EXPECT_EQ(s.resident(f), f >= 20 && f < 30) << "image " << f + 1;
+    }
+    for (int f : {20, 25, 29}) {  // GPU-only values read back exactly
+        const model::PixelBuffer& want = stack.instances[static_cast<std::size_t>(f)]->stored;
+        for (auto [x, y] : {std::pair{0, 0}, std::pair{17, 9}, std::pair{31, 31}}) {
+            EXPECT_EQ(s.storedValue(f, x, y), want.at(0, x, y, 0)) << f << " " << x << "," << y;
+        }
+    }
+    render::Framebuffer target(16, 16);
+    target.bind();
+    EXPECT_THROW(s.draw(5, {}, {}, false, 16, 16), Error);  // outside the window: a message
+    EXPECT_NO_THROW(s.draw(25, {}, {}, false, 16, 16));
+
+    // A window at the end of the stack is clamped to it.
+    session::StackSession end(renderer, stack, 39, budget);
+    EXPECT_EQ(end.windowStart(), 30);
+}
