@@ -206,8 +206,10 @@ private:
     // Opening reads every header first (on all cores; ~0.1 ms a file), groups and sorts them,
     // then shows the largest stack while its pixels decode in the background.
     void open(const std::vector<std::string>& paths) {
-        const std::vector<std::string> files = series::listFiles(paths);
+        std::vector<std::string> problems;  // a DICOMDIR's missing files, unreadable DICOMDIRs
+        const std::vector<std::string> files = series::listFiles(paths, &problems);
         series::HeaderScan scan = series::scanHeaders(files);
+        scan.errors.insert(scan.errors.begin(), problems.begin(), problems.end());
         for (const std::string& e : scan.errors) {
             errors_.push_back(e);
         }
