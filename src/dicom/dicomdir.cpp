@@ -35,7 +35,7 @@ std::string lowerCase(std::string s) {
 
 // One directory record (PS3.3 F.3.2.2) as far as finding files goes.
 struct Record {
-    Uint32 offset = 0;   // file offset of its Item tag, what the offsets of F.3.2.1 count
+    Uint32 offset = 0;   // file offset of its Item tag, what the offsets of F.3.2.2 count
     Uint32 next = 0;     // Offset of the Next Directory Record (0004,1400); 0: last of its entity
     Uint32 lower = 0;    // Offset of Referenced Lower-Level Directory Entity (0004,1420); 0: none
     bool inUse = true;   // Record In-use Flag (0004,1410), retired: 0x0000 marks a deleted record
@@ -47,7 +47,7 @@ Uint32 offsetOf(DcmItem& item, const DcmTagKey& key) {
     return item.findAndGetUint32(key, v).good() ? v : 0;
 }
 
-// The records in the directory's hierarchy order (PS3.3 F.5): from the root entity's first
+// The records in the directory's hierarchy order (PS3.3 F.2, F.3.2.2): from the root entity's first
 // record, each record, then its lower-level entity, then the next record of its own entity.
 // nullopt (use the sequence's order) when an offset points at no record, the links loop, or the
 // walk misses a record in use: broken offsets are likelier than records meant to be hidden, and
@@ -91,8 +91,8 @@ std::optional<std::vector<std::size_t>> hierarchyOrder(const std::vector<Record>
     return order;
 }
 
-// File ID components (PS3.10 8.2: values of up to 8 characters, A-Z 0-9 _; we accept any case
-// and also split on '/', which some writers use). Empty when the ID is invalid: an empty
+// File ID components (PS3.10 8.2, 8.5: values of up to 8 characters, A-Z 0-9 _; we accept any
+// case and also split on '/', which some writers use). Empty when the ID is invalid: an empty
 // component, "." or ".." (which would leave the file-set's folder).
 std::vector<std::string> fileIdComponents(const std::string& id) {
     std::vector<std::string> parts;
@@ -223,7 +223,7 @@ DicomdirContents readDicomdir(const std::string& path) {
         Record r;
         // DCMTK reads the items of (0004,1220) as DcmDirectoryRecord, which remembers where
         // each item began in the file: the position the offsets (0004,1200/1400/1420) count
-        // from the first byte of the file (the preamble, PS3.3 F.3.2.1).
+        // from the first byte of the file (the preamble, PS3.3 F.3.2.2).
         if (const auto* record = dynamic_cast<const DcmDirectoryRecord*>(item)) {
             r.offset = record->getFileOffset();
         }
@@ -250,7 +250,7 @@ DicomdirContents readDicomdir(const std::string& path) {
     }
 
     DicomdirContents out;
-    // File IDs are relative to the folder that holds the DICOMDIR (PS3.10 8.2 and 8.5).
+    // File IDs are relative to the folder that holds the DICOMDIR (PS3.10 8.2).
     Resolver resolver(fs::path(path).parent_path());
     for (std::size_t i : order) {
         const Record& r = records[i];

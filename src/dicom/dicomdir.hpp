@@ -14,9 +14,9 @@ struct DicomdirContents {
 
 // Reads a DICOMDIR's Directory Record Sequence (0004,1220) and resolves the Referenced File ID
 // (0004,1500) of every record that has one (IMAGE and the other leaf records). Record order is
-// the directory's hierarchy (PS3.3 F.5: each entity's records by Offset of the Next Directory
-// Record (0004,1400), a record's lower-level entity by (0004,1420) right after it), or the
-// sequence's order where those offsets are absent or do not link every record. Referenced files
+// the directory's hierarchy (PS3.3 F.2, F.3.2.2: each entity's records by Offset of the Next
+// Directory Record (0004,1400), a record's lower-level entity by (0004,1420) right after it), or
+// the sequence's order where those offsets are absent or do not link every record. Referenced files
 // that do not exist, and invalid File IDs, are problems, not errors. Never writes the file.
 // Throws dcmlens::Error with a one-line reason when the file is not a readable DICOMDIR.
 DicomdirContents readDicomdir(const std::string& path);

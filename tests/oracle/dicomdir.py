@@ -14,7 +14,7 @@ MR/SE1/IM000009). Checks:
   the same for pydicom's own dicomdirtests DICOMDIRs (other encodings, reordered records).
 - `render DICOMDIR -o OUTDIR --cpu` exits 0 and writes OUTDIR/<File ID>.png for exactly the
   referenced files, each byte-equal to rendering that file alone.
-- Record order is the offsets' (PS3.3 F.5), not the sequence's: with the root entity's links
+- Record order is the offsets' (PS3.3 F.2, F.3.2.2), not the sequence's: with the root entity's links
   changed to SC, CT, MR (the records stay where they are), info lists SC first (pydicom 2.3's
   FileSet reads no records from that file, so the expected order comes from a walk here).
 - Lower-case media (a CD as Linux may mount it: dicomdir, ct/se1/im000001) render the same.
@@ -73,7 +73,7 @@ def pydicom_order(dicomdir):
 
 
 def offset_order(dicomdir):
-    """File IDs in the order of the records' links (PS3.3 F.5), walked here independently: a
+    """File IDs in the order of the records' links (PS3.3 F.2, F.3.2.2), walked here independently: a
     record, its lower-level entity, then the next record of its entity."""
     ds = pydicom.dcmread(str(dicomdir))
     records = {r.seq_item_tell: r for r in ds.DirectoryRecordSequence}
