@@ -225,8 +225,10 @@ private:
     }
 
     void open(const std::vector<std::string>& paths) {
-        const std::vector<std::string> files = series::listFiles(paths);
+        std::vector<std::string> problems;  // a DICOMDIR's missing files, unreadable DICOMDIRs
+        const std::vector<std::string> files = series::listFiles(paths, &problems);
         series::HeaderScan scan = series::scanHeaders(files);
+        scan.errors.insert(scan.errors.begin(), problems.begin(), problems.end());
         for (const std::string& e : scan.errors) {
             errors_.push_back(e);
         }

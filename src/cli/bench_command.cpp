@@ -74,8 +74,10 @@ int runBench(const std::vector<std::string>& args) {
         target.bind();
 
         const auto opened = Clock::now();
-        const std::vector<std::string> files = series::listFiles(a.positionals());
+        std::vector<std::string> problems;  // a DICOMDIR's: reported as files that fail to open
+        const std::vector<std::string> files = series::listFiles(a.positionals(), &problems);
         series::HeaderScan scan = series::scanHeaders(files);
+        scan.errors.insert(scan.errors.begin(), problems.begin(), problems.end());
         std::vector<series::SeriesStack> stacks = series::buildStacks(std::move(scan.headers));
         if (stacks.empty()) {
             throw Error("no DICOM images found" +

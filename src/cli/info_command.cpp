@@ -1,6 +1,7 @@
 // `dcmlens info PATH [--json]`: what dcmlens decoded from a file.
 
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli/arguments.hpp"
@@ -10,6 +11,7 @@
 #include "cli/tag_dump.hpp"
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
+#include "dicom/dicomdir.hpp"
 
 namespace dcmlens::cli {
 
@@ -263,6 +265,55 @@ std::string infoText(const model::Instance& in, bool hasImage) {
     return s.str();
 }
 
+// A DICOMDIR's referenced files in record order and its problems (missing files), after the
+// file's own information: "dicomdir": {"files": [...], "problems": [...]} in JSON (or "error"
+// when its Directory Record Sequence cannot be read).
+void appendDicomdir(std::string& text, const std::string& path, bool json) {
+    std::optional<dicom::DicomdirContents> dir;
+    std::string error;
+    try {
+        dir = dicom::readDicomdir(path);
+    } catch (const Error& e) {
+        error = e.what();
+    }
+    if (json) {
+        JsonWriter j;
+        j.beginObject().key("dicomdir").beginObject();
+        if (dir) {
+            j.key("files").beginArray();
+            for (const std::string& f : dir->files) {
+                j.value(f);
+            }
+            j.endArray().key("problems").beginArray();
+            for (const std::string& p : dir->problems) {
+                j.value(p);
+            }
+            j.endArray();
+        } else {
+            j.key("error").value(error);
+        }
+        j.endObject().endObject();
+        // Splice {"dicomdir": ...} into the object: drop the outer braces.
+        const std::string inner = j.str().substr(1, j.str().size() - 2);
+        text.insert(text.size() - 1, "," + inner);
+        return;
+    }
+    if (!dir) {
+        text += "DICOMDIR:         not readable: " + error + "\n";
+        return;
+    }
+    text +=
+        "DICOMDIR:         " + std::to_string(dir->files.size()) + " referenced files" +
+        (dir->problems.empty() ? "" : ", " + std::to_string(dir->problems.size()) + " problems") +
+        "\n";
+    for (const std::string& f : dir->files) {
+        text += "  " + f + "\n";
+    }
+    for (const std::string& p : dir->problems) {
+        text += "  problem: " + p + "\n";
+    }
+}
+
 }  // namespace
 
 int runInfo(const std::vector<std::string>& args) {
@@ -307,6 +358,9 @@ int runInfo(const std::vector<std::string>& args) {
                 text += "pixel data:       native, " + std::to_string(layout.nativeBytes) +
                         " bytes, " + std::to_string(layout.frameBytes) + " per frame\n";
             }
+        }
+        if (dicom::isDicomdir(path)) {
+            appendDicomdir(text, path, a.has("--json"));
         }
         std::cout << text << (a.has("--json") ? "\n" : "");
         return 0;

@@ -21,6 +21,7 @@
 #include "cli/report.hpp"
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
+#include "dicom/dicomdir.hpp"
 #include "headless/egl_context.hpp"
 #include "io/png_writer.hpp"
 #include "pixel/colormap.hpp"
@@ -79,19 +80,42 @@ int runRender(const std::vector<std::string>& args) {
     }
 
     // One input file and an output that is not a folder: that file. Otherwise a batch into OUTDIR,
-    // one PNG per input file named after it with ".png" appended.
+    // one PNG per input file named after it with ".png" appended. A DICOMDIR is a batch of the
+    // files it references (series::listFiles), written as OUTDIR/FILE/ID/COMPONENTS.png: media
+    // name files IM000001 and so on in every series folder, so file names alone would collide.
+    namespace fs = std::filesystem;
     std::error_code ec;
-    const bool batch = a.positionals().size() > 1 ||
-                       std::filesystem::is_directory(a.positionals()[0], ec) ||
-                       std::filesystem::is_directory(*out, ec);
-    const std::vector<std::string> files =
-        batch ? series::listFiles(a.positionals()) : a.positionals();
+    const bool batch = a.positionals().size() > 1 || fs::is_directory(a.positionals()[0], ec) ||
+                       fs::is_directory(*out, ec) || dicom::isDicomdir(a.positionals()[0]);
+    std::vector<std::string> files;
+    std::vector<fs::path> names;        // each file's PNG, relative to OUTDIR
+    std::vector<std::string> problems;  // DICOMDIR: missing referenced files, unreadable
+    if (!batch) {
+        files = a.positionals();
+    }
+    for (const std::string& input : batch ? a.positionals() : std::vector<std::string>{}) {
+        const bool dicomdir = !fs::is_directory(input, ec) && dicom::isDicomdir(input);
+        const fs::path base = fs::path(input).parent_path();
+        for (std::string& file : series::listFiles({input}, &problems)) {
+            fs::path name = fs::path(file).filename();
+            if (dicomdir) {
+                name = base.empty() ? fs::path(file) : fs::path(file).lexically_relative(base);
+            }
+            names.push_back(name.string() + ".png");
+            files.push_back(std::move(file));
+        }
+    }
+    for (const std::string& problem : problems) {
+        std::cerr << "dcmlens: " << problem << std::endl;
+    }
     if (files.empty()) {
-        return reportError(a.positionals()[0], "no files to render in this folder");
+        return problems.empty()
+                   ? reportError(a.positionals()[0], "no files to render in this folder")
+                   : 1;
     }
     if (batch) {
-        std::filesystem::create_directories(*out, ec);
-        if (!std::filesystem::is_directory(*out, ec)) {
+        fs::create_directories(*out, ec);
+        if (!fs::is_directory(*out, ec)) {
             return reportError(*out, "cannot create the output folder");
         }
     }
@@ -101,12 +125,12 @@ int runRender(const std::vector<std::string>& args) {
     // worker threads while this thread (which owns the GL context) renders.
     std::vector<std::string> targets;
     std::set<std::string> seen;
-    for (const std::string& path : files) {
+    for (std::size_t i = 0; i < files.size(); ++i) {
         std::string target = *out;
         if (batch) {
-            target = (std::filesystem::path(*out) /
-                      (std::filesystem::path(path).filename().string() + ".png"))
-                         .string();
+            const fs::path path = fs::path(*out) / names[i];
+            fs::create_directories(path.parent_path(), ec);  // a DICOMDIR's folders
+            target = path.string();
             if (!seen.insert(target).second) {
                 target.clear();  // another input has the same file name: not overwritten
             }
@@ -117,7 +141,7 @@ int runRender(const std::vector<std::string>& args) {
         return std::async(std::launch::async,
                           [&, i] { return decodeInput(files[i], settings, timings); });
     };
-    int failures = 0;
+    int failures = static_cast<int>(problems.size());
     auto fail = [&](const std::string& path, const std::string& reason) {
         failures += 1;
         reportError(path, reason);

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <map>
 
+#include "common/error.hpp"
+#include "dicom/dicomdir.hpp"
 #include "series/stack.hpp"
 
 namespace dcmlens::series {
@@ -143,7 +145,8 @@ GeometryReport checkGeometry(const SeriesStack& stack) {
     return report;
 }
 
-std::vector<std::string> listFiles(const std::vector<std::string>& paths) {
+std::vector<std::string> listFiles(const std::vector<std::string>& paths,
+                                   std::vector<std::string>* problems) {
     std::vector<std::string> files;
     for (const std::string& path : paths) {
         std::error_code ec;
@@ -152,17 +155,28 @@ std::vector<std::string> listFiles(const std::vector<std::string>& paths) {
             for (auto it = std::filesystem::recursive_directory_iterator(
                      path, std::filesystem::directory_options::skip_permission_denied, ec);
                  !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-                if (it->is_regular_file(ec) && it->path().filename() != "DICOMDIR") {
+                // A DICOMDIR in a folder only indexes files the walk finds anyway.
+                if (it->is_regular_file(ec) && !dicom::isDicomdirName(it->path().string())) {
                     found.push_back(it->path().string());
                 }
             }
             std::sort(found.begin(), found.end());
             files.insert(files.end(), found.begin(), found.end());
-        } else if (std::filesystem::path(path).filename() == "DICOMDIR") {
-            // A DICOMDIR indexes the files of its media folder: open them all (the folder tree
-            // is what it references; the records' order is not the display order anyway).
-            auto more = listFiles({std::filesystem::path(path).parent_path().string()});
-            files.insert(files.end(), more.begin(), more.end());
+        } else if (dicom::isDicomdir(path)) {
+            // A DICOMDIR named by the user: the files its records reference, in record order
+            // (other files of the media folder are not part of the file-set).
+            try {
+                dicom::DicomdirContents dir = dicom::readDicomdir(path);
+                files.insert(files.end(), dir.files.begin(), dir.files.end());
+                if (problems) {
+                    problems->insert(problems->end(), dir.problems.begin(), dir.problems.end());
+                }
+            } catch (const Error& e) {
+                if (!problems) {
+                    throw Error(path + ": " + e.what());
+                }
+                problems->push_back(path + ": " + e.what());
+            }
         } else {
             files.push_back(path);
         }

@@ -33,8 +33,14 @@ std::vector<SeriesStack> buildStacks(std::vector<std::shared_ptr<const model::In
 // slices at one position), gantry tilt (slices stepping off their normal by more than 0.5°).
 GeometryReport checkGeometry(const SeriesStack& stack);
 
-// Files under the paths (folders recursively; a DICOMDIR's referenced files), sorted.
-std::vector<std::string> listFiles(const std::vector<std::string>& paths);
+// The files the paths name, in order: a folder's files recursively, sorted by path (DICOMDIR
+// files in it skipped: they index files the walk finds anyway); for a DICOMDIR (a file named so
+// or of Media Storage Directory Storage) the files its records reference, in record order
+// (dicom/dicomdir.hpp); any other file itself. DICOMDIR problems (a referenced file missing, an
+// unreadable DICOMDIR) go to `problems` as one line each, naming the DICOMDIR; without it,
+// missing files are skipped silently and an unreadable DICOMDIR throws dcmlens::Error.
+std::vector<std::string> listFiles(const std::vector<std::string>& paths,
+                                   std::vector<std::string>* problems = nullptr);
 
 }  // namespace dcmlens::series
 
