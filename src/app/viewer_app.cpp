@@ -700,6 +700,7 @@ private:
         std::optional<std::int64_t> raw;
         std::array<std::int64_t, 3> samples{};                 // colour: as decoded
         std::optional<std::array<std::int64_t, 3>> converted;  // colour: after YBR -> RGB
+        std::optional<std::int64_t> modalityLutEntry;  // the Modality LUT entry used, if any
     };
 
     // Every stage of one pixel, from the same code as the render (the real display pipeline,
@@ -756,6 +757,13 @@ private:
             p.modality = st.modality;
             p.voi = st.voi;
             p.output = st.output;
+            if (const model::LutPtr& lut = pipeline.modality.lut()) {
+                // Values below the first mapped one take entry 0, above the last the last
+                // (PS3.3 C.11.1.1).
+                p.modalityLutEntry =
+                    std::clamp<std::int64_t>(p.stored - lut->firstMapped, 0,
+                                             static_cast<std::int64_t>(lut->entries.size()) - 1);
+            }
             if (const pixel::Colormap* map = pixel::findColormap(state_.colormap)) {
                 p.rgb = map->table[static_cast<std::size_t>(st.output)];
             }
@@ -862,8 +870,13 @@ private:
                 ImGui::EndTable();
                 return;
             }
-            std::snprintf(buf, sizeof buf, "%g %s", probe_->modality,
-                          in.modality.rescaleType.c_str());
+            if (probe_->modalityLutEntry) {
+                std::snprintf(buf, sizeof buf, "%g  (Modality LUT entry %lld)", probe_->modality,
+                              static_cast<long long>(*probe_->modalityLutEntry));
+            } else {
+                std::snprintf(buf, sizeof buf, "%g %s", probe_->modality,
+                              in.modality.rescaleType.c_str());
+            }
             row("modality", buf);
             std::snprintf(buf, sizeof buf, "%.6f", probe_->voi);
             row("VOI output", buf);
