@@ -4,6 +4,7 @@
 // quantisation, the 8-bit level and its colormap colour; for colour images each sample before
 // and after YBR conversion, for palette images the index and the looked-up colour.
 
+#include <algorithm>
 #include <bitset>
 #include <cstdio>
 #include <iostream>
@@ -120,6 +121,15 @@ int runProbe(const std::vector<std::string>& args) {
                 j.key("modality").value(st.modality);
                 j.key("modality_units").value(mod.rescaleType);
                 j.key("modality_lut").value(pipeline.modality.usesLut());
+                std::string lutEntry;
+                if (const model::LutPtr& lut = pipeline.modality.lut()) {
+                    // Values outside the table take its first or last entry (PS3.3 C.11.1.1).
+                    const std::int64_t entry = std::clamp<std::int64_t>(
+                        value - lut->firstMapped, 0,
+                        static_cast<std::int64_t>(lut->entries.size()) - 1);
+                    j.key("modality_lut_entry").value(static_cast<long long>(entry));
+                    lutEntry = "  (Modality LUT entry " + std::to_string(entry) + ")";
+                }
                 j.key("voi").value(st.voi);
                 j.key("output").value(st.output);
                 j.key("inverted").value(pipeline.invert);
@@ -153,8 +163,8 @@ int runProbe(const std::vector<std::string>& args) {
                             .endObject();
                         break;
                 }
-                text << "modality     " << st.modality << " " << mod.rescaleType
-                     << (pipeline.modality.usesLut() ? "  (Modality LUT)" : "") << "\n";
+                text << "modality     " << st.modality << " " << mod.rescaleType << lutEntry
+                     << "\n";
                 text << "VOI output   " << st.voi << (pipeline.invert ? "  (inverted)" : "")
                      << "\n";
                 text << "8-bit        " << st.output << "\n";

@@ -58,7 +58,8 @@ def main():
     cases = [(corpus / "CT_small.dcm", 0, []), (corpus / "MR_small.dcm", 0, ["--window=600,800"]),
              (corpus / "SC_rgb_dcmtk_+eb+cr.dcm", 0, []), (synthetic / "palette_8bit.dcm", 0, []),
              (corpus / "rtdose.dcm", 4, ["--colormap", "hot"]), (synthetic / "mono1_u12.dcm", 0, []),
-             (synthetic / "mono2_bits_stored_8_high_bit_11.dcm", 0, [])]
+             (synthetic / "mono2_bits_stored_8_high_bit_11.dcm", 0, []),
+             (synthetic / "modality_lut.dcm", 0, [])]
     for path, frame, opts in cases:
         ds = pydicom.dcmread(str(path))
         arr, words, stored = words_and_stored(ds, frame)
@@ -89,6 +90,14 @@ def main():
                            f"{int(stored[y, x])}")
             if want_mod is not None and abs(got["modality"] - float(want_mod[y, x])) > 1e-9:
                 bad.append(f"({x},{y}) modality {got['modality']} want {float(want_mod[y, x])}")
+            if "ModalityLUTSequence" in ds:
+                item = ds.ModalityLUTSequence[0]
+                count, first = int(item.LUTDescriptor[0]) or 65536, int(item.LUTDescriptor[1])
+                if first >= 32768 and int(ds.PixelRepresentation) == 1:
+                    first -= 65536  # US descriptor holding a signed first value (PS3.3 C.11.1.1)
+                want_entry = min(max(int(stored[y, x]) - first, 0), count - 1)
+                if got.get("modality_lut_entry") != want_entry:
+                    bad.append(f"({x},{y}) Modality LUT entry {got.get('modality_lut_entry')} want {want_entry}")
             pix = rendered[y, x]
             want_out = [int(v) for v in pix] if np.ndim(pix) else int(pix)
             out = got["output"] if "colormap_rgb" not in got or got["colormap"] == "gray" else got["colormap_rgb"]
