@@ -209,6 +209,18 @@ GLuint Renderer::chunkTexture(GpuImage& image, GpuImage::Tile& tile, int chunk) 
     return texture;
 }
 
+bool Renderer::reserveChunkOf(GpuImage& image, int layer) {
+    const int chunk = std::clamp(layer, 0, std::max(0, image.layers_ - 1)) / image.chunkLayers_;
+    bool allocated = false;
+    for (GpuImage::Tile& tile : image.tiles_) {
+        if (tile.textures[static_cast<std::size_t>(chunk)] == 0) {
+            chunkTexture(image, tile, chunk);
+            allocated = true;
+        }
+    }
+    return allocated;
+}
+
 void Renderer::uploadLayer(GpuImage& image, int layer, const model::PixelBuffer& buffer,
                            int bufferFrame) {
     if (buffer.width() != image.width_ || buffer.height() != image.height_ ||

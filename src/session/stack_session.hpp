@@ -81,6 +81,7 @@ private:
     std::vector<series::StackLoader::FrameStats> stats_;
     int residentCount_ = 0;
     int windowStart_ = 0;
+    int focusFrame_ = 0;  // the image the user looks at: decoding and allocation start there
     int windowFrames_ = 0;
     std::string windowMessage_;
     std::uint64_t pixelBytes_ = 0;
