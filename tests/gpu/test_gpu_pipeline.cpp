@@ -507,3 +507,19 @@ TEST_F(Gpu, StackOverTheBudgetKeepsAWindowAroundTheFocus) {
     session::StackSession end(renderer, stack, 39, budget);
     EXPECT_EQ(end.windowStart(), 30);
 }
+
+// Reserving a chunk ahead allocates it once, sends no bytes, and uploads into it stay exact.
+TEST_F(Gpu, ReservedChunksAllocateOnceAndUploadNothing) {
+    auto image = renderer.allocate(64, 48, 1, model::SampleType::I16, 3);
+    const std::uint64_t before = renderer.uploadedBytes();
+    EXPECT_TRUE(renderer.reserveChunkOf(*image, 2));
+    EXPECT_FALSE(renderer.reserveChunkOf(*image, 1));  // the same chunk (3 small layers)
+    EXPECT_EQ(renderer.uploadedBytes(), before);
+    model::PixelBuffer frame(model::SampleType::I16, 64, 48, 1, 1, false);
+    for (std::size_t i = 0; i < frame.frameSampleCount(); ++i) {
+        frame.set(0, i, static_cast<std::int64_t>(i % 4000) - 2000);
+    }
+    renderer.uploadLayer(*image, 2, frame, 0);
+    EXPECT_EQ(renderer.readStored(*image, 2, 63, 47), frame.at(0, 63, 47, 0));
+    EXPECT_EQ(renderer.readStored(*image, 2, 5, 7), frame.at(0, 5, 7, 0));
+}
