@@ -36,8 +36,8 @@
 #include "input/input_mapper.hpp"
 #include "io/png_writer.hpp"
 #include "pixel/auto_window.hpp"
-#include "pixel/color.hpp"
 #include "pixel/colormap.hpp"
+#include "pixel/probe.hpp"
 #include "pixel/roi.hpp"
 #include "render/renderer.hpp"
 #include "series/series_builder.hpp"
@@ -688,19 +688,10 @@ private:
     // The pixel probe: every stage of the pixel under the cursor, from the same pipeline that
     // draws (pixel/), the stored value read back from the GPU; the word as decoded comes from the
     // file (decoded once per frame while the Probe tab is open).
-    struct Probe {
-        enum class Kind { Grey, Palette, Colour };
-        Kind kind = Kind::Grey;
+    // The probe of one pixel (pixel::probePixel) and where it is, with the word as decoded.
+    struct Probe : pixel::PixelProbe {
         int x = 0, y = 0, frame = 0;
-        std::int64_t stored = 0;  // greyscale value or palette index (sample 0 of colour)
-        double modality = 0;
-        double voi = 0;
-        int output = 0;
-        std::array<std::uint8_t, 3> rgb{};  // on screen: colormap, palette or colour output
         std::optional<std::int64_t> raw;
-        std::array<std::int64_t, 3> samples{};                 // colour: as decoded
-        std::optional<std::array<std::int64_t, 3>> converted;  // colour: after YBR -> RGB
-        std::optional<std::int64_t> modalityLutEntry;  // the Modality LUT entry used, if any
     };
 
     // Every stage of one pixel, from the same code as the render (the real display pipeline,
@@ -713,61 +704,30 @@ private:
         if (ix < 0 || iy < 0 || ix >= in.pixel.columns || iy >= in.pixel.rows) {
             return std::nullopt;
         }
+        const int f = session_->frameInInstance(frame);
+        std::array<std::int64_t, 3> samples{};
+        for (int c = 0; c < std::min(3, in.pixel.samplesPerPixel); ++c) {
+            samples[static_cast<std::size_t>(c)] = session_->storedValue(frame, ix, iy, c);
+        }
+        std::optional<pixel::GrayPipeline> gray;
+        if (in.pixel.samplesPerPixel == 1 &&
+            in.pixel.photometric != model::Photometric::PaletteColor) {
+            // The real display pipeline, whatever stage the image shows.
+            pixel::DisplayOptions options = viewer::displayOptions(state_, in);
+            options.stage = pixel::DisplayOptions::Stage::Output;
+            const model::PixelBuffer none;
+            gray = pixel::makeGrayPipeline(in, {none, 0, f}, options);
+        }
         Probe p;
+        try {
+            static_cast<pixel::PixelProbe&>(p) =
+                pixel::probePixel(in, samples, gray ? &*gray : nullptr, state_.colormap);
+        } catch (const Error&) {
+            return std::nullopt;  // a palette image without its tables: nothing to show
+        }
         p.x = ix;
         p.y = iy;
         p.frame = frame;
-        const int f = session_->frameInInstance(frame);
-        if (in.pixel.samplesPerPixel == 1) {
-            p.stored = session_->storedValue(frame, ix, iy);
-        }
-        if (in.pixel.samplesPerPixel > 1) {
-            // Colour images keep their decoded samples in memory (pipeline.md, colour).
-            p.kind = Probe::Kind::Colour;
-            for (int c = 0; c < 3; ++c) {
-                p.samples[static_cast<std::size_t>(c)] = session_->storedValue(frame, ix, iy, c);
-            }
-            std::array<std::int64_t, 3> rgb = p.samples;
-            const model::Photometric ph = in.decodedPhotometric;
-            if (ph == model::Photometric::YbrFull || ph == model::Photometric::YbrFull422 ||
-                ph == model::Photometric::YbrPartial422) {
-                rgb = pixel::ybrToRgb(rgb[0], rgb[1], rgb[2], in.pixel.bitsStored,
-                                      ph == model::Photometric::YbrFull);
-                p.converted = rgb;
-            }
-            for (std::size_t c = 0; c < 3; ++c) {
-                p.rgb[c] =
-                    static_cast<std::uint8_t>(pixel::colorTo8Bit(rgb[c], in.pixel.bitsStored));
-            }
-            p.stored = p.samples[0];
-        } else if (in.pixel.photometric == model::Photometric::PaletteColor) {
-            p.kind = Probe::Kind::Palette;
-            if (in.palette) {
-                const auto rgb = pixel::paletteLookup(*in.palette, p.stored);
-                for (std::size_t c = 0; c < 3; ++c) {
-                    p.rgb[c] = static_cast<std::uint8_t>(rgb[c]);
-                }
-            }
-        } else {
-            const model::PixelBuffer none;
-            pixel::DisplayOptions options = viewer::displayOptions(state_, in);
-            options.stage = pixel::DisplayOptions::Stage::Output;
-            const pixel::GrayPipeline pipeline = pixel::makeGrayPipeline(in, {none, 0, f}, options);
-            const pixel::GrayStages st = pipeline.stages(p.stored);
-            p.modality = st.modality;
-            p.voi = st.voi;
-            p.output = st.output;
-            if (const model::LutPtr& lut = pipeline.modality.lut()) {
-                // Values below the first mapped one take entry 0, above the last the last
-                // (PS3.3 C.11.1.1).
-                p.modalityLutEntry =
-                    std::clamp<std::int64_t>(p.stored - lut->firstMapped, 0,
-                                             static_cast<std::int64_t>(lut->entries.size()) - 1);
-            }
-            if (const pixel::Colormap* map = pixel::findColormap(state_.colormap)) {
-                p.rgb = map->table[static_cast<std::size_t>(st.output)];
-            }
-        }
         // Only while the Probe tab shows: reading the raw words decodes the frame again.
         if (const model::PixelBuffer* words = probeTabOpen_ ? rawWords(frame) : nullptr) {
             p.raw = words->at(0, ix, iy, 0);

@@ -5,9 +5,11 @@
 // and after YBR conversion, for palette images the index and the looked-up colour.
 
 #include <algorithm>
+#include <array>
 #include <bitset>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli/arguments.hpp"
@@ -17,8 +19,7 @@
 #include "cli/report.hpp"
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
-#include "pixel/color.hpp"
-#include "pixel/colormap.hpp"
+#include "pixel/probe.hpp"
 #include "pixel/render.hpp"
 
 namespace dcmlens::cli {
@@ -86,124 +87,103 @@ int runProbe(const std::vector<std::string>& args) {
             }
             j.endArray();
         };
+        std::array<std::int64_t, 3> values{};
+        for (int c = 0; c < std::min(samples, 3); ++c) {
+            values[static_cast<std::size_t>(c)] = stored.at(0, x, y, c);
+        }
+        std::optional<pixel::GrayPipeline> gray;
+        if (samples == 1 && px.photometric != model::Photometric::PaletteColor) {
+            gray = pixel::makeGrayPipeline(in, {stored, 0, frame}, options);
+        }
+        const pixel::PixelProbe probe =
+            pixel::probePixel(in, values, gray ? &*gray : nullptr, options.colormap);
+        auto rgbArray = [&](const char* key, const std::array<int, 3>& rgb) {
+            j.key(key).beginArray().value(rgb[0]).value(rgb[1]).value(rgb[2]).endArray();
+        };
         if (samples == 1) {
             const auto word = static_cast<std::uint64_t>(words.at(0, x, y, 0));
-            const std::int64_t value = stored.at(0, x, y, 0);
             char hex[32];
             std::snprintf(hex, sizeof hex, "0x%0*llX", (px.bitsAllocated + 3) / 4,
                           static_cast<unsigned long long>(word));
             j.key("raw").value(static_cast<long long>(word));
             j.key("raw_hex").value(hex);
             j.key("raw_bits").value(bitsText(word, px.bitsAllocated, px.bitsStored, px.highBit));
-            j.key("stored").value(static_cast<long long>(value));
+            j.key("stored").value(static_cast<long long>(probe.stored));
             text << "raw word     " << hex << "  "
                  << bitsText(word, px.bitsAllocated, px.bitsStored, px.highBit)
                  << "  (Bits Allocated " << px.bitsAllocated << ", Bits Stored " << px.bitsStored
                  << ", High Bit " << px.highBit << "; bits outside the stored field in brackets)\n";
-            text << "stored       " << value << (px.isSigned ? " (signed)" : "") << "\n";
-            if (px.photometric == model::Photometric::PaletteColor) {
-                if (!in.palette) {
-                    throw Error(
-                        "PALETTE COLOR image without complete palette tables (0028,1101-1203)");
-                }
-                const auto rgb = pixel::paletteLookup(*in.palette, value);
-                j.key("index").value(static_cast<long long>(value));
-                j.key("modality").null();
-                j.key("voi").null();
-                j.key("output").beginArray().value(rgb[0]).value(rgb[1]).value(rgb[2]).endArray();
-                text << "palette      index " << value << " -> RGB " << rgb[0] << " " << rgb[1]
-                     << " " << rgb[2] << "\n";
-            } else {
-                const pixel::GrayPipeline pipeline =
-                    pixel::makeGrayPipeline(in, {stored, 0, frame}, options);
-                const pixel::GrayStages st = pipeline.stages(value);
-                const model::ModalityInfo& mod = in.modalityFor(frame);
-                j.key("modality").value(st.modality);
-                j.key("modality_units").value(mod.rescaleType);
-                j.key("modality_lut").value(pipeline.modality.usesLut());
-                std::string lutEntry;
-                if (const model::LutPtr& lut = pipeline.modality.lut()) {
-                    // Values outside the table take its first or last entry (PS3.3 C.11.1.1).
-                    const std::int64_t entry = std::clamp<std::int64_t>(
-                        value - lut->firstMapped, 0,
-                        static_cast<std::int64_t>(lut->entries.size()) - 1);
-                    j.key("modality_lut_entry").value(static_cast<long long>(entry));
-                    lutEntry = "  (Modality LUT entry " + std::to_string(entry) + ")";
-                }
-                j.key("voi").value(st.voi);
-                j.key("output").value(st.output);
-                j.key("inverted").value(pipeline.invert);
-                const pixel::Colormap* map = pixel::findColormap(options.colormap);
-                const auto& rgb = map->table[static_cast<std::size_t>(st.output)];
-                j.key("colormap").value(options.colormap);
-                j.key("colormap_rgb")
-                    .beginArray()
-                    .value(rgb[0])
-                    .value(rgb[1])
-                    .value(rgb[2])
-                    .endArray();
-                const auto& voi = pipeline.voi;
-                j.key("voi_transform");
-                switch (voi.kind()) {
-                    case pixel::VoiTransform::Kind::None:
-                        j.value("none");
-                        text << "VOI          none (the modality range stretched over 0-255)\n";
-                        break;
-                    case pixel::VoiTransform::Kind::Lut:
-                        j.value("LUT");
-                        break;
-                    case pixel::VoiTransform::Kind::Window:
-                        j.beginObject()
-                            .key("center")
-                            .value(voi.center())
-                            .key("width")
-                            .value(voi.width())
-                            .key("function")
-                            .value(model::voiFunctionName(voi.function()))
-                            .endObject();
-                        break;
-                }
-                text << "modality     " << st.modality << " " << mod.rescaleType << lutEntry
-                     << "\n";
-                text << "VOI output   " << st.voi << (pipeline.invert ? "  (inverted)" : "")
-                     << "\n";
-                text << "8-bit        " << st.output << "\n";
-                text << "colormap     " << options.colormap << " -> RGB " << int(rgb[0]) << " "
-                     << int(rgb[1]) << " " << int(rgb[2]) << "\n";
+            text << "stored       " << probe.stored << (px.isSigned ? " (signed)" : "") << "\n";
+        }
+        if (probe.kind == pixel::PixelProbe::Kind::Palette) {
+            j.key("index").value(static_cast<long long>(probe.stored));
+            j.key("modality").null();
+            j.key("voi").null();
+            rgbArray("output", probe.rgb);
+            text << "palette      index " << probe.stored << " -> RGB " << probe.rgb[0] << " "
+                 << probe.rgb[1] << " " << probe.rgb[2] << "\n";
+        } else if (probe.kind == pixel::PixelProbe::Kind::Grey) {
+            const model::ModalityInfo& mod = in.modalityFor(frame);
+            j.key("modality").value(probe.modality);
+            j.key("modality_units").value(mod.rescaleType);
+            j.key("modality_lut").value(probe.modalityLutEntry.has_value());
+            std::string lutEntry;
+            if (probe.modalityLutEntry) {
+                j.key("modality_lut_entry").value(static_cast<long long>(*probe.modalityLutEntry));
+                lutEntry = "  (Modality LUT entry " + std::to_string(*probe.modalityLutEntry) + ")";
             }
+            j.key("voi").value(probe.voi);
+            j.key("output").value(probe.output);
+            j.key("inverted").value(probe.inverted);
+            j.key("colormap").value(options.colormap);
+            rgbArray("colormap_rgb", probe.rgb);
+            const auto& voi = gray->voi;
+            j.key("voi_transform");
+            switch (voi.kind()) {
+                case pixel::VoiTransform::Kind::None:
+                    j.value("none");
+                    text << "VOI          none (the modality range stretched over 0-255)\n";
+                    break;
+                case pixel::VoiTransform::Kind::Lut:
+                    j.value("LUT");
+                    break;
+                case pixel::VoiTransform::Kind::Window:
+                    j.beginObject()
+                        .key("center")
+                        .value(voi.center())
+                        .key("width")
+                        .value(voi.width())
+                        .key("function")
+                        .value(model::voiFunctionName(voi.function()))
+                        .endObject();
+                    break;
+            }
+            text << "modality     " << probe.modality << " " << mod.rescaleType << lutEntry << "\n";
+            text << "VOI output   " << probe.voi << (probe.inverted ? "  (inverted)" : "") << "\n";
+            text << "8-bit        " << probe.output << "\n";
+            text << "colormap     " << options.colormap << " -> RGB " << probe.rgb[0] << " "
+                 << probe.rgb[1] << " " << probe.rgb[2] << "\n";
         } else {
-            sampleArray("raw", [&](int s) { return words.at(0, x, y, s); });
-            sampleArray("stored", [&](int s) { return stored.at(0, x, y, s); });
-            std::int64_t v[3] = {stored.at(0, x, y, 0), stored.at(0, x, y, 1),
-                                 stored.at(0, x, y, 2)};
-            const model::Photometric ph = in.decodedPhotometric;
-            const bool ybr = ph == model::Photometric::YbrFull ||
-                             ph == model::Photometric::YbrFull422 ||
-                             ph == model::Photometric::YbrPartial422;
+            sampleArray("raw", [&](int c) { return words.at(0, x, y, c); });
+            sampleArray("stored", [&](int c) { return stored.at(0, x, y, c); });
+            const auto& v = probe.samples;
             text << "samples      " << v[0] << " " << v[1] << " " << v[2] << "  ("
-                 << model::photometricName(ph) << " as decoded)\n";
-            if (ybr) {
-                const auto rgb = pixel::ybrToRgb(v[0], v[1], v[2], px.bitsStored,
-                                                 ph == model::Photometric::YbrFull);
-                std::copy(rgb.begin(), rgb.end(), v);
-                text << "RGB          " << v[0] << " " << v[1] << " " << v[2]
+                 << model::photometricName(in.decodedPhotometric) << " as decoded)\n";
+            const auto& m = probe.converted ? *probe.converted : probe.samples;
+            if (probe.converted) {
+                text << "RGB          " << m[0] << " " << m[1] << " " << m[2]
                      << "  (after YBR -> RGB)\n";
             }
             j.key("modality")
                 .beginArray()
-                .value(static_cast<long long>(v[0]))
-                .value(static_cast<long long>(v[1]))
-                .value(static_cast<long long>(v[2]))
+                .value(static_cast<long long>(m[0]))
+                .value(static_cast<long long>(m[1]))
+                .value(static_cast<long long>(m[2]))
                 .endArray();
             j.key("voi").null();
-            j.key("output").beginArray();
-            text << "8-bit        ";
-            for (int s = 0; s < 3; ++s) {
-                const int o = pixel::colorTo8Bit(v[s], px.bitsStored);
-                j.value(o);
-                text << o << (s < 2 ? " " : "\n");
-            }
-            j.endArray();
+            rgbArray("output", probe.rgb);
+            text << "8-bit        " << probe.rgb[0] << " " << probe.rgb[1] << " " << probe.rgb[2]
+                 << "\n";
         }
         j.endObject();
         std::cout << (a.has("--json") ? j.str() + "\n" : text.str());

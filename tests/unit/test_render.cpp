@@ -207,3 +207,61 @@ TEST(Roi, StatisticsAndDistance) {
     EXPECT_DOUBLE_EQ(*pixel::distanceMm(g, 0, 0, 0, 3), 6.0);
     EXPECT_EQ(pixel::lineProfile(b, 0, m, 0, 0, 3, 0), (std::vector<double>{-5, 5, 15, 25}));
 }
+
+#include "pixel/color.hpp"
+#include "pixel/colormap.hpp"
+#include "pixel/probe.hpp"
+
+TEST(Probe, GreyStagesModalityLutEntryAndColormap) {
+    model::Instance in;
+    in.pixel.bitsAllocated = 16;
+    in.pixel.bitsStored = 12;
+    in.pixel.highBit = 11;
+    auto lut = std::make_shared<model::Lut>();
+    lut->firstMapped = 100;
+    lut->entries = {10, 20, 30, 40};
+    in.modality.lut = lut;
+    pixel::DisplayOptions o;
+    o.windowMode = pixel::DisplayOptions::WindowMode::Explicit;
+    o.center = 25;
+    o.width = 30;
+    o.colormap = "hot";
+    const model::PixelBuffer none;
+    const pixel::GrayPipeline gray = pixel::makeGrayPipeline(in, {none, 0, 0}, o);
+    for (auto [stored, entry] :
+         {std::pair<std::int64_t, std::int64_t>{50, 0}, {102, 2}, {900, 3}}) {
+        const pixel::PixelProbe p = pixel::probePixel(in, {stored, 0, 0}, &gray, "hot");
+        EXPECT_EQ(p.kind, pixel::PixelProbe::Kind::Grey);
+        ASSERT_TRUE(p.modalityLutEntry);
+        EXPECT_EQ(*p.modalityLutEntry, entry);
+        EXPECT_EQ(p.modality, lut->entries[static_cast<std::size_t>(entry)]);
+        EXPECT_EQ(p.output, gray.output(stored));
+        const auto& c = pixel::findColormap("hot")->table[static_cast<std::size_t>(p.output)];
+        EXPECT_EQ(p.rgb, (std::array<int, 3>{c[0], c[1], c[2]}));
+    }
+    EXPECT_THROW(pixel::probePixel(in, {1, 0, 0}, &gray, "no-such-map"), Error);
+    EXPECT_THROW(pixel::probePixel(in, {1, 0, 0}, nullptr, "gray"), Error);
+}
+
+TEST(Probe, ColourConvertsYbrAndPaletteNeedsItsTables) {
+    model::Instance ybr;
+    ybr.pixel.samplesPerPixel = 3;
+    ybr.pixel.bitsStored = 8;
+    ybr.decodedPhotometric = model::Photometric::YbrFull;
+    const pixel::PixelProbe c = pixel::probePixel(ybr, {128, 100, 200}, nullptr, "gray");
+    EXPECT_EQ(c.kind, pixel::PixelProbe::Kind::Colour);
+    EXPECT_EQ(c.samples, (std::array<std::int64_t, 3>{128, 100, 200}));
+    ASSERT_TRUE(c.converted);  // YBR_FULL is converted as the render converts it
+    const auto want = pixel::ybrToRgb(128, 100, 200, 8, true);
+    EXPECT_EQ(*c.converted, want);
+    EXPECT_EQ(c.rgb, (std::array<int, 3>{static_cast<int>(want[0]), static_cast<int>(want[1]),
+                                         static_cast<int>(want[2])}));
+    EXPECT_GT(c.rgb[0], c.rgb[2]);  // strong Cr: red
+    model::Instance rgb = ybr;
+    rgb.decodedPhotometric = model::Photometric::Rgb;
+    EXPECT_FALSE(pixel::probePixel(rgb, {1, 2, 3}, nullptr, "gray").converted);
+
+    model::Instance palette;
+    palette.pixel.photometric = model::Photometric::PaletteColor;
+    EXPECT_THROW(pixel::probePixel(palette, {3, 0, 0}, nullptr, "gray"), Error);
+}
