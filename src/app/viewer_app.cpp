@@ -7,6 +7,7 @@
 #include "app/viewer_app.hpp"
 
 #include "app/compare_panel.hpp"
+#include "app/series_thumbnails.hpp"
 
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
@@ -1266,31 +1267,7 @@ private:
             }
         }
         ImGui::Separator();
-        ImGui::BeginChild("hex");
-        ImGuiListClipper clipper;
-        const int rows = static_cast<int>((hexBytes_.size() + 15) / 16);
-        clipper.Begin(rows);
-        if (highlight != static_cast<std::size_t>(-1) && hexScrollTo_ != highlight) {
-            ImGui::SetScrollY(static_cast<float>(highlight / 16) *
-                              ImGui::GetTextLineHeightWithSpacing());
-            hexScrollTo_ = highlight;
-        }
-        while (clipper.Step()) {
-            for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-                const std::size_t start = static_cast<std::size_t>(row) * 16;
-                ImGui::Text("%08zx ", start);
-                for (std::size_t k = start; k < std::min(start + 16, hexBytes_.size()); ++k) {
-                    ImGui::SameLine(0, k == start ? 2.0f : (k % 8 == 0 ? 6.0f : 3.0f));
-                    const bool lit = k >= highlight && k < highlight + highlightLength;
-                    if (lit) {
-                        ImGui::TextColored(ImVec4(1, 0.85f, 0.2f, 1), "%02x", hexBytes_[k]);
-                    } else {
-                        ImGui::Text("%02x", hexBytes_[k]);
-                    }
-                }
-            }
-        }
-        ImGui::EndChild();
+        hexView_.draw(hexBytes_, highlight, highlightLength);
     }
 
     // Compare tab: this frame (A) against another frame of the stack or a file (B), value by
@@ -1609,78 +1586,18 @@ private:
         }
     }
 
-    // The thumbnail of stack i: its middle image drawn by the GPU through its default display
-    // (the file's first window, else min-max) into kThumbnail x kThumbnail, made once. The shown
-    // stack's comes from its own textures once that image is resident; another stack's middle
-    // file is decoded and uploaded once (at most one per UI frame), drawn, and its texture freed.
+    // Stack i's thumbnail (app/series_thumbnails), or 0 while it is not made yet.
     GLuint thumbnail(std::size_t i, bool& madeOne) {
-        auto it = thumbnails_.find(i);
-        if (it != thumbnails_.end()) {
-            return it->second ? it->second->texture() : 0;
-        }
-        const series::SeriesStack& stack = series_[i];
-        const int middle = static_cast<int>(stack.frameCount() / 2);
         const bool shown = i == shownSeries_ && session_ != nullptr;
-        if ((shown && !session_->resident(middle)) || (!shown && madeOne)) {
-            pendingFrames = std::max(pendingFrames, 1);  // later
-            return 0;
+        const SeriesThumbnails::Result r =
+            thumbnails_.get(i, series_[i], shown ? session_.get() : nullptr, renderer_, madeOne);
+        if (r.pending) {
+            pendingFrames = std::max(pendingFrames, 1);  // try again next frame
         }
-        auto target = std::make_unique<render::Framebuffer>(kThumbnail, kThumbnail);
-        try {
-            if (shown) {
-                const model::Instance& in = session_->instanceOf(middle);
-                pixel::DisplayOptions options;
-                if (in.windowsFor(session_->frameInInstance(middle)).empty()) {
-                    const pixel::ValueRange r = session_->frameStats(middle).range;
-                    const model::Window w = pixel::minMaxWindow(r);
-                    options.windowMode = pixel::DisplayOptions::WindowMode::Explicit;
-                    options.center = w.center;
-                    options.width = w.width;
-                    options.voiFunction = model::VoiFunction::Linear;
-                }
-                target->bind();
-                session_->draw(middle, options, thumbnailView(in), false, kThumbnail, kThumbnail);
-            } else {
-                madeOne = true;
-                // The middle frame: instance and frame within it.
-                int frame = middle;
-                std::size_t k = 0;
-                while (k + 1 < stack.instances.size() &&
-                       frame >= std::max(1, stack.instances[k]->pixel.frames)) {
-                    frame -= std::max(1, stack.instances[k]->pixel.frames);
-                    ++k;
-                }
-                dicom::DicomFile file(stack.instances[k]->path);
-                const model::PixelBuffer stored = file.decodeFrame(frame);
-                const model::Instance in = file.release();
-                const auto image = renderer_.upload(stored);
-                std::optional<pixel::GrayPipeline> gray;
-                if (stored.samples() == 1 &&
-                    in.pixel.photometric != model::Photometric::PaletteColor) {
-                    gray = pixel::makeGrayPipeline(in, {stored, 0, frame}, {});
-                }
-                render::DrawRequest r;
-                r.instance = &in;
-                r.gray = gray ? &*gray : nullptr;
-                r.view = thumbnailView(in);
-                r.outputWidth = kThumbnail;
-                r.outputHeight = kThumbnail;
-                target->bind();
-                renderer_.draw(*image, r);
-            }
-            glBindFramebuffer(GL_FRAMEBUFFER, 0);
-            thumbnails_[i] = std::move(target);
-        } catch (const Error& e) {
-            glBindFramebuffer(GL_FRAMEBUFFER, 0);
-            errors_.push_back(stack.description + ": no thumbnail: " + e.what());
-            thumbnails_[i] = nullptr;
+        if (!r.error.empty()) {
+            errors_.push_back(r.error);
         }
-        return thumbnails_[i] ? thumbnails_[i]->texture() : 0;
-    }
-
-    static pixel::ViewMapping thumbnailView(const model::Instance& in) {
-        return pixel::fitView(in.pixel.columns, in.pixel.rows, pixel::pixelAspect(in.geometry),
-                              kThumbnail, kThumbnail);
+        return r.texture;
     }
 
     void drawStatus(ImVec2 pos, ImVec2 size) {
@@ -2106,10 +2023,10 @@ private:
     std::vector<std::uint8_t> hexBytes_;
     dicom::DicomFile::PixelLayout hexLayout_;
     std::string hexError_;
-    std::size_t hexScrollTo_ = static_cast<std::size_t>(-1);
+    ui::HexView hexView_;
     bool panelChosen_ = false;
-    static constexpr int kThumbnail = 64;
-    std::map<std::size_t, std::unique_ptr<render::Framebuffer>> thumbnails_;  // null: failed
+    static constexpr int kThumbnail = SeriesThumbnails::kSize;
+    SeriesThumbnails thumbnails_;
     std::string captureTo_;  // an annotated export waiting for the frame to be drawn
     int captureIn_ = 0;
     std::string lastExport_;

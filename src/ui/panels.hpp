@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -47,6 +49,18 @@ private:
 void drawAnnotations(ImDrawList* list, ImVec2 origin, ImVec2 size, const viewer::ViewerState& state,
                      const viewer::ViewContext& ctx, const model::Instance& instance,
                      int frameCount, const std::string& description);
+
+// A hex dump of bytes, 16 per row with their offset; only visible rows are laid out. The bytes
+// [highlight, highlight + length) are lit, and the view scrolls to them when they change.
+class HexView {
+public:
+    static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    void draw(const std::vector<std::uint8_t>& bytes, std::size_t highlight = kNone,
+              std::size_t length = 0);
+
+private:
+    std::size_t scrolledTo_ = kNone;
+};
 
 // The keyboard and mouse shortcuts.
 void drawHelp(bool* open);
