@@ -1439,7 +1439,9 @@ private:
                      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                          ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings);
         probeTabOpen_ = false;  // set again below while the Probe tab shows
-        if (ImGui::BeginTabBar("tabs")) {
+        // Nine tabs do not fit the panel: full names that scroll, and a list of them all.
+        if (ImGui::BeginTabBar("tabs", ImGuiTabBarFlags_FittingPolicyScroll |
+                                           ImGuiTabBarFlags_TabListPopupButton)) {
             if (ImGui::BeginTabItem("Window", nullptr, tabFlags("Window"))) {
                 if (session_) {
                     const viewer::ViewContext ctx = context(viewportSize_);
