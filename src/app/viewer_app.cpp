@@ -1856,6 +1856,12 @@ private:
         j.key("colormap").value(state_.colormap);
         j.key("stage").value(pixel::stageName(state_.stage));
         j.key("last_export").value(lastExport_);
+        std::size_t stackImages = 0;
+        for (const series::SeriesStack& stack : series_) {
+            stackImages += stack.instances.size();
+        }
+        j.key("stacks").value(static_cast<unsigned long>(series_.size()));
+        j.key("stack_files").value(static_cast<unsigned long>(stackImages));
         j.key("linear").value(state_.linear);
         j.key("pins").beginArray();
         for (const viewer::Pin& pin : state_.pins) {

@@ -515,6 +515,21 @@ def test_series_browser(args, work):
         v.close()
 
 
+def test_dicomdir(args):
+    """Opening a DICOMDIR shows the files its records reference, as `dcmlens info` lists them."""
+    dicomdir = Path(args.corpus) / "dicomdirtests" / "DICOMDIR"
+    listed = json.loads(subprocess.run([args.dcmlens, "info", str(dicomdir), "--json"], check=True,
+                                       capture_output=True, text=True).stdout)["dicomdir"]["files"]
+    v = Viewer(args, dicomdir)
+    try:
+        s = v.wait(lambda s: s["stacks"] > 0 and s["resident"], "the DICOMDIR's images")
+        check("a DICOMDIR opens the files its records reference, grouped into stacks",
+              s["stack_files"] + s["errors"] == len(listed) and s["stack_files"] > 0 and s["stacks"] > 1,
+              f"{s['stack_files']} files in {s['stacks']} stacks, {s['errors']} errors; DICOMDIR lists {len(listed)}")
+    finally:
+        v.close()
+
+
 def test_malformed(args):
     v = Viewer(args)
     try:
@@ -554,7 +569,7 @@ def main():
     for test in (test_window_level_drag, test_zoom_and_pan, lambda a: test_frames(a, work),
                  lambda a: test_progressive(a, work), test_probe, lambda a: test_probe_colour(a, work), test_stages_and_pins,
                  lambda a: test_compare(a, work), test_export_annotated,
-                 lambda a: test_series_browser(a, work), test_malformed):
+                 lambda a: test_series_browser(a, work), test_dicomdir, test_malformed):
         try:
             test(args)
         except Exception as e:  # a hang or a crash is a failure, reported, not a stop
