@@ -8,6 +8,7 @@
 //   LINEAR          1: bilinear interpolation of modality values (grey only)
 //   MODALITY_LUT    1: Modality LUT instead of rescale
 //   VOI_LUT         1: VOI LUT instead of a window / no VOI
+//   SIGMOID         1: the window's function is SIGMOID (its exp() costs every pixel otherwise)
 
 uniform STORED_SAMPLER u_stored;  // one layer per frame, values as decoded
 uniform int u_layer;
@@ -69,13 +70,14 @@ int levelOf(float m) {
 // the level is corrected against them, so the thresholds decide, exactly.
 uniform float u_thresholds[256];
 uniform bool u_falling;
-uniform bool u_sigmoid;
 uniform float u_leftBorder;
 uniform float u_rightBorder;
 uniform float u_estimateOffset;
 uniform float u_estimateGradient;
+#if SIGMOID
 uniform float u_center;
 uniform float u_width;
+#endif
 
 bool reaches(float m, int k) {
     return u_falling ? m < u_thresholds[k] : m >= u_thresholds[k];
@@ -84,15 +86,17 @@ bool reaches(float m, int k) {
 int levelOf(float m) {
     float low = u_invert ? 255.0 : 0.0;
     float y;
-    if (u_sigmoid) {
-        y = (255.0 - 2.0 * low) / (1.0 + exp(-4.0 * (m - u_center) / u_width)) + low;
-    } else if (m <= u_leftBorder) {
+#if SIGMOID
+    y = (255.0 - 2.0 * low) / (1.0 + exp(-4.0 * (m - u_center) / u_width)) + low;
+#else
+    if (m <= u_leftBorder) {
         y = low;
     } else if (m > u_rightBorder) {
         y = 255.0 - low;
     } else {
         y = u_estimateOffset + m * u_estimateGradient;
     }
+#endif
     int k = clamp(int(floor(y)), 0, 255);
     for (int step = 0; step < 2; ++step) {
         if (k < 255 && reaches(m, k + 1)) {

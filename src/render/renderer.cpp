@@ -361,6 +361,8 @@ Renderer::Variant Renderer::variantFor(const DrawRequest& r, model::SampleType t
         v.linear = r.linear;
         v.modalityLut = r.gray->modality.usesLut();
         v.voiLut = r.gray->voi.kind() == pixel::VoiTransform::Kind::Lut;
+        v.sigmoid = r.gray->voi.kind() == pixel::VoiTransform::Kind::Window &&
+                    r.gray->voi.function() == model::VoiFunction::Sigmoid;
     }
     return v;
 }
@@ -376,6 +378,7 @@ GlProgram& Renderer::program(const Variant& v) {
         prefix += "#define LINEAR " + std::to_string(v.linear ? 1 : 0) + "\n";
         prefix += "#define MODALITY_LUT " + std::to_string(v.modalityLut ? 1 : 0) + "\n";
         prefix += "#define VOI_LUT " + std::to_string(v.voiLut ? 1 : 0) + "\n";
+        prefix += "#define SIGMOID " + std::to_string(v.sigmoid ? 1 : 0) + "\n";
         p = std::make_unique<GlProgram>(header + shaderSource("fullscreen.vert"),
                                         prefix + shaderSource("image.frag"));
     }
@@ -557,8 +560,6 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
             glUniform1i(u("u_falling"), t.falling ? 1 : 0);
             // The float estimate of the level that the thresholds correct.
             const bool none = voi.kind() == pixel::VoiTransform::Kind::None;
-            glUniform1i(u("u_sigmoid"),
-                        !none && voi.function() == model::VoiFunction::Sigmoid ? 1 : 0);
             glUniform1f(u("u_leftBorder"), none ? -3.0e38f : static_cast<float>(p.leftBorder));
             glUniform1f(u("u_rightBorder"), none ? 3.0e38f : static_cast<float>(p.rightBorder));
             glUniform1f(u("u_estimateOffset"),

@@ -131,9 +131,10 @@ private:
         bool linear = false;
         bool modalityLut = false;
         bool voiLut = false;
+        bool sigmoid = false;
         int key() const {
             return (signedSamples ? 1 : 0) | colorMode << 1 | (linear ? 16 : 0) |
-                   (modalityLut ? 32 : 0) | (voiLut ? 64 : 0);
+                   (modalityLut ? 32 : 0) | (voiLut ? 64 : 0) | (sigmoid ? 128 : 0);
         }
     };
     static Variant variantFor(const DrawRequest& request, model::SampleType type, int samples);
