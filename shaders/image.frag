@@ -72,7 +72,8 @@ uniform float u_thresholds[256];
 uniform bool u_falling;
 uniform float u_leftBorder;
 uniform float u_rightBorder;
-uniform float u_estimateOffset;
+uniform float u_estimateOrigin;  // the window's left border (no VOI: the lowest value)
+uniform float u_estimateBase;    // the level there
 uniform float u_estimateGradient;
 #if SIGMOID
 uniform float u_center;
@@ -94,18 +95,16 @@ int levelOf(float m) {
     } else if (m > u_rightBorder) {
         y = 255.0 - low;
     } else {
-        y = u_estimateOffset + m * u_estimateGradient;
+        // Relative to the window's edge: m - origin is exact near the window, so the estimate is
+        // within a small fraction of a level even for large values and narrow windows.
+        y = u_estimateBase + (m - u_estimateOrigin) * u_estimateGradient;
     }
 #endif
     int k = clamp(int(floor(y)), 0, 255);
-    for (int step = 0; step < 2; ++step) {
-        if (k < 255 && reaches(m, k + 1)) {
-            k += 1;
-        } else if (k > 0 && !reaches(m, k)) {
-            k -= 1;
-        }
-    }
-    return k;
+    // The estimate is off by at most one level, at a step's boundary: one correction.
+    bool up = k < 255 && reaches(m, k + 1);
+    bool down = !up && k > 0 && !reaches(m, k);
+    return k + int(up) - int(down);
 }
 #endif
 #endif  // COLOR_MODE == 0

@@ -562,8 +562,11 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
             const bool none = voi.kind() == pixel::VoiTransform::Kind::None;
             glUniform1f(u("u_leftBorder"), none ? -3.0e38f : static_cast<float>(p.leftBorder));
             glUniform1f(u("u_rightBorder"), none ? 3.0e38f : static_cast<float>(p.rightBorder));
-            glUniform1f(u("u_estimateOffset"),
-                        static_cast<float>(none ? p.low - p.absMin * p.gradient : p.offset));
+            const float origin = static_cast<float>(none ? p.absMin : p.leftBorder);
+            glUniform1f(u("u_estimateOrigin"), origin);
+            glUniform1f(u("u_estimateBase"),
+                        static_cast<float>(none ? p.low + (origin - p.absMin) * p.gradient
+                                                : p.offset + origin * p.gradient));
             glUniform1f(u("u_estimateGradient"), static_cast<float>(p.gradient));
             glUniform1f(u("u_center"), static_cast<float>(voi.center()));
             glUniform1f(u("u_width"), static_cast<float>(voi.width()));

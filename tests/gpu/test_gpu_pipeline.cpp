@@ -523,3 +523,33 @@ TEST_F(Gpu, ReservedChunksAllocateOnceAndUploadNothing) {
     EXPECT_EQ(renderer.readStored(*image, 2, 63, 47), frame.at(0, 63, 47, 0));
     EXPECT_EQ(renderer.readStored(*image, 2, 5, 7), frame.at(0, 5, 7, 0));
 }
+
+// Large values through narrow windows: the shader's level estimate is taken relative to the
+// window's edge, so a single threshold correction stays exact where an estimate computed from 0
+// would be off by several levels (float32 has 1-unit steps at 2^23).
+TEST_F(Gpu, NarrowWindowsOnLargeValuesStayExact) {
+    model::Instance in;
+    in.pixel.bitsAllocated = 32;
+    in.pixel.bitsStored = 32;
+    in.pixel.highBit = 31;
+    in.pixel.isSigned = true;
+    model::PixelBuffer buffer(model::SampleType::I32, 64, 64, 1, 1, false);
+    for (std::size_t i = 0; i < buffer.frameSampleCount(); ++i) {
+        buffer.set(0, i, 8'000'000 + static_cast<std::int64_t>(i));  // exact in float32
+    }
+    for (auto fn : {model::VoiFunction::Linear, model::VoiFunction::LinearExact,
+                    model::VoiFunction::Sigmoid}) {
+        for (double width : {20.0, 100.0, 3001.0}) {
+            for (bool inverse : {false, true}) {
+                auto o = window(8'002'000.5, width, fn);
+                if (inverse) {
+                    o.presentation = model::PresentationShape::Inverse;
+                }
+                const Both b = renderBoth1to1(renderer, in, buffer, 0, o);
+                const Diff d = compare(b.gpu, b.cpu);
+                EXPECT_EQ(d.maxDiff, 0) << "fn " << int(fn) << " width " << width << " inverse "
+                                        << inverse << ": " << d.differing << " pixels differ";
+            }
+        }
+    }
+}
