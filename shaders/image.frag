@@ -9,6 +9,8 @@
 //   MODALITY_LUT    1: Modality LUT instead of rescale
 //   VOI_LUT         1: VOI LUT instead of a window / no VOI
 //   SIGMOID         1: the window's function is SIGMOID (its exp() costs every pixel otherwise)
+//   GRAY_OUTPUT     1: the gray colormap: the level itself, without a table fetch
+//   TILED           1: the image is split into tiles and this one draws only its own pixels
 
 uniform STORED_SAMPLER u_stored;  // one layer per frame, values as decoded
 uniform int u_layer;
@@ -52,7 +54,9 @@ float modality(int s) {
 
 // VOI (PS3.3 C.11.2), polarity and quantisation.
 uniform bool u_invert;
+#if !GRAY_OUTPUT
 uniform usampler2D u_colormap;  // 256 x 1 RGBA: level -> colour
+#endif
 #if VOI_LUT
 // A VOI LUT: output = low + entry * gradient, truncated as DCMTK does.
 uniform usampler2D u_voiTable;
@@ -141,9 +145,11 @@ void main() {
         return;
     }
     ivec2 ip = ivec2(floor(p));
+#if TILED
     if (any(lessThan(ip, u_owned.xy)) || any(greaterThanEqual(ip, u_owned.xy + u_owned.zw))) {
         discard;  // another tile draws this pixel
     }
+#endif
 #if COLOR_MODE == 0
 #if LINEAR
     vec2 q = p - 0.5;
@@ -158,7 +164,11 @@ void main() {
     float m = modality(storedAt(ip).r);
 #endif
     int k = levelOf(m);
+#if GRAY_OUTPUT
+    fragColor = vec4(vec3(float(k) / 255.0), 1.0);
+#else
     fragColor = vec4(vec3(texelFetch(u_colormap, ivec2(k, 0), 0).rgb) / 255.0, 1.0);
+#endif
 #else
     ivec4 s = storedAt(ip);
     ivec3 rgb;

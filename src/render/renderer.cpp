@@ -339,13 +339,15 @@ void Renderer::ybrTextures(bool truncateTerms, GLuint& redBlue, GLuint& green) {
     green = pair[1];
 }
 
-Renderer::Variant Renderer::variantFor(const DrawRequest& r, model::SampleType type, int samples) {
+Renderer::Variant Renderer::variantFor(const DrawRequest& r, model::SampleType type, int samples,
+                                       bool tiled) {
     if (r.instance == nullptr) {
         throw Error("nothing to draw: no instance");
     }
     const model::Instance& in = *r.instance;
     Variant v;
     v.signedSamples = model::isSignedType(type);
+    v.tiled = tiled;
     if (samples == 3) {
         const model::Photometric ph = in.decodedPhotometric;
         const bool ybr = ph == model::Photometric::YbrFull ||
@@ -363,6 +365,7 @@ Renderer::Variant Renderer::variantFor(const DrawRequest& r, model::SampleType t
         v.voiLut = r.gray->voi.kind() == pixel::VoiTransform::Kind::Lut;
         v.sigmoid = r.gray->voi.kind() == pixel::VoiTransform::Kind::Window &&
                     r.gray->voi.function() == model::VoiFunction::Sigmoid;
+        v.grayOutput = r.colormap == "gray";
     }
     return v;
 }
@@ -379,6 +382,8 @@ GlProgram& Renderer::program(const Variant& v) {
         prefix += "#define MODALITY_LUT " + std::to_string(v.modalityLut ? 1 : 0) + "\n";
         prefix += "#define VOI_LUT " + std::to_string(v.voiLut ? 1 : 0) + "\n";
         prefix += "#define SIGMOID " + std::to_string(v.sigmoid ? 1 : 0) + "\n";
+        prefix += "#define GRAY_OUTPUT " + std::to_string(v.grayOutput ? 1 : 0) + "\n";
+        prefix += "#define TILED " + std::to_string(v.tiled ? 1 : 0) + "\n";
         p = std::make_unique<GlProgram>(header + shaderSource("fullscreen.vert"),
                                         prefix + shaderSource("image.frag"));
     }
@@ -475,7 +480,7 @@ model::PixelBuffer Renderer::readLayer(const GpuImage& image, int layer) {
 }
 
 void Renderer::prepare(const DrawRequest& request, model::SampleType type, int samples) {
-    const Variant variant = variantFor(request, type, samples);
+    const Variant variant = variantFor(request, type, samples, false);  // one tile: the usual
     if (warmed_.count(variant.key())) {
         return;
     }
@@ -502,7 +507,7 @@ void Renderer::prepare(const DrawRequest& request, model::SampleType type, int s
 }
 
 void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
-    const Variant variant = variantFor(r, image.type_, image.samples_);
+    const Variant variant = variantFor(r, image.type_, image.samples_, image.tiles_.size() > 1);
     const model::Instance& in = *r.instance;
     GlProgram& prog = program(variant);
     glUseProgram(prog.id());
@@ -540,7 +545,9 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
                 glUniform1f(u("u_slope"), static_cast<float>(g.modality.slope()));
                 glUniform1f(u("u_intercept"), static_cast<float>(g.modality.intercept()));
             }
-            bindTexture(3, GL_TEXTURE_2D, colormapTexture(r.colormap), "u_colormap");
+            if (!variant.grayOutput) {
+                bindTexture(3, GL_TEXTURE_2D, colormapTexture(r.colormap), "u_colormap");
+            }
             glUniform1i(u("u_invert"), g.invert ? 1 : 0);
             const pixel::VoiTransform& voi = g.voi;
             const pixel::VoiTransform::Parameters p = voi.parameters(g.invert);

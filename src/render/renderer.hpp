@@ -132,12 +132,16 @@ private:
         bool modalityLut = false;
         bool voiLut = false;
         bool sigmoid = false;
+        bool grayOutput = false;
+        bool tiled = false;
         int key() const {
             return (signedSamples ? 1 : 0) | colorMode << 1 | (linear ? 16 : 0) |
-                   (modalityLut ? 32 : 0) | (voiLut ? 64 : 0) | (sigmoid ? 128 : 0);
+                   (modalityLut ? 32 : 0) | (voiLut ? 64 : 0) | (sigmoid ? 128 : 0) |
+                   (grayOutput ? 256 : 0) | (tiled ? 512 : 0);
         }
     };
-    static Variant variantFor(const DrawRequest& request, model::SampleType type, int samples);
+    static Variant variantFor(const DrawRequest& request, model::SampleType type, int samples,
+                              bool tiled);
     GlProgram& program(const Variant& variant);
     GLuint makeTexture(GLenum internalFormat, GLenum format, GLenum type, int width, int height,
                        const void* data, std::size_t bytes);
