@@ -1293,7 +1293,11 @@ private:
             ImGui::SliderInt("image B", &b, 1, std::max(1, state_.frameCount));
             compareFrame_ = std::clamp(b - 1, 0, std::max(0, state_.frameCount - 1));
         } else if (compareSource_ == 1) {
-            ImGui::InputText("file B", compareFile_, sizeof compareFile_);
+            // Loaded on Enter, not on every keystroke of a path being typed.
+            if (ImGui::InputText("file B", compareFile_, sizeof compareFile_,
+                                 ImGuiInputTextFlags_EnterReturnsTrue)) {
+                compareFileChosen_ = compareFile_;
+            }
         }
         ImGui::Checkbox("show the difference over the image", &compareOverlay_);
         ImGui::Separator();
@@ -1304,13 +1308,7 @@ private:
             options.width = w->width;
         }
         const int f = session_->frameInInstance(state_.frame);
-        const std::string view =
-            std::to_string(state_.center) + "," + std::to_string(state_.width) + "," +
-            options.colormap + "," + pixel::stageName(state_.stage) + "," +
-            std::to_string(state_.invert) + "," + std::to_string(f) + "," +
-            std::to_string(state_.linear) + "," +
-            std::to_string(viewer::effectiveZoom(state_, context(viewportSize_))) + "," +
-            std::to_string(state_.panX) + "," + std::to_string(state_.panY);
+        const std::string view = compareViewKey();
         if (compareSource_ == 0) {
             if (!session_->resident(compareFrame_)) {
                 ImGui::TextDisabled("image B is not loaded yet");
@@ -1323,12 +1321,13 @@ private:
                 const model::PixelBuffer b = valuesOf(compareFrame_);
                 compare_.compareValues(key, in, {a, 0, f}, session_->instanceOf(compareFrame_),
                                        {b, 0, session_->frameInInstance(compareFrame_)}, options);
+                compareShownView_ = view;
                 stateChanged_ = true;
             }
         } else if (compareSource_ == 1) {
-            const std::string path = compareFile_;
+            const std::string path = compareFileChosen_;
             if (path.empty()) {
-                ImGui::TextDisabled("type the path of a file of the same size");
+                ImGui::TextDisabled("type the path of a file of the same size, then Enter");
                 return;
             }
             if (compareFileLoaded_ != path) {
@@ -1353,6 +1352,7 @@ private:
             if (!compare_.isFor(key)) {
                 compare_.compareValues(key, in, {frameValues(), 0, f}, compareFileInstance_,
                                        {compareFileFrame_, 0, 0}, options);
+                compareShownView_ = view;
                 stateChanged_ = true;
             }
         } else {
@@ -1370,6 +1370,7 @@ private:
                     viewer::viewMapping(state_, ctx), state_.linear);
                 compare_.compareRenders(asRgb(cpu), gpu);
                 compareView_ = view;
+                compareShownView_ = view;
                 stateChanged_ = true;
             }
         }
@@ -1394,6 +1395,17 @@ private:
         widgets_[name] = ImVec2((a.x + b.x) / 2, (a.y + b.y) / 2);
     }
 
+    // What a comparison depends on besides its inputs: the shown image and the view (window,
+    // stage, colormap, zoom and pan). The difference is laid over the image only while it holds.
+    std::string compareViewKey() {
+        return std::to_string(state_.frame) + "," + std::to_string(state_.center) + "," +
+               std::to_string(state_.width) + "," + state_.colormap + "," +
+               pixel::stageName(state_.stage) + "," + std::to_string(state_.invert) + "," +
+               std::to_string(state_.linear) + "," +
+               std::to_string(viewer::effectiveZoom(state_, context(viewportSize_))) + "," +
+               std::to_string(state_.panX) + "," + std::to_string(state_.panY);
+    }
+
     // The stored values of any resident frame of the stack (read back for GPU-only stacks).
     model::PixelBuffer valuesOf(int frame) {
         const model::Instance& in = session_->instanceOf(frame);
@@ -1404,7 +1416,7 @@ private:
     // The Compare tab's difference image over the viewport (GPU vs CPU) or the image (values).
     void drawCompareOverlay(ImDrawList* list, ImVec2 origin, ImVec2 size) {
         const GLuint texture = compare_.differenceTexture();
-        if (!compareOverlay_ || texture == 0) {
+        if (!compareOverlay_ || texture == 0 || compareShownView_ != compareViewKey()) {
             return;
         }
         const model::Instance& in = session_->instanceOf(state_.frame);
@@ -2043,7 +2055,9 @@ private:
     int compareSource_ = 0;  // 0: another image of the stack, 1: a file, 2: GPU vs CPU
     int compareFrame_ = 1;
     char compareFile_[1024] = "";
+    std::string compareFileChosen_;
     std::string compareFileLoaded_;
+    std::string compareShownView_;  // the view the shown difference belongs to
     std::string compareFileError_;
     model::Instance compareFileInstance_;
     model::PixelBuffer compareFileFrame_;
