@@ -59,19 +59,7 @@ int runCompare(const std::vector<std::string>& args) {
     RenderSettings settings;
     settings.options = displayOptions(a);
     settings.frame = a.value("--frame") ? parseInt("--frame", *a.value("--frame"), 1) - 1 : 0;
-    if (auto s = a.value("--size")) {
-        auto [w, h] = parsePair("--size", *s, 'x');
-        if (w < 1 || h < 1 || w > 16384 || h > 16384) {
-            throw UsageError{"--size needs WxH between 1x1 and 16384x16384"};
-        }
-        settings.size = std::make_pair(static_cast<int>(w), static_cast<int>(h));
-    }
-    if (auto i = a.value("--interp")) {
-        if (*i != "nearest" && *i != "linear") {
-            throw UsageError{"--interp is nearest or linear, not '" + *i + "'"};
-        }
-        settings.linear = *i == "linear";
-    }
+    readViewOptions(a, settings);
     for (const std::string& name : displayOptionNames()) {
         if (!gpuVsCpu && (a.has(name) || a.has("--size") || a.has("--interp"))) {
             throw UsageError{"display options only apply to compare --gpu-vs-cpu"};

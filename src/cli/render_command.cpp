@@ -55,13 +55,7 @@ int runRender(const std::vector<std::string>& args) {
     settings.options = displayOptions(a);
     settings.cpu = a.has("--cpu");
     settings.frame = a.value("--frame") ? parseInt("--frame", *a.value("--frame"), 1) - 1 : 0;
-    if (auto s = a.value("--size")) {
-        auto [w, h] = parsePair("--size", *s, 'x');
-        if (w < 1 || h < 1 || w > 16384 || h > 16384) {
-            throw UsageError{"--size needs WxH between 1x1 and 16384x16384"};
-        }
-        settings.size = std::make_pair(static_cast<int>(w), static_cast<int>(h));
-    }
+    readViewOptions(a, settings);
     if (auto s = a.value("--stage")) {
         const auto stage = pixel::parseStage(*s);
         if (!stage) {
@@ -71,12 +65,6 @@ int runRender(const std::vector<std::string>& args) {
             throw UsageError{"--stage " + *s + " shows grey values: it takes no --colormap"};
         }
         settings.options.stage = *stage;
-    }
-    if (auto i = a.value("--interp")) {
-        if (*i != "nearest" && *i != "linear") {
-            throw UsageError{"--interp is nearest or linear, not '" + *i + "'"};
-        }
-        settings.linear = *i == "linear";
     }
 
     // One input file and an output that is not a folder: that file. Otherwise a batch into OUTDIR,

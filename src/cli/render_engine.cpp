@@ -5,6 +5,22 @@
 
 namespace dcmlens::cli {
 
+void readViewOptions(const Arguments& a, RenderSettings& settings) {
+    if (auto s = a.value("--size")) {
+        auto [w, h] = parsePair("--size", *s, 'x');
+        if (w < 1 || h < 1 || w > 16384 || h > 16384) {
+            throw UsageError{"--size needs WxH between 1x1 and 16384x16384"};
+        }
+        settings.size = std::make_pair(static_cast<int>(w), static_cast<int>(h));
+    }
+    if (auto i = a.value("--interp")) {
+        if (*i != "nearest" && *i != "linear") {
+            throw UsageError{"--interp is nearest or linear, not '" + *i + "'"};
+        }
+        settings.linear = *i == "linear";
+    }
+}
+
 Decoded decodeInput(const std::string& path, const RenderSettings& s, Timings& timings) {
     return timings.measure("decode", [&] {
         dicom::DicomFile file(path);

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/arguments.hpp"
 #include "headless/egl_context.hpp"
 #include "model/instance.hpp"
 #include "pixel/gray_pipeline.hpp"
@@ -79,6 +80,9 @@ struct Decoded {
     model::Instance instance;
     model::PixelBuffer frame;
 };
+
+// --size WxH and --interp nearest|linear into the settings (UsageError when malformed).
+void readViewOptions(const Arguments& a, RenderSettings& settings);
 
 // Decodes frame `s.frame` of a file (throws dcmlens::Error with a one-line reason).
 Decoded decodeInput(const std::string& path, const RenderSettings& s, Timings& timings);
