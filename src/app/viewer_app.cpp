@@ -309,6 +309,11 @@ private:
             errors_.push_back(std::move(e));
             showErrors_ = true;
         }
+        if (rangeKnown_ && !percentileKnown_ && session_->resident(state_.frame) &&
+            session_->frameStats(state_.frame).percentile) {
+            computeRange();  // the first image's 1-99 % window arrived after it: a preset more
+            stateChanged_ = true;
+        }
         if (!rangeKnown_ && session_->resident(state_.frame)) {
             computeRange();
             if (session_->instanceOf(state_.frame).windowsFor(0).empty()) {
@@ -342,6 +347,7 @@ private:
         }
         const model::Window mm = pixel::minMaxWindow(range_);
         presets_.push_back({"Min-max", mm.center, mm.width});
+        percentileKnown_ = stats.percentile.has_value();
         if (stats.percentile) {
             presets_.push_back({"1-99 %", stats.percentile->center, stats.percentile->width});
         }
@@ -1872,6 +1878,11 @@ private:
         for (const series::SeriesStack& stack : series_) {
             stackImages += stack.instances.size();
         }
+        j.key("presets").beginArray();
+        for (const viewer::Preset& preset : presets_) {
+            j.value(preset.name);
+        }
+        j.endArray();
         j.key("stacks").value(static_cast<unsigned long>(series_.size()));
         j.key("stack_files").value(static_cast<unsigned long>(stackImages));
         j.key("linear").value(state_.linear);
@@ -2017,6 +2028,7 @@ private:
     std::size_t shownSeries_ = 0;
     std::unique_ptr<session::StackSession> session_;
     bool rangeKnown_ = false;
+    bool percentileKnown_ = false;  // the presets include the shown image's 1-99 % window
     std::unique_ptr<render::Framebuffer> target_;
     std::map<std::pair<const model::Instance*, int>, GLuint> overlayTextures_;
     viewer::ViewerState state_;

@@ -81,20 +81,30 @@ void StackLoader::work() {
         }
         std::vector<FrameStats> stats;
         if (decoded) {
-            stats = statsOf(*decoded, index == firstFocus_);
+            stats = statsOf(*decoded, false);
         }
-        std::lock_guard<std::mutex> lock(mutex_);
-        done_ += 1;
-        if (decoded) {
-            bytes_ += decoded->stored.byteCount();
-            readyBytes_ += decoded->stored.byteCount();
-            ready_.push_back({index, std::move(decoded), std::move(stats)});
-        } else {
-            errors_.push_back(error);
+        const bool presets = decoded && index == firstFocus_;
+        std::shared_ptr<const model::Instance> keep = presets ? decoded : nullptr;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            done_ += 1;
+            if (decoded) {
+                bytes_ += decoded->stored.byteCount();
+                readyBytes_ += decoded->stored.byteCount();
+                ready_.push_back({index, std::move(decoded), std::move(stats)});
+            } else {
+                errors_.push_back(error);
+            }
+            if (done_ == headers_.size()) {
+                finishedSeconds_ =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+                        .count();
+            }
         }
-        if (done_ == headers_.size()) {
-            finishedSeconds_ =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+        if (presets) {  // the first image is on its way to the screen: now its 1-99 % window
+            std::vector<FrameStats> full = statsOf(*keep, true);
+            std::lock_guard<std::mutex> lock(mutex_);
+            late_.push_back({index, std::move(full)});
         }
     }
 }
@@ -124,6 +134,13 @@ std::vector<StackLoader::Ready> StackLoader::takeReady() {
         readyBytes_ = 0;
     }
     taken_.notify_all();
+    return out;
+}
+
+std::vector<StackLoader::LateStats> StackLoader::takeLateStats() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<LateStats> out;
+    out.swap(late_);
     return out;
 }
 

@@ -38,8 +38,14 @@ public:
         std::shared_ptr<const model::Instance> instance;  // with every frame decoded
         std::vector<FrameStats> stats;                    // one per frame
     };
+    // The statistics of the first image shown, completed with its 1-99 % window after it was
+    // handed over (the histogram would delay the first image: ~10 ms for 4096x5120).
+    struct LateStats {
+        std::size_t index;
+        std::vector<FrameStats> stats;
+    };
     // Computes a decoded instance's frame statistics (also for instances decoded elsewhere).
-    // The 1-99 % window only when asked (it needs a histogram): for the first image shown.
+    // The 1-99 % window only when asked (it needs a histogram).
     static std::vector<FrameStats> statsOf(const model::Instance& instance,
                                            bool withPercentile = true);
 
@@ -50,6 +56,7 @@ public:
     StackLoader& operator=(const StackLoader&) = delete;
 
     std::vector<Ready> takeReady();
+    std::vector<LateStats> takeLateStats();
     std::vector<std::string> takeErrors();  // "FILE: reason"
     void focus(std::size_t index);
     void cancel();
@@ -68,6 +75,7 @@ private:
     std::uint64_t readyBytes_ = 0;  // decoded but not yet taken: bounded, so memory stays near
                                     // one copy of the pixels (the owner uploads and drops them)
     std::condition_variable taken_;
+    std::vector<LateStats> late_;
     std::vector<std::string> errors_;
     std::atomic<bool> cancelled_{false};
     std::chrono::steady_clock::time_point start_;

@@ -119,6 +119,15 @@ std::uint64_t StackSession::pump(std::uint64_t maxBytes) {
     for (auto& e : loader_->takeErrors()) {
         errors_.push_back(std::move(e));
     }
+    for (auto& late : loader_->takeLateStats()) {
+        const std::size_t instance = decodeIndex_[late.index];
+        for (int frame : framesOfInstance_[instance]) {
+            const auto k = static_cast<std::size_t>(frames_[static_cast<std::size_t>(frame)].frame);
+            if (k < late.stats.size()) {
+                stats_[static_cast<std::size_t>(frame)] = late.stats[k];
+            }
+        }
+    }
     std::uint64_t sent = 0;
     while (!pending_.empty() && (sent == 0 || sent < maxBytes)) {
         series::StackLoader::Ready r = std::move(pending_.front());
@@ -146,7 +155,13 @@ std::uint64_t StackSession::pump(std::uint64_t maxBytes) {
             const std::size_t k =
                 static_cast<std::size_t>(frames_[static_cast<std::size_t>(frame)].frame);
             if (k < r.stats.size()) {
-                stats_[static_cast<std::size_t>(frame)] = r.stats[k];
+                // The first image's 1-99 % window may have arrived before its upload.
+                auto& stats = stats_[static_cast<std::size_t>(frame)];
+                const auto percentile = stats.percentile;
+                stats = r.stats[k];
+                if (!stats.percentile) {
+                    stats.percentile = percentile;
+                }
             }
         }
         // Greyscale values live on the GPU only (the probe reads them back): one copy of the

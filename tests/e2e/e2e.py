@@ -333,6 +333,8 @@ def test_progressive(args, work):
         xdo("key", "End")
         s = v.wait(lambda s: s["frame"] == 299, "the last slice")
         check("the whole folder loads and scrolls to the last slice", done["frames"] == 300 and s["frame"] == 299)
+        check("the first image's 1-99 % window, computed after it showed, is offered as a preset",
+              v.first(lambda s: "1-99 %" in s.get("presets", [])) is not None, f"{s.get('presets')}")
     finally:
         v.close()
 

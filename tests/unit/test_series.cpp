@@ -161,7 +161,18 @@ TEST(StackLoader, DecodesTheFocusFirstAndHandsOverBeforeTheRest) {
     EXPECT_LT(loader.progress().done, loader.progress().total);  // shown before the last decodes
     EXPECT_EQ(ready.front().instance->stored.width(), 128);
     ASSERT_EQ(ready.front().stats.size(), 1u);
-    EXPECT_TRUE(ready.front().stats[0].percentile.has_value());  // the first image gets presets
+    EXPECT_FALSE(ready.front().stats[0].percentile.has_value());  // not before the first image
+    // ... but right after it: the first image's 1-99 % window (its preset), and no other's.
+    std::vector<series::StackLoader::LateStats> late;
+    for (int i = 0; i < 2000 && late.empty(); ++i) {
+        late = loader.takeLateStats();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_EQ(late.size(), 1u);
+    EXPECT_EQ(late.front().index, 7u);
+    ASSERT_EQ(late.front().stats.size(), 1u);
+    EXPECT_TRUE(late.front().stats[0].percentile.has_value());
+    EXPECT_EQ(late.front().stats[0].range.min, ready.front().stats[0].range.min);
     std::vector<std::size_t> order;
     for (const auto& r : ready) {
         order.push_back(r.index);
