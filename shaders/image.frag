@@ -76,11 +76,13 @@ uniform float u_thresholds[256];
 uniform bool u_falling;
 uniform float u_leftBorder;
 uniform float u_rightBorder;
-uniform float u_estimateOrigin;  // the window's left border (no VOI: the lowest value)
-uniform float u_estimateBase;    // the level there
+uniform float u_estimateOrigin;     // the window's left border (no VOI: the lowest value),
+uniform float u_estimateOriginLow;  // as a float and the rest of it
+uniform float u_estimateBase;       // the level there
 uniform float u_estimateGradient;
 #if SIGMOID
-uniform float u_center;
+uniform float u_center;     // the window centre as a float, and the rest of it
+uniform float u_centerLow;
 uniform float u_width;
 #endif
 
@@ -92,19 +94,21 @@ int levelOf(float m) {
     float low = u_invert ? 255.0 : 0.0;
     float y;
 #if SIGMOID
-    y = (255.0 - 2.0 * low) / (1.0 + exp(-4.0 * (m - u_center) / u_width)) + low;
+    y = (255.0 - 2.0 * low) / (1.0 + exp(-4.0 * ((m - u_center) - u_centerLow) / u_width)) + low;
 #else
     if (m <= u_leftBorder) {
         y = low;
     } else if (m > u_rightBorder) {
         y = 255.0 - low;
     } else {
-        // Relative to the window's edge: m - origin is exact near the window, so the estimate is
+        // Relative to the window's edge: m - origin keeps its precision, so the estimate is
         // within a small fraction of a level even for large values and narrow windows.
-        y = u_estimateBase + (m - u_estimateOrigin) * u_estimateGradient;
+        y = u_estimateBase + ((m - u_estimateOrigin) - u_estimateOriginLow) * u_estimateGradient;
     }
 #endif
-    int k = clamp(int(floor(y)), 0, 255);
+    // Clamped as a float: int() of a float beyond the int range is undefined (a step's estimate
+    // is +-3e38).
+    int k = int(clamp(floor(y), 0.0, 255.0));
     // The estimate is off by at most one level, at a step's boundary: one correction.
     bool up = k < 255 && reaches(m, k + 1);
     bool down = !up && k > 0 && !reaches(m, k);

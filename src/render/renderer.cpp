@@ -77,6 +77,24 @@ void useScratchUnit() {
 // The smallest float >= a threshold: every float m then compares on the same side of it as in
 // double, for rising and falling output alike. GPUs may flush denormals to zero, so tiny
 // thresholds are kept off zero's wrong side.
+// The nearest floats on one side of a double: a window border the shader tests against must not
+// move into the window, or values inside it would take the border's level.
+float floatAtMost(double v) {
+    float f = static_cast<float>(std::clamp(v, -3.0e38, 3.0e38));
+    if (static_cast<double>(f) > v) {
+        f = std::nextafter(f, -std::numeric_limits<float>::infinity());
+    }
+    return f;
+}
+
+float floatAtLeast(double v) {
+    float f = static_cast<float>(std::clamp(v, -3.0e38, 3.0e38));
+    if (static_cast<double>(f) < v) {
+        f = std::nextafter(f, std::numeric_limits<float>::infinity());
+    }
+    return f;
+}
+
 float thresholdAsFloat(double threshold) {
     const double v = std::clamp(threshold, -3.0e38, 3.0e38);
     float f = static_cast<float>(v);
@@ -567,15 +585,27 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
             glUniform1i(u("u_falling"), t.falling ? 1 : 0);
             // The float estimate of the level that the thresholds correct.
             const bool none = voi.kind() == pixel::VoiTransform::Kind::None;
-            glUniform1f(u("u_leftBorder"), none ? -3.0e38f : static_cast<float>(p.leftBorder));
-            glUniform1f(u("u_rightBorder"), none ? 3.0e38f : static_cast<float>(p.rightBorder));
-            const float origin = static_cast<float>(none ? p.absMin : p.leftBorder);
-            glUniform1f(u("u_estimateOrigin"), origin);
-            glUniform1f(u("u_estimateBase"),
-                        static_cast<float>(none ? p.low + (origin - p.absMin) * p.gradient
-                                                : p.offset + origin * p.gradient));
-            glUniform1f(u("u_estimateGradient"), static_cast<float>(p.gradient));
-            glUniform1f(u("u_center"), static_cast<float>(voi.center()));
+            // Values between a rounded border and the true one go through the estimate and
+            // the thresholds, which decide exactly.
+            glUniform1f(u("u_leftBorder"), none ? -3.0e38f : floatAtMost(p.leftBorder));
+            glUniform1f(u("u_rightBorder"), none ? 3.0e38f : floatAtLeast(p.rightBorder));
+            // The estimate: y = low + (m - origin) * gradient, the origin being the window's left
+            // border (no VOI: the lowest value), where the level is `low`. The origin goes in two
+            // floats so that m - origin keeps its precision for large values; a LINEAR window of
+            // width 1 is a step there (PS3.3 C.11.2.1.2), an infinitely steep estimate.
+            const double origin = none ? p.absMin : p.leftBorder;
+            const float originHigh = static_cast<float>(origin);
+            glUniform1f(u("u_estimateOrigin"), originHigh);
+            glUniform1f(u("u_estimateOriginLow"), static_cast<float>(origin - originHigh));
+            glUniform1f(u("u_estimateBase"), static_cast<float>(p.low));
+            const bool step = !none && p.gradient == 0;
+            glUniform1f(u("u_estimateGradient"), step ? (p.high > p.low ? 3.0e38f : -3.0e38f)
+                                                      : static_cast<float>(p.gradient));
+            // The centre in two floats: m - high is exact near it, so a narrow sigmoid on large
+            // values keeps its estimate within a level.
+            const float centerHigh = static_cast<float>(voi.center());
+            glUniform1f(u("u_center"), centerHigh);
+            glUniform1f(u("u_centerLow"), static_cast<float>(voi.center() - centerHigh));
             glUniform1f(u("u_width"), static_cast<float>(voi.width()));
             break;
         }

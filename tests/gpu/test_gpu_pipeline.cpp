@@ -539,16 +539,23 @@ TEST_F(Gpu, NarrowWindowsOnLargeValuesStayExact) {
     }
     for (auto fn : {model::VoiFunction::Linear, model::VoiFunction::LinearExact,
                     model::VoiFunction::Sigmoid}) {
-        for (double width : {20.0, 100.0, 3001.0}) {
+        // Centres and edges that no float holds: 8001999.9 - 0.1 rounds up to 8002000 as a float.
+        for (auto [center, width] : {std::pair{8'002'000.5, 20.0}, std::pair{8'002'000.5, 100.0},
+                                     std::pair{8'002'000.5, 3001.0}, std::pair{8'001'999.9, 0.2},
+                                     std::pair{8'002'000.25, 1.0}, std::pair{8'002'000.3, 2.6}}) {
+            if (fn == model::VoiFunction::Linear && width < 1) {
+                continue;  // LINEAR needs a width of at least 1 (PS3.3 C.11.2.1.2)
+            }
             for (bool inverse : {false, true}) {
-                auto o = window(8'002'000.5, width, fn);
+                auto o = window(center, width, fn);
                 if (inverse) {
                     o.presentation = model::PresentationShape::Inverse;
                 }
                 const Both b = renderBoth1to1(renderer, in, buffer, 0, o);
                 const Diff d = compare(b.gpu, b.cpu);
-                EXPECT_EQ(d.maxDiff, 0) << "fn " << int(fn) << " width " << width << " inverse "
-                                        << inverse << ": " << d.differing << " pixels differ";
+                EXPECT_EQ(d.maxDiff, 0)
+                    << "fn " << int(fn) << " center " << center << " width " << width << " inverse "
+                    << inverse << ": " << d.differing << " pixels differ";
             }
         }
     }
