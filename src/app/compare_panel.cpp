@@ -32,6 +32,8 @@ void uploadImage(GLuint& texture, const pixel::Image& image) {
     glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, image.width, image.height, 0, GL_RGBA,
                  GL_UNSIGNED_BYTE, rgba.data());
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);  // GL's default, for whoever uploads next
+    glBindTexture(GL_TEXTURE_2D, 0);
 }
 
 ImTextureID id(GLuint texture) {

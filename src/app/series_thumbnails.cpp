@@ -29,6 +29,11 @@ SeriesThumbnails::Result SeriesThumbnails::get(std::size_t index, const series::
         return result;
     }
     const int middle = static_cast<int>(stack.frameCount() / 2);
+    if (shown != nullptr && !shown->resident(middle) &&
+        (middle < shown->windowStart() || middle >= shown->windowStart() + shown->windowFrames() ||
+         shown->progress().finished())) {
+        shown = nullptr;  // it will not become resident (outside the window, or it failed)
+    }
     if ((shown != nullptr && !shown->resident(middle)) || (shown == nullptr && decodedOne)) {
         result.pending = true;
         return result;

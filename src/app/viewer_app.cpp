@@ -54,7 +54,12 @@ namespace {
 // Files dropped on the window, collected by GLFW's callback and opened by the loop.
 std::mutex droppedMutex;
 std::vector<std::string> dropped;
-int pendingFrames = 3;  // frames still to draw after the last event
+int pendingFrames = 3;
+
+// The side panel's tabs, in order (--panel takes one of these names).
+const std::string kPanels[] = {
+    "Window",  "Probe",  "Measure", "Histogram", "Pixel data",
+    "Compare", "Series", "Tags",    "Info"};  // frames still to draw after the last event
 struct KeyPress {
     int key;
     int action;
@@ -282,6 +287,11 @@ private:
             }
         }
         rangeKnown_ = false;
+        // Caches of the previous stack's pixels (the new session may even reuse its address).
+        valuesFrame_ = -1;
+        histogramFrame_ = -1;
+        compare_.clear();
+        compareShownView_.clear();
         // Until the first image is decoded: the range the header allows.
         const pixel::ModalityTransform modality(first.modalityFor(0), first.pixel);
         range_ = {modality.absMinimum(), modality.absMaximum()};
@@ -300,9 +310,16 @@ private:
             return;
         }
         constexpr std::uint64_t kUploadPerFrame = 64ull << 20;
-        if (session_->pump(kUploadPerFrame) > 0) {
-            pendingFrames = std::max(pendingFrames, 2);
-            dirty_ = true;
+        try {
+            if (session_->pump(kUploadPerFrame) > 0) {
+                pendingFrames = std::max(pendingFrames, 2);
+                dirty_ = true;
+                stateChanged_ = true;
+            }
+        } catch (const Error& e) {  // e.g. out of GPU memory: say so, keep what is loaded
+            session_->cancelLoading();
+            errors_.push_back(e.what());
+            showErrors_ = true;
             stateChanged_ = true;
         }
         for (std::string& e : session_->takeErrors()) {
@@ -482,6 +499,7 @@ private:
         }
         const model::Instance& in = session_->instanceOf(state_.frame);
         const int f = session_->frameInInstance(state_.frame);
+        bitPlane_ = std::min(bitPlane_, in.pixel.bitsAllocated - 1);  // after a shallower image
         const model::PixelBuffer* words = rawWords(state_.frame);
         if (words == nullptr) {
             return;
@@ -876,9 +894,27 @@ private:
                 ImGui::TableSetupColumn(h);
             }
             ImGui::TableHeadersRow();
+            // Probed again only when the pins, the window or their images' residency change:
+            // a pin on another image would otherwise decode its file again every UI frame.
+            std::string key = std::to_string(state_.center) + "," + std::to_string(state_.width) +
+                              "," + std::to_string(static_cast<int>(state_.function)) + "," +
+                              std::to_string(state_.voiLut.value_or(-1)) + "," +
+                              std::to_string(state_.invert) + "," + state_.colormap;
+            for (const viewer::Pin& pin : state_.pins) {
+                key += ";" + std::to_string(pin.x) + "," + std::to_string(pin.y) + "," +
+                       std::to_string(pin.frame) + "," +
+                       std::to_string(session_ && session_->resident(pin.frame));
+            }
+            if (key != pinsKey_) {
+                pinsKey_ = key;
+                pinProbes_.clear();
+                for (const viewer::Pin& pin : state_.pins) {
+                    pinProbes_.push_back(probeAt(pin.frame, pin.x, pin.y));
+                }
+            }
             for (std::size_t i = 0; i < state_.pins.size(); ++i) {
                 const viewer::Pin& pin = state_.pins[i];
-                const std::optional<Probe> p = probeAt(pin.frame, pin.x, pin.y);
+                const std::optional<Probe>& p = pinProbes_[i];
                 ImGui::TableNextColumn();
                 ImGui::Text("%zu", i + 1);
                 ImGui::TableNextColumn();
@@ -1315,19 +1351,20 @@ private:
         }
         const int f = session_->frameInInstance(state_.frame);
         const std::string view = compareViewKey();
+        const std::string values = compareValuesKey();
         if (compareSource_ == 0) {
             if (!session_->resident(compareFrame_)) {
                 ImGui::TextDisabled("image B is not loaded yet");
                 return;
             }
             const std::string key = "frame:" + std::to_string(state_.frame) + ":" +
-                                    std::to_string(compareFrame_) + ":" + view;
+                                    std::to_string(compareFrame_) + ":" + values;
             if (!compare_.isFor(key)) {  // values are read back from the GPU once per change
                 const model::PixelBuffer a = valuesOf(state_.frame);
                 const model::PixelBuffer b = valuesOf(compareFrame_);
                 compare_.compareValues(key, in, {a, 0, f}, session_->instanceOf(compareFrame_),
                                        {b, 0, session_->frameInInstance(compareFrame_)}, options);
-                compareShownView_ = view;
+                compareShownView_ = values;
                 stateChanged_ = true;
             }
         } else if (compareSource_ == 1) {
@@ -1354,11 +1391,11 @@ private:
                 return;
             }
             const std::string key =
-                "file:" + std::to_string(state_.frame) + ":" + path + ":" + view;
+                "file:" + std::to_string(state_.frame) + ":" + path + ":" + values;
             if (!compare_.isFor(key)) {
                 compare_.compareValues(key, in, {frameValues(), 0, f}, compareFileInstance_,
                                        {compareFileFrame_, 0, 0}, options);
-                compareShownView_ = view;
+                compareShownView_ = values;
                 stateChanged_ = true;
             }
         } else {
@@ -1401,8 +1438,15 @@ private:
         widgets_[name] = ImVec2((a.x + b.x) / 2, (a.y + b.y) / 2);
     }
 
-    // What a comparison depends on besides its inputs: the shown image and the view (window,
-    // stage, colormap, zoom and pan). The difference is laid over the image only while it holds.
+    // What a comparison of values depends on besides its inputs: the shown image and how A and B
+    // are displayed side by side (window, stage, colormap, polarity); not zoom or pan.
+    std::string compareValuesKey() {
+        return std::to_string(state_.frame) + "," + std::to_string(state_.center) + "," +
+               std::to_string(state_.width) + "," + state_.colormap + "," +
+               pixel::stageName(state_.stage) + "," + std::to_string(state_.invert);
+    }
+
+    // What the GPU-vs-CPU comparison depends on: the whole view, zoom and pan included.
     std::string compareViewKey() {
         return std::to_string(state_.frame) + "," + std::to_string(state_.center) + "," +
                std::to_string(state_.width) + "," + state_.colormap + "," +
@@ -1422,7 +1466,9 @@ private:
     // The Compare tab's difference image over the viewport (GPU vs CPU) or the image (values).
     void drawCompareOverlay(ImDrawList* list, ImVec2 origin, ImVec2 size) {
         const GLuint texture = compare_.differenceTexture();
-        if (!compareOverlay_ || texture == 0 || compareShownView_ != compareViewKey()) {
+        const std::string current =
+            compare_.coversViewport() ? compareViewKey() : compareValuesKey();
+        if (!compareOverlay_ || texture == 0 || compareShownView_ != current) {
             return;
         }
         const model::Instance& in = session_->instanceOf(state_.frame);
@@ -2057,6 +2103,8 @@ private:
     std::string hexError_;
     ui::HexView hexView_;
     bool panelChosen_ = false;
+    std::string pinsKey_;  // what pinProbes_ were computed for
+    std::vector<std::optional<Probe>> pinProbes_;
     static constexpr int kThumbnail = SeriesThumbnails::kSize;
     SeriesThumbnails thumbnails_;
     std::string captureTo_;  // an annotated export waiting for the frame to be drawn
@@ -2131,6 +2179,16 @@ void onSize(GLFWwindow* w, int, int) {
 }  // namespace
 
 int runViewer(const ViewerOptions& options) {
+    if (!options.panel.empty() &&
+        std::find(std::begin(kPanels), std::end(kPanels), options.panel) == std::end(kPanels)) {
+        std::string names;
+        for (const std::string& p : kPanels) {
+            names += (names.empty() ? "" : ", ") + p;
+        }
+        std::cerr << "dcmlens: unknown panel '" << options.panel << "' (panels: " << names << ")"
+                  << std::endl;
+        return 2;
+    }
     glfwSetErrorCallback([](int, const char* description) {
         std::cerr << "dcmlens: window system: " << description << std::endl;
     });

@@ -176,3 +176,48 @@ TEST(Dicomdir, GarbageIsOneLineErrorAndStaysUntouched) {
     EXPECT_THROW(series::listFiles({path.string()}), Error);
     EXPECT_EQ(bytesOf(path), garbage);
 }
+
+// The File Meta reader behind isDicomdir: hand-made headers, well formed and broken.
+TEST(Dicomdir, FileMetaIsReadByHandSafely) {
+    const fs::path dir = fs::temp_directory_path() / ("dcmlens-meta-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    auto element = [](std::uint16_t el, const std::string& vr, const std::string& value) {
+        std::string e = {'\x02', '\x00', static_cast<char>(el & 0xFF), static_cast<char>(el >> 8)};
+        e += vr;
+        if (vr == "OB" || vr == "UN") {  // 2 reserved bytes, then a 4-byte length (PS3.5 7.1.2)
+            e += std::string(2, '\0');
+            const auto n = static_cast<std::uint32_t>(value.size());
+            for (int b = 0; b < 4; ++b) {
+                e += static_cast<char>((n >> (8 * b)) & 0xFF);
+            }
+        } else {
+            e += static_cast<char>(value.size() & 0xFF);
+            e += static_cast<char>(value.size() >> 8);
+        }
+        return e + value;
+    };
+    const std::string head = std::string(128, '\0') + "DICM";
+    const std::string version = element(0x0001, "OB", std::string("\0\1", 2));
+    const std::string sopClass = element(0x0002, "UI", std::string("1.2.840.10008.1.3.10\0", 22));
+    auto write = [&](const std::string& name, const std::string& bytes) {
+        const fs::path p = dir / name;
+        std::ofstream(p, std::ios::binary) << bytes;
+        return p.string();
+    };
+    EXPECT_TRUE(dicom::isDicomdir(write("good", head + version + sopClass)));
+    EXPECT_FALSE(dicom::isDicomdir(
+        write("ct", head + version + element(0x0002, "UI", "1.2.840.10008.5.1.4.1.1.2"))));
+    // Truncated in the middle of the UID, an OB length running past the end, no "DICM", a
+    // 4-byte length near 2^32, and an empty file: no crash, no match.
+    EXPECT_FALSE(dicom::isDicomdir(write("cut", head + version + sopClass.substr(0, 14))));
+    std::string longOb = element(0x0001, "OB", "");
+    longOb[8] = longOb[9] = longOb[10] = '\xFF';
+    EXPECT_FALSE(dicom::isDicomdir(write("long-ob", head + longOb + sopClass)));
+    std::string huge = longOb;
+    huge[11] = '\xFF';
+    EXPECT_FALSE(dicom::isDicomdir(write("huge", head + huge + sopClass)));
+    EXPECT_FALSE(dicom::isDicomdir(write("no-magic", std::string(128, '\0') + "DICX" + sopClass)));
+    EXPECT_FALSE(dicom::isDicomdir(write("empty", "")));
+    EXPECT_FALSE(dicom::isDicomdir((dir / "missing").string()));
+    fs::remove_all(dir);
+}
