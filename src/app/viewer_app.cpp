@@ -1678,18 +1678,28 @@ private:
             const int ix = static_cast<int>(std::floor(cursorImage_->first));
             const int iy = static_cast<int>(std::floor(cursorImage_->second));
             if (ix >= 0 && iy >= 0 && ix < in.pixel.columns && iy < in.pixel.rows) {
+                // The probe of the pixel under the cursor has its values already: no readback
+                // from the GPU on every UI frame.
+                const bool probed =
+                    probe_ && probe_->frame == state_.frame && probe_->x == ix && probe_->y == iy;
+                auto sample = [&](int c) {
+                    if (probed) {
+                        return c == 0 ? probe_->stored
+                                      : probe_->samples[static_cast<std::size_t>(c)];
+                    }
+                    return session_->storedValue(state_.frame, ix, iy, c);
+                };
                 if (in.pixel.samplesPerPixel == 1) {
-                    const std::int64_t s = session_->storedValue(state_.frame, ix, iy);
+                    const std::int64_t s = sample(0);
                     const pixel::ModalityTransform m(in.modalityFor(frameIndex), in.pixel);
                     ImGui::Text("x %d  y %d  image %d   stored %lld   value %g %s", ix, iy,
                                 state_.frame + 1, static_cast<long long>(s), m.apply(s),
                                 in.modality.rescaleType.c_str());
                 } else {
-                    ImGui::Text(
-                        "x %d  y %d  image %d   samples %lld %lld %lld", ix, iy, state_.frame + 1,
-                        static_cast<long long>(session_->storedValue(state_.frame, ix, iy, 0)),
-                        static_cast<long long>(session_->storedValue(state_.frame, ix, iy, 1)),
-                        static_cast<long long>(session_->storedValue(state_.frame, ix, iy, 2)));
+                    ImGui::Text("x %d  y %d  image %d   samples %lld %lld %lld", ix, iy,
+                                state_.frame + 1, static_cast<long long>(sample(0)),
+                                static_cast<long long>(sample(1)),
+                                static_cast<long long>(sample(2)));
                 }
             } else {
                 ImGui::TextDisabled("outside the image");
