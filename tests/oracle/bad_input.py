@@ -12,7 +12,9 @@ cut to half its size, and CT_small.dcm claiming 60000 x 60000 pixels.
 
 For each input, `render FILE -o OUT.png --cpu` and `info FILE` run with a
 60 s limit and must not crash (killed by a signal) or hang.  `render` must
-exit non-zero with exactly one non-empty stderr line naming the file.  `info`
+exit non-zero with exactly one non-empty stderr line naming the file; so must
+`probe FILE --pixel 0,0`, `compare FILE CT_small.dcm`, `compare FILE
+--gpu-vs-cpu` and `export FILE --fragment 1`.  `info`
 may succeed on a readable DICOM dataset without pixels (rtplan.dcm), but on
 garbage (not DICOM at all) it must fail the same way; when it fails, it must
 also print exactly one line naming the file.  Finally the sha256 of every
@@ -136,6 +138,14 @@ def main():
         rc, err = run([args.dcmlens, "info", str(path)])
         bad = problems(rc, err, path.name, must_fail=garbage)
         report(not bad, f"info   {path.name}", "; ".join(bad))
+        for label, extra in (("probe", ["probe", str(path), "--pixel", "0,0"]),
+                             ("compare", ["compare", str(path), str(corpus / "CT_small.dcm")]),
+                             ("gpu-vs-cpu", ["compare", str(path), "--gpu-vs-cpu"]),
+                             ("fragment", ["export", str(path), "--fragment", "1", "-o",
+                                           str(work / (path.stem + ".fragment"))])):
+            rc, err = run([args.dcmlens, *extra])
+            bad = problems(rc, err, path.name, must_fail=True)
+            report(not bad, f"{label} {path.name}", "; ".join(bad))
 
     after = sha256_tree(corpus)
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
