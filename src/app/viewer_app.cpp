@@ -28,6 +28,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <tuple>
 
 #include "cli/json_writer.hpp"
@@ -2199,6 +2200,11 @@ int runViewer(const ViewerOptions& options) {
                   << std::endl;
         return 2;
     }
+    // DCMTK's data dictionary loads while the window opens, not when the first folder does.
+    struct Joined {
+        std::thread thread;
+        ~Joined() { thread.join(); }
+    } warmUp{std::thread(dicom::warmUp)};
     glfwSetErrorCallback([](int, const char* description) {
         std::cerr << "dcmlens: window system: " << description << std::endl;
     });

@@ -16,6 +16,7 @@
 #include "cli/json_writer.hpp"
 #include "cli/report.hpp"
 #include "common/error.hpp"
+#include "dicom/dicom_file.hpp"
 #include "headless/egl_context.hpp"
 #include "pixel/auto_window.hpp"
 #include "render/renderer.hpp"
@@ -68,7 +69,10 @@ int runBench(const std::vector<std::string>& args) {
     }
     try {
         // The viewer has its window and GL context before a folder is opened.
+        // The viewer has loaded DCMTK's dictionary while its window opened (dicom::warmUp).
+        std::thread warmUp(dicom::warmUp);
         headless::EglContext context;
+        warmUp.join();
         render::Renderer renderer;
         render::Framebuffer target(vw, vh);
         target.bind();

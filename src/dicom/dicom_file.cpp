@@ -1,6 +1,7 @@
 #include "dicom/dicom_file.hpp"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcdict.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcistrmf.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
@@ -40,6 +41,11 @@ void registerCodecs() {
         DJLSDecoderRegistration::registerCodecs();
         DcmRLEDecoderRegistration::registerCodecs();
     });
+}
+
+void warmUp() {
+    registerCodecs();
+    (void)dcmDataDict.isDictionaryLoaded();  // the first access loads it, under DCMTK's lock
 }
 
 namespace {

@@ -75,6 +75,11 @@ private:
 // Registers DCMTK's decoders (JPEG, JPEG-LS, RLE) once per process; thread-safe.
 void registerCodecs();
 
+// Loads DCMTK's data dictionary (its first use parses ~5000 entries: ~13 ms) and registers the
+// decoders. The viewer calls it on a background thread at start, so that opening the first
+// folder does not wait for it; thread-safe, and harmless to call again.
+void warmUp();
+
 // Opens a file and decodes all frames.
 model::Instance loadInstance(const std::string& path);
 
