@@ -4,40 +4,27 @@
 #include <cstdint>
 #include <vector>
 
+#include "app/gl_image.hpp"
 #include "common/error.hpp"
 
 namespace dcmlens::app {
 
 namespace {
 
-// Uploads an 8-bit grey or RGB image as an RGBA texture for ImGui (nearest: pixels stay pixels).
+// Uploads an 8-bit grey or RGB image as an RGBA texture for ImGui.
 void uploadImage(GLuint& texture, const pixel::Image& image) {
-    std::vector<std::uint8_t> rgba(static_cast<std::size_t>(image.width) * image.height * 4, 255);
+    std::vector<std::uint32_t> rgba(static_cast<std::size_t>(image.width) * image.height);
     for (int y = 0; y < image.height; ++y) {
         for (int x = 0; x < image.width; ++x) {
             const std::uint8_t* p = image.pixel(x, y);
-            std::uint8_t* q = &rgba[(static_cast<std::size_t>(y) * image.width + x) * 4];
-            for (int c = 0; c < 3; ++c) {
-                q[c] = p[image.channels == 1 ? 0 : c];
-            }
+            const std::uint32_t r = p[0];
+            const std::uint32_t g = p[image.channels == 1 ? 0 : 1];
+            const std::uint32_t b = p[image.channels == 1 ? 0 : 2];
+            rgba[static_cast<std::size_t>(y) * image.width + x] =
+                0xFF000000u | b << 16 | g << 8 | r;  // R first in memory (little endian)
         }
     }
-    if (texture == 0) {
-        glGenTextures(1, &texture);
-    }
-    glBindTexture(GL_TEXTURE_2D, texture);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, image.width, image.height, 0, GL_RGBA,
-                 GL_UNSIGNED_BYTE, rgba.data());
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);  // GL's default, for whoever uploads next
-    glBindTexture(GL_TEXTURE_2D, 0);
-}
-
-ImTextureID id(GLuint texture) {
-    return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture));
+    uploadRgba(texture, image.width, image.height, rgba.data());
 }
 
 // A rendering of a frame through the display options at most `side` pixels wide and high.
@@ -126,17 +113,17 @@ void ComparePanel::draw(float width) {
         const ImVec2 shown(sizeA_.x * s, sizeA_.y * s);
         ImGui::BeginGroup();
         ImGui::TextUnformatted("A");
-        ImGui::Image(id(textureA_), shown);
+        ImGui::Image(imguiTexture(textureA_), shown);
         ImGui::EndGroup();
         ImGui::SameLine();
         ImGui::BeginGroup();
         ImGui::TextUnformatted("B");
-        ImGui::Image(id(textureB_), shown);
+        ImGui::Image(imguiTexture(textureB_), shown);
         ImGui::EndGroup();
     }
     ImGui::TextUnformatted("difference (black: equal; red: B > A; blue: B < A)");
     const float s = width / std::max(1.0f, sizeDiff_.x);
-    ImGui::Image(id(differenceTexture_), ImVec2(sizeDiff_.x * s, sizeDiff_.y * s));
+    ImGui::Image(imguiTexture(differenceTexture_), ImVec2(sizeDiff_.x * s, sizeDiff_.y * s));
 }
 
 }  // namespace dcmlens::app

@@ -7,6 +7,7 @@
 #include "app/viewer_app.hpp"
 
 #include "app/compare_panel.hpp"
+#include "app/gl_image.hpp"
 #include "app/series_thumbnails.hpp"
 
 #include <GLFW/glfw3.h>
@@ -55,12 +56,7 @@ namespace {
 // Files dropped on the window, collected by GLFW's callback and opened by the loop.
 std::mutex droppedMutex;
 std::vector<std::string> dropped;
-int pendingFrames = 3;
-
-// The side panel's tabs, in order (--panel takes one of these names).
-const std::string kPanels[] = {
-    "Window",  "Probe",  "Measure", "Histogram", "Pixel data",
-    "Compare", "Series", "Tags",    "Info"};  // frames still to draw after the last event
+int pendingFrames = 3;  // frames still to draw after the last event
 struct KeyPress {
     int key;
     int action;
@@ -209,6 +205,25 @@ public:
         return !quit;
     }
 
+    // The side panel's tabs, in order; --panel names one of them.
+    struct Tab {
+        const char* name;
+        void (Viewer::*draw)();
+    };
+    static bool hasTab(const std::string& name) {
+        return std::any_of(tabs().begin(), tabs().end(),
+                           [&](const Tab& tab) { return name == tab.name; });
+    }
+    static const std::vector<Tab>& tabs() {
+        static const std::vector<Tab> all = {
+            {"Window", &Viewer::drawWindowTab},     {"Probe", &Viewer::drawProbe},
+            {"Measure", &Viewer::drawMeasureTab},   {"Histogram", &Viewer::drawHistogram},
+            {"Pixel data", &Viewer::drawPixelData}, {"Compare", &Viewer::drawCompare},
+            {"Series", &Viewer::drawSeriesBrowser}, {"Tags", &Viewer::drawTags},
+            {"Info", &Viewer::drawInfoTab}};
+        return all;
+    }
+
     // After the UI is drawn into the back buffer, before the swap.
     void afterRender(int framebufferWidth, int framebufferHeight) {
         captureIfRequested(framebufferWidth, framebufferHeight);
@@ -291,6 +306,7 @@ private:
         // Caches of the previous stack's pixels (the new session may even reuse its address).
         valuesFrame_ = -1;
         histogramFrame_ = -1;
+        stageWindowFor_ = {-1, -1};
         compare_.clear();
         compareShownView_.clear();
         // Until the first image is decoded: the range the header allows.
@@ -455,9 +471,7 @@ private:
         viewportSize_ = size;
         renderImage(size);
         if (target_) {
-            ImGui::Image(
-                reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(target_->texture())), size,
-                ImVec2(0, 1), ImVec2(1, 0));
+            ImGui::Image(imguiTexture(target_->texture()), size, ImVec2(0, 1), ImVec2(1, 0));
         }
         ImGui::SetCursorScreenPos(origin);
         ImGui::InvisibleButton("image", size,
@@ -517,26 +531,23 @@ private:
                     }
                 }
             }
-            if (bitPlaneTexture_ == 0) {
-                glGenTextures(1, &bitPlaneTexture_);
-            }
-            glBindTexture(GL_TEXTURE_2D, bitPlaneTexture_);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-            glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-            glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
-            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE,
-                         rgba.data());
+            uploadRgba(bitPlaneTexture_, w, h, rgba.data());
             bitPlaneBuilt_ = std::make_tuple(in.path, f, bitPlane_);
         }
+        drawOverImage(list, origin, size, bitPlaneTexture_);
+    }
+
+    // A texture of the shown image's size laid over it, following zoom and pan, clipped to the
+    // viewport (bit planes, DICOM overlays, the Compare tab's difference).
+    void drawOverImage(ImDrawList* list, ImVec2 origin, ImVec2 size, GLuint texture) {
+        const model::Instance& in = session_->instanceOf(state_.frame);
         const pixel::ViewMapping v = viewer::viewMapping(state_, context(size));
         const ImVec2 p0(static_cast<float>(origin.x + v.offsetX),
                         static_cast<float>(origin.y + v.offsetY));
         const ImVec2 p1(static_cast<float>(p0.x + in.pixel.columns / v.scaleX),
                         static_cast<float>(p0.y + in.pixel.rows / v.scaleY));
         list->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
-        list->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(bitPlaneTexture_)),
-                       p0, p1);
+        list->AddImage(imguiTexture(texture), p0, p1);
         list->PopClipRect();
     }
 
@@ -545,16 +556,8 @@ private:
         if (in.overlays.empty()) {
             return;
         }
-        const int frame = session_->frameInInstance(state_.frame);
-        const GLuint texture = overlayTexture(in, frame);
-        const pixel::ViewMapping v = viewer::viewMapping(state_, context(size));
-        const ImVec2 p0(static_cast<float>(origin.x + v.offsetX),
-                        static_cast<float>(origin.y + v.offsetY));
-        const ImVec2 p1(static_cast<float>(p0.x + in.pixel.columns / v.scaleX),
-                        static_cast<float>(p0.y + in.pixel.rows / v.scaleY));
-        list->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
-        list->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture)), p0, p1);
-        list->PopClipRect();
+        drawOverImage(list, origin, size,
+                      overlayTexture(in, session_->frameInInstance(state_.frame)));
     }
 
     GLuint overlayTexture(const model::Instance& in, int frame) {
@@ -588,13 +591,7 @@ private:
             }
         }
         GLuint texture = 0;
-        glGenTextures(1, &texture);
-        glBindTexture(GL_TEXTURE_2D, texture);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-        glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+        uploadRgba(texture, w, h, rgba.data());
         overlayTextures_[key] = texture;
         return texture;
     }
@@ -897,10 +894,7 @@ private:
             ImGui::TableHeadersRow();
             // Probed again only when the pins, the window or their images' residency change:
             // a pin on another image would otherwise decode its file again every UI frame.
-            std::string key = std::to_string(state_.center) + "," + std::to_string(state_.width) +
-                              "," + std::to_string(static_cast<int>(state_.function)) + "," +
-                              std::to_string(state_.voiLut.value_or(-1)) + "," +
-                              std::to_string(state_.invert) + "," + state_.colormap;
+            std::string key = displayKey();
             for (const viewer::Pin& pin : state_.pins) {
                 key += ";" + std::to_string(pin.x) + "," + std::to_string(pin.y) + "," +
                        std::to_string(pin.frame) + "," +
@@ -1067,6 +1061,16 @@ private:
     // The min-max window of the values a value stage shows (stored or modality values of the
     // frame, padding excluded), from the frame's stored values; none for the other stages.
     std::optional<model::Window> stageWindow() {
+        // Once per image and stage, not at every redraw (a window drag redraws each step).
+        const auto key = std::make_pair(state_.frame, static_cast<int>(state_.stage));
+        if (stageWindowFor_ != key) {
+            stageWindow_ = computeStageWindow();
+            stageWindowFor_ = key;
+        }
+        return stageWindow_;
+    }
+
+    std::optional<model::Window> computeStageWindow() {
         using Stage = pixel::DisplayOptions::Stage;
         const model::Instance& in = session_->instanceOf(state_.frame);
         if ((state_.stage != Stage::Stored && state_.stage != Stage::Modality) ||
@@ -1315,7 +1319,8 @@ private:
 
     // Compare tab: this frame (A) against another frame of the stack or a file (B), value by
     // value; or this view on the GPU against the CPU reference of the same view.
-    void drawCompare(float width) {
+    void drawCompare() {
+        const float width = ImGui::GetContentRegionAvail().x;
         if (!session_ || !session_->resident(state_.frame)) {
             ImGui::TextDisabled("no image yet");
             return;
@@ -1406,31 +1411,20 @@ private:
             if ((ImGui::Button("compare again") || compareView_ != view ||
                  !compare_.difference()) &&
                 target_ && session_->resident(state_.frame) && !dirty_) {
-                const pixel::Image gpu = target_->read(3);
-                glBindFramebuffer(GL_FRAMEBUFFER, 0);
                 const viewer::ViewContext ctx = context(viewportSize_);
                 const pixel::Image cpu = pixel::renderView(
                     in, {frameValues(), 0, f}, options, target_->width(), target_->height(),
                     viewer::viewMapping(state_, ctx), state_.linear);
-                compare_.compareRenders(asRgb(cpu), gpu);
+                // Grey output is R = G = B on the GPU: its red channel, as `compare` does.
+                const pixel::Image gpu = target_->read(cpu.channels);
+                glBindFramebuffer(GL_FRAMEBUFFER, 0);
+                compare_.compareRenders(cpu, gpu);
                 compareView_ = view;
                 compareShownView_ = view;
                 stateChanged_ = true;
             }
         }
         compare_.draw(width);
-    }
-
-    // Grey output as RGB (R = G = B), as the GPU's framebuffer holds it.
-    static pixel::Image asRgb(const pixel::Image& image) {
-        if (image.channels == 3) {
-            return image;
-        }
-        pixel::Image rgb(image.width, image.height, 3);
-        for (std::size_t i = 0; i < image.data.size(); ++i) {
-            std::fill_n(&rgb.data[i * 3], 3, image.data[i]);
-        }
-        return rgb;
     }
 
     void rememberWidget(const std::string& name) {
@@ -1441,20 +1435,21 @@ private:
 
     // What a comparison of values depends on besides its inputs: the shown image and how A and B
     // are displayed side by side (window, stage, colormap, polarity); not zoom or pan.
-    std::string compareValuesKey() {
-        return std::to_string(state_.frame) + "," + std::to_string(state_.center) + "," +
-               std::to_string(state_.width) + "," + state_.colormap + "," +
-               pixel::stageName(state_.stage) + "," + std::to_string(state_.invert);
-    }
+    std::string compareValuesKey() { return std::to_string(state_.frame) + "," + displayKey(); }
 
     // What the GPU-vs-CPU comparison depends on: the whole view, zoom and pan included.
     std::string compareViewKey() {
-        return std::to_string(state_.frame) + "," + std::to_string(state_.center) + "," +
-               std::to_string(state_.width) + "," + state_.colormap + "," +
-               pixel::stageName(state_.stage) + "," + std::to_string(state_.invert) + "," +
-               std::to_string(state_.linear) + "," +
+        return compareValuesKey() + "," + std::to_string(state_.linear) + "," +
                std::to_string(viewer::effectiveZoom(state_, context(viewportSize_))) + "," +
                std::to_string(state_.panX) + "," + std::to_string(state_.panY);
+    }
+
+    // The display pipeline the state asks for, as a key for results computed from it.
+    std::string displayKey() const {
+        return std::to_string(state_.center) + "," + std::to_string(state_.width) + "," +
+               std::to_string(static_cast<int>(state_.function)) + "," +
+               std::to_string(state_.voiLut.value_or(-1)) + "," + std::to_string(state_.invert) +
+               "," + state_.colormap + "," + pixel::stageName(state_.stage);
     }
 
     // The stored values of any resident frame of the stack (read back for GPU-only stacks).
@@ -1472,24 +1467,77 @@ private:
         if (!compareOverlay_ || texture == 0 || compareShownView_ != current) {
             return;
         }
-        const model::Instance& in = session_->instanceOf(state_.frame);
-        ImVec2 p0 = origin;
-        ImVec2 p1(origin.x + size.x, origin.y + size.y);
-        if (!compare_.coversViewport()) {
-            const pixel::ViewMapping v = viewer::viewMapping(state_, context(size));
-            p0 = ImVec2(static_cast<float>(origin.x + v.offsetX),
-                        static_cast<float>(origin.y + v.offsetY));
-            p1 = ImVec2(static_cast<float>(p0.x + in.pixel.columns / v.scaleX),
-                        static_cast<float>(p0.y + in.pixel.rows / v.scaleY));
+        if (compare_.coversViewport()) {
+            list->AddImage(imguiTexture(texture), origin,
+                           ImVec2(origin.x + size.x, origin.y + size.y));
+        } else {
+            drawOverImage(list, origin, size, texture);
         }
-        list->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
-        list->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture)), p0, p1);
-        list->PopClipRect();
     }
 
     void markChanged() {
         dirty_ = true;
         stateChanged_ = true;
+    }
+
+    void drawWindowTab() {
+        if (session_) {
+            const viewer::ViewContext ctx = context(viewportSize_);
+            if (ui::drawWindowPanel(state_, session_->instanceOf(state_.frame), presets_, ctx,
+                                    colormapNames_)) {
+                markChanged();
+            }
+            ImGui::Separator();
+            int frame = state_.frame + 1;
+            if (ImGui::SliderInt("Image", &frame, 1, std::max(1, state_.frameCount))) {
+                viewer::goToFrame(state_, frame - 1);
+                markChanged();
+            }
+            if (ImGui::Checkbox("Cine (C)", &state_.cine)) {
+                lastCine_ = std::chrono::steady_clock::now();
+                markChanged();
+            }
+            ImGui::SameLine();
+            if (ImGui::Checkbox("Annotations", &state_.overlays)) {
+                markChanged();
+            }
+            if (ImGui::Button("Fit (F)")) {
+                viewer::fitView(state_);
+                markChanged();
+            }
+            ImGui::SameLine();
+            if (ImGui::Button("1:1 (0)")) {
+                viewer::oneToOne(state_, ctx);
+                markChanged();
+            }
+            ImGui::SameLine();
+            if (ImGui::Button("Help (F1)")) {
+                state_.showHelp = true;
+            }
+        }
+    }
+
+    void drawTags() { tags_.draw(); }
+
+    void drawInfoTab() {
+        if (session_) {
+            const model::Instance& in = session_->instanceOf(state_.frame);
+            ImGui::TextWrapped("%s", in.path.c_str());
+            ImGui::Text("%s", in.transferSyntaxName.c_str());
+            ImGui::Text("%s", in.sopClassName.c_str());
+            ImGui::Text("%d x %d, %s, %d-bit stored (%s)", in.pixel.columns, in.pixel.rows,
+                        in.pixel.photometricText.c_str(), in.pixel.bitsStored,
+                        in.pixel.isSigned ? "signed" : "unsigned");
+            ImGui::Text("GPU upload: %.1f MB",
+                        static_cast<double>(renderer_.uploadedBytes()) / 1e6);
+            const auto& g = session_->geometry();
+            if (g.spacing > 0) {
+                ImGui::Text("slice spacing %.3f mm", g.spacing);
+            }
+            for (const std::string& w : g.warnings) {
+                ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "%s", w.c_str());
+            }
+        }
     }
 
     // Selects the panel named by --panel on the first frame, then leaves the choice to the user.
@@ -1507,91 +1555,11 @@ private:
         // Nine tabs do not fit the panel: full names that scroll, and a list of them all.
         if (ImGui::BeginTabBar("tabs", ImGuiTabBarFlags_FittingPolicyScroll |
                                            ImGuiTabBarFlags_TabListPopupButton)) {
-            if (ImGui::BeginTabItem("Window", nullptr, tabFlags("Window"))) {
-                if (session_) {
-                    const viewer::ViewContext ctx = context(viewportSize_);
-                    if (ui::drawWindowPanel(state_, session_->instanceOf(state_.frame), presets_,
-                                            ctx, colormapNames_)) {
-                        markChanged();
-                    }
-                    ImGui::Separator();
-                    int frame = state_.frame + 1;
-                    if (ImGui::SliderInt("Image", &frame, 1, std::max(1, state_.frameCount))) {
-                        viewer::goToFrame(state_, frame - 1);
-                        markChanged();
-                    }
-                    if (ImGui::Checkbox("Cine (C)", &state_.cine)) {
-                        lastCine_ = std::chrono::steady_clock::now();
-                        markChanged();
-                    }
-                    ImGui::SameLine();
-                    if (ImGui::Checkbox("Annotations", &state_.overlays)) {
-                        markChanged();
-                    }
-                    if (ImGui::Button("Fit (F)")) {
-                        viewer::fitView(state_);
-                        markChanged();
-                    }
-                    ImGui::SameLine();
-                    if (ImGui::Button("1:1 (0)")) {
-                        viewer::oneToOne(state_, ctx);
-                        markChanged();
-                    }
-                    ImGui::SameLine();
-                    if (ImGui::Button("Help (F1)")) {
-                        state_.showHelp = true;
-                    }
+            for (const Tab& tab : tabs()) {
+                if (ImGui::BeginTabItem(tab.name, nullptr, tabFlags(tab.name))) {
+                    (this->*tab.draw)();
+                    ImGui::EndTabItem();
                 }
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Probe", nullptr, tabFlags("Probe"))) {
-                drawProbe();
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Measure", nullptr, tabFlags("Measure"))) {
-                drawMeasureTab();
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Histogram", nullptr, tabFlags("Histogram"))) {
-                drawHistogram();
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Pixel data", nullptr, tabFlags("Pixel data"))) {
-                drawPixelData();
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Compare", nullptr, tabFlags("Compare"))) {
-                drawCompare(size.x - 16);
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Series", nullptr, tabFlags("Series"))) {
-                drawSeriesBrowser();
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Tags", nullptr, tabFlags("Tags"))) {
-                tags_.draw();
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Info", nullptr, tabFlags("Info"))) {
-                if (session_) {
-                    const model::Instance& in = session_->instanceOf(state_.frame);
-                    ImGui::TextWrapped("%s", in.path.c_str());
-                    ImGui::Text("%s", in.transferSyntaxName.c_str());
-                    ImGui::Text("%s", in.sopClassName.c_str());
-                    ImGui::Text("%d x %d, %s, %d-bit stored (%s)", in.pixel.columns, in.pixel.rows,
-                                in.pixel.photometricText.c_str(), in.pixel.bitsStored,
-                                in.pixel.isSigned ? "signed" : "unsigned");
-                    ImGui::Text("GPU upload: %.1f MB",
-                                static_cast<double>(renderer_.uploadedBytes()) / 1e6);
-                    const auto& g = session_->geometry();
-                    if (g.spacing > 0) {
-                        ImGui::Text("slice spacing %.3f mm", g.spacing);
-                    }
-                    for (const std::string& w : g.warnings) {
-                        ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "%s", w.c_str());
-                    }
-                }
-                ImGui::EndTabItem();
             }
             ImGui::EndTabBar();
             panelChosen_ = true;
@@ -1635,8 +1603,8 @@ private:
             }
             ImGui::SameLine(4);
             if (thumb != 0) {
-                ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(thumb)),
-                             ImVec2(kThumbnail, kThumbnail), ImVec2(0, 1), ImVec2(1, 0));
+                ImGui::Image(imguiTexture(thumb), ImVec2(kThumbnail, kThumbnail), ImVec2(0, 1),
+                             ImVec2(1, 0));
                 rememberWidget("thumbnail " + std::to_string(i + 1));
             } else {
                 ImGui::Dummy(ImVec2(kThumbnail, kThumbnail));
@@ -2114,6 +2082,8 @@ private:
     std::string hexError_;
     ui::HexView hexView_;
     bool panelChosen_ = false;
+    std::optional<model::Window> stageWindow_;  // for stageWindowFor_ (image, stage)
+    std::pair<int, int> stageWindowFor_{-1, -1};
     std::string pinsKey_;  // what pinProbes_ were computed for
     std::vector<std::optional<Probe>> pinProbes_;
     static constexpr int kThumbnail = SeriesThumbnails::kSize;
@@ -2190,11 +2160,10 @@ void onSize(GLFWwindow* w, int, int) {
 }  // namespace
 
 int runViewer(const ViewerOptions& options) {
-    if (!options.panel.empty() &&
-        std::find(std::begin(kPanels), std::end(kPanels), options.panel) == std::end(kPanels)) {
+    if (!options.panel.empty() && !Viewer::hasTab(options.panel)) {
         std::string names;
-        for (const std::string& p : kPanels) {
-            names += (names.empty() ? "" : ", ") + p;
+        for (const auto& tab : Viewer::tabs()) {
+            names += (names.empty() ? "" : ", ") + std::string(tab.name);
         }
         std::cerr << "dcmlens: unknown panel '" << options.panel << "' (panels: " << names << ")"
                   << std::endl;

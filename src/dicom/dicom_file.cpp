@@ -209,8 +209,7 @@ struct DicomFile::Impl {
     }
 };
 
-DicomFile::DicomFile(const std::string& path) : impl_(std::make_unique<Impl>()) {
-    registerCodecs();
+void requireNonEmptyFile(const std::string& path, const std::string& whenEmpty) {
     struct stat st {};
     if (stat(path.c_str(), &st) != 0) {
         throw Error("no such file");
@@ -219,8 +218,13 @@ DicomFile::DicomFile(const std::string& path) : impl_(std::make_unique<Impl>()) 
         throw Error("not a regular file");
     }
     if (st.st_size == 0) {
-        throw Error("file is empty");
+        throw Error(whenEmpty);
     }
+}
+
+DicomFile::DicomFile(const std::string& path) : impl_(std::make_unique<Impl>()) {
+    registerCodecs();
+    requireNonEmptyFile(path, "file is empty");
     OFCondition status = impl_->file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange,
                                               DCM_MaxReadLength, ERM_autoDetect);
     if (status.bad()) {

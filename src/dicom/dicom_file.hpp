@@ -72,6 +72,10 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// Throws dcmlens::Error ("no such file", "not a regular file", or `whenEmpty`) unless `path` is a
+// non-empty regular file: checked before DCMTK opens it, whose own messages are less clear.
+void requireNonEmptyFile(const std::string& path, const std::string& whenEmpty);
+
 // Registers DCMTK's decoders (JPEG, JPEG-LS, RLE) once per process; thread-safe.
 void registerCodecs();
 

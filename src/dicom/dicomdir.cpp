@@ -240,16 +240,7 @@ bool isDicomdir(const std::string& path) {
 
 DicomdirContents readDicomdir(const std::string& path) {
     registerCodecs();
-    struct stat st {};
-    if (stat(path.c_str(), &st) != 0) {
-        throw Error("no such file");
-    }
-    if (!S_ISREG(st.st_mode)) {
-        throw Error("not a regular file");
-    }
-    if (st.st_size == 0) {
-        throw Error("DICOMDIR is empty");
-    }
+    requireNonEmptyFile(path, "DICOMDIR is empty");
     DcmFileFormat file;
     const OFCondition status =
         file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
