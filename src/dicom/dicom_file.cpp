@@ -81,6 +81,37 @@ std::string syntaxName(const std::string& uid) {
 // Refuse sizes that cannot be real before allocating anything for them.
 constexpr std::uint64_t kMaxPixelBytes = std::uint64_t{8} << 30;
 
+// Reads frames [first, first + count) of native little-endian pixel data whose value starts at
+// `offset` in `in` into frames [0, count) of `out`: straight into it when the words already are
+// the stored values, else through unpackStoredValues. False when the file holds less.
+bool readNativeWords(std::FILE* in, std::uint64_t offset, const RawLayout& layout, int first,
+                     int count, model::PixelBuffer& out) {
+    const std::uint64_t frameBytes = rawFrameBytes(layout);
+    const bool direct =
+        layout.highBit + 1 == layout.bitsStored && layout.bitsStored == layout.bitsAllocated &&
+        model::sampleBytes(out.type()) * 8 == static_cast<std::size_t>(layout.bitsAllocated);
+    if (fseeko(in, static_cast<off_t>(offset + frameBytes * static_cast<std::uint64_t>(first)),
+               SEEK_SET) != 0) {
+        return false;
+    }
+    if (direct) {
+        const auto bytes = static_cast<std::size_t>(frameBytes * static_cast<std::uint64_t>(count));
+        return std::fread(out.frameBytes(0), 1, bytes, in) == bytes;
+    }
+    std::vector<std::uint8_t> raw(static_cast<std::size_t>(frameBytes));
+    for (int f = 0; f < count; ++f) {
+        if (std::fread(raw.data(), 1, raw.size(), in) != raw.size()) {
+            return false;
+        }
+        unpackStoredValues(raw.data(), raw.size(), layout, out, f);
+    }
+    return true;
+}
+
+std::int64_t modifiedNs(const struct stat& st) {
+    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
 // The fragments (PS3.5 A.4) that make up one frame of an encapsulated Pixel Data element.
 // Appends the value of item `index` of a pixel sequence (item 0 is the Basic Offset Table).
 void appendFragment(DcmPixelSequence& seq, unsigned long index, std::vector<std::uint8_t>& out) {
@@ -195,6 +226,9 @@ struct DicomFile::Impl {
     }
 
     bool rawWords = false;  // decodeRawFrame: keep whole words, no masking or sign extension
+    // decodeAllFrames into a caller's memory: where the frame being decoded goes when its shape
+    // (type, size, samples, layout) is this view's; nullptr: new memory.
+    const model::PixelBuffer* frameTarget = nullptr;
 
     RawLayout layout() const {
         const auto& px = instance.pixel;
@@ -243,6 +277,66 @@ DicomFile::DicomFile(const std::string& path) : impl_(std::make_unique<Impl>()) 
     }
     inst.transferSyntaxName = syntaxName(inst.transferSyntaxUid);
     readAttributes(dataset, inst);
+
+    // Native little-endian pixel data that DCMTK left in the file (it postpones large values):
+    // note where, for loaders that read it later without parsing the file again.
+    DcmPixelData* pixelData = impl_->pixelData();
+    const DcmXfer originalXfer(dataset.getOriginalXfer());
+    if (pixelData != nullptr && !originalXfer.isEncapsulated() && originalXfer.isLittleEndian() &&
+        !pixelData->valueLoaded()) {
+        const DcmInputStreamFactory* stream = pixelData->getInputStream();
+        struct stat st {};
+        if (stream != nullptr && stream->ident() == DFT_DcmInputFileStreamFactory &&
+            stat(path.c_str(), &st) == 0) {
+            const auto* fileStream = static_cast<const DcmInputFileStreamFactory*>(stream);
+            inst.nativePixels = model::Instance::NativePixels{
+                static_cast<std::uint64_t>(fileStream->getOffset()), pixelData->getLength(),
+                static_cast<std::uint64_t>(st.st_size), modifiedNs(st)};
+        }
+    }
+}
+
+std::optional<model::PixelBuffer> readNativeFrames(const model::Instance& header,
+                                                   model::PixelBuffer& destination) {
+    const model::PixelDescriptor& px = header.pixel;
+    if (!header.nativePixels || px.rows <= 0 || px.columns <= 0 || px.frames <= 0 ||
+        px.samplesPerPixel != 1 ||
+        (px.bitsAllocated != 8 && px.bitsAllocated != 16 && px.bitsAllocated != 32) ||
+        px.bitsStored < 1 || px.bitsStored > px.bitsAllocated || px.highBit < px.bitsStored - 1 ||
+        px.highBit >= px.bitsAllocated) {
+        return std::nullopt;
+    }
+    const RawLayout layout{px.columns,    px.rows,    1,           px.bitsAllocated,
+                           px.bitsStored, px.highBit, px.isSigned, false};
+    const std::uint64_t bytes = rawFrameBytes(layout) * static_cast<std::uint64_t>(px.frames);
+    const model::Instance::NativePixels& at = *header.nativePixels;
+    if (bytes > kMaxPixelBytes || at.length < bytes) {
+        return std::nullopt;  // DicomFile says why
+    }
+    struct stat st {};
+    if (stat(header.path.c_str(), &st) != 0 ||
+        static_cast<std::uint64_t>(st.st_size) != at.fileSize || modifiedNs(st) != at.modifiedNs) {
+        return std::nullopt;  // changed since the header was read
+    }
+    const model::SampleType type = model::sampleTypeFor(px.bitsStored, px.isSigned);
+    const bool fits = destination.type() == type && destination.width() == px.columns &&
+                      destination.height() == px.rows && destination.samples() == 1 &&
+                      destination.frames() == px.frames;
+    model::PixelBuffer out =
+        fits ? std::move(destination)
+             : model::PixelBuffer(type, px.columns, px.rows, 1, px.frames, false);
+    std::FILE* in = std::fopen(header.path.c_str(), "rb");
+    const bool ok = in != nullptr && readNativeWords(in, at.offset, layout, 0, px.frames, out);
+    if (in != nullptr) {
+        std::fclose(in);
+    }
+    if (!ok) {
+        if (fits) {
+            destination = std::move(out);  // the caller's, for its fallback
+        }
+        return std::nullopt;
+    }
+    return out;
 }
 
 DicomFile::~DicomFile() = default;
@@ -302,8 +396,16 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
     const model::SampleType type = model::sampleTypeFor(layout.bitsStored, layout.isSigned);
     // Allocated only after the data was checked to be long enough for what the header claims.
     auto newFrameBuffer = [&] {
-        return model::PixelBuffer(type, px.columns, px.rows, px.samplesPerPixel, 1,
-                                  px.samplesPerPixel > 1 && px.planarConfiguration == 1);
+        const bool planar = px.samplesPerPixel > 1 && px.planarConfiguration == 1;
+        const model::PixelBuffer* target = impl_->frameTarget;
+        if (target != nullptr && target->type() == type && target->width() == px.columns &&
+            target->height() == px.rows && target->samples() == px.samplesPerPixel &&
+            target->planar() == planar && target->frames() == 1) {
+            return model::PixelBuffer::view(
+                type, px.columns, px.rows, px.samplesPerPixel, 1, planar,
+                const_cast<std::uint8_t*>(target->frameBytes(0)), nullptr);
+        }
+        return model::PixelBuffer(type, px.columns, px.rows, px.samplesPerPixel, 1, planar);
     };
 
     if (isJ2kSyntax(inst.transferSyntaxUid)) {
@@ -326,7 +428,10 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
         const std::uint32_t mask =
             layout.bitsStored >= 32 ? 0xFFFFFFFFu : ((std::uint32_t{1} << layout.bitsStored) - 1);
         const std::uint32_t signBit = std::uint32_t{1} << (layout.bitsStored - 1);
-        model::PixelBuffer interleaved(type, px.columns, px.rows, px.samplesPerPixel, 1, false);
+        model::PixelBuffer interleaved =
+            px.samplesPerPixel == 1
+                ? newFrameBuffer()  // the caller's memory, if any
+                : model::PixelBuffer(type, px.columns, px.rows, px.samplesPerPixel, 1, false);
         for (std::size_t i = 0; i < j2k.samples.size(); ++i) {
             const std::uint32_t bits = static_cast<std::uint32_t>(j2k.samples[i]) & mask;
             std::int64_t v = bits;
@@ -407,22 +512,10 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
         std::FILE* in = std::fopen(fileStream->getFilename().getCharPointer(), "rb");
         if (in != nullptr) {
             model::PixelBuffer out = newFrameBuffer();
-            const bool direct =
-                layout.highBit + 1 == layout.bitsStored &&
-                layout.bitsStored == layout.bitsAllocated &&
-                model::sampleBytes(out.type()) * 8 == static_cast<std::size_t>(px.bitsAllocated);
-            std::vector<std::uint8_t> raw(direct ? 0 : static_cast<std::size_t>(frameBytes));
-            std::uint8_t* target = direct ? out.frameBytes(0) : raw.data();
-            const auto offset = static_cast<long long>(fileStream->getOffset()) +
-                                static_cast<long long>(frameBytes) * frame;
-            const bool ok =
-                fseeko(in, static_cast<off_t>(offset), SEEK_SET) == 0 &&
-                std::fread(target, 1, static_cast<std::size_t>(frameBytes), in) == frameBytes;
+            const bool ok = readNativeWords(in, static_cast<std::uint64_t>(fileStream->getOffset()),
+                                            layout, frame, 1, out);
             std::fclose(in);
             if (ok) {
-                if (!direct) {
-                    unpackStoredValues(raw.data(), raw.size(), layout, out, 0);
-                }
                 inst.decodedPhotometric = px.photometric;
                 return out;
             }
@@ -493,19 +586,52 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
     return out;
 }
 
-void DicomFile::decodeAllFrames() {
-    const model::PixelDescriptor& px = impl_->instance.pixel;
-    model::PixelBuffer first = decodeFrame(0);
-    if (px.frames == 1) {
-        impl_->instance.stored = std::move(first);
-        return;
+void DicomFile::decodeAllFrames(model::PixelBuffer destination) {
+    const int frames = std::max(1, impl_->instance.pixel.frames);
+    if (destination.frames() != frames) {
+        destination = model::PixelBuffer();
     }
-    model::PixelBuffer all(first.type(), first.width(), first.height(), first.samples(), px.frames,
-                           first.planar());
-    std::memcpy(all.frameBytes(0), first.frameBytes(0), first.frameByteCount());
-    for (int f = 1; f < px.frames; ++f) {
-        model::PixelBuffer one = decodeFrame(f);
-        std::memcpy(all.frameBytes(f), one.frameBytes(0), one.frameByteCount());
+    model::PixelBuffer all;
+    for (int f = 0; f < frames; ++f) {
+        // Most decoders write straight into the frame's place; the others are copied there.
+        model::PixelBuffer& into = f == 0 ? destination : all;
+        model::PixelBuffer target;
+        if (!into.empty()) {
+            target =
+                model::PixelBuffer::view(into.type(), into.width(), into.height(), into.samples(),
+                                         1, into.planar(), into.frameBytes(f), nullptr);
+        }
+        impl_->frameTarget = target.empty() ? nullptr : &target;
+        model::PixelBuffer one;
+        try {
+            one = decodeFrame(f);
+        } catch (...) {
+            impl_->frameTarget = nullptr;
+            throw;
+        }
+        impl_->frameTarget = nullptr;
+        if (f == 0) {
+            const bool fits =
+                !destination.empty() && one.type() == destination.type() &&
+                one.width() == destination.width() && one.height() == destination.height() &&
+                one.samples() == destination.samples() && one.planar() == destination.planar();
+            if (fits) {
+                all = std::move(destination);
+            } else if (frames == 1) {
+                all = std::move(one);
+                break;
+            } else {
+                all = model::PixelBuffer(one.type(), one.width(), one.height(), one.samples(),
+                                         frames, one.planar());
+            }
+            destination = model::PixelBuffer();
+        }
+        if (one.frameBytes(0) != all.frameBytes(f)) {
+            if (one.frameByteCount() != all.frameByteCount()) {
+                throw Error("frame " + std::to_string(f + 1) + " decodes to another size");
+            }
+            std::memcpy(all.frameBytes(f), one.frameBytes(0), one.frameByteCount());
+        }
     }
     impl_->instance.stored = std::move(all);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,10 @@ public:
     // pixel probe's "raw" stage): Bits Allocated wide, unsigned.
     model::PixelBuffer decodeRawFrame(int frame);
 
-    // Decodes every frame into instance().stored.
-    void decodeAllFrames();
+    // Decodes every frame into instance().stored. A `destination` with the shape of the decoded
+    // frames (e.g. a view of memory the GPU driver samples in place) becomes `stored` and most
+    // decoders write straight into it; any other shape is ignored.
+    void decodeAllFrames(model::PixelBuffer destination = model::PixelBuffer());
 
     // Moves the instance (with its decoded frames) out; the DicomFile is spent afterwards.
     model::Instance release();
@@ -83,6 +86,14 @@ void registerCodecs();
 // decoders. The viewer calls it on a background thread at start, so that opening the first
 // folder does not wait for it; thread-safe, and harmless to call again.
 void warmUp();
+
+// The stored values of every frame of a header whose native pixel data lies in its file
+// (Instance::nativePixels), read without parsing the file again: greyscale and palette data of 8,
+// 16 or 32 bits, the same values as DicomFile::decodeAllFrames. Into `destination` (moved from)
+// when it has the frames' shape. nullopt when the header does not allow it, or the file changed
+// or holds less: DicomFile then decodes it, or says why not.
+std::optional<model::PixelBuffer> readNativeFrames(const model::Instance& header,
+                                                   model::PixelBuffer& destination);
 
 // Opens a file and decodes all frames.
 model::Instance loadInstance(const std::string& path);

@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <utility>
 #include <vector>
 
 namespace dcmlens::model {
@@ -33,6 +35,10 @@ inline bool isSignedType(SampleType t) {
 // Stored values of one or more frames, frames contiguous. Colour data keeps the layout it was
 // decoded in: interleaved (R G B R G B ...) or planar (R... G... B...), Planar Configuration
 // (0028,0006) 0 or 1.
+//
+// A buffer owns its bytes, or is a view of memory that someone else owns (view(): the memory a
+// software GPU driver samples in place, which the decoder fills directly). Copies always own
+// their bytes, so a copy never writes into, or outlives, another's memory.
 class PixelBuffer {
 public:
     PixelBuffer() = default;
@@ -45,24 +51,68 @@ public:
           planar_(planar),
           bytes_(static_cast<std::size_t>(width) * height * samples * frames * sampleBytes(type)) {}
 
+    // A buffer over `memory` (at least width * height * samples * frames samples), kept alive by
+    // `owner` for as long as the view exists.
+    static PixelBuffer view(SampleType type, int width, int height, int samples, int frames,
+                            bool planar, std::uint8_t* memory, std::shared_ptr<void> owner) {
+        PixelBuffer b;
+        b.type_ = type;
+        b.width_ = width;
+        b.height_ = height;
+        b.samples_ = samples;
+        b.frames_ = frames;
+        b.planar_ = planar;
+        b.view_ = memory;
+        b.viewBytes_ =
+            static_cast<std::size_t>(width) * height * samples * frames * sampleBytes(type);
+        b.viewOwner_ = std::move(owner);
+        return b;
+    }
+    bool isView() const { return view_ != nullptr; }
+
+    PixelBuffer(const PixelBuffer& other)
+        : type_(other.type_),
+          width_(other.width_),
+          height_(other.height_),
+          samples_(other.samples_),
+          frames_(other.frames_),
+          planar_(other.planar_),
+          bytes_(other.data(), other.data() + other.byteCount()) {}
+    PixelBuffer(PixelBuffer&& other) noexcept { swap(other); }
+    PixelBuffer& operator=(PixelBuffer other) noexcept {
+        swap(other);
+        return *this;
+    }
+    ~PixelBuffer() = default;
+    void swap(PixelBuffer& other) noexcept {
+        std::swap(type_, other.type_);
+        std::swap(width_, other.width_);
+        std::swap(height_, other.height_);
+        std::swap(samples_, other.samples_);
+        std::swap(frames_, other.frames_);
+        std::swap(planar_, other.planar_);
+        bytes_.swap(other.bytes_);
+        std::swap(view_, other.view_);
+        std::swap(viewBytes_, other.viewBytes_);
+        viewOwner_.swap(other.viewOwner_);
+    }
+
     SampleType type() const { return type_; }
     int width() const { return width_; }
     int height() const { return height_; }
     int samples() const { return samples_; }
     int frames() const { return frames_; }
     bool planar() const { return planar_; }
-    bool empty() const { return bytes_.empty(); }
+    bool empty() const { return byteCount() == 0; }
 
     std::size_t frameSampleCount() const {
         return static_cast<std::size_t>(width_) * height_ * samples_;
     }
     std::size_t frameByteCount() const { return frameSampleCount() * sampleBytes(type_); }
-    std::size_t byteCount() const { return bytes_.size(); }
+    std::size_t byteCount() const { return view_ != nullptr ? viewBytes_ : bytes_.size(); }
 
-    std::uint8_t* frameBytes(int frame) { return bytes_.data() + frame * frameByteCount(); }
-    const std::uint8_t* frameBytes(int frame) const {
-        return bytes_.data() + frame * frameByteCount();
-    }
+    std::uint8_t* frameBytes(int frame) { return data() + frame * frameByteCount(); }
+    const std::uint8_t* frameBytes(int frame) const { return data() + frame * frameByteCount(); }
 
     // Index of sample s of pixel (x, y) inside a frame, honouring the planar layout.
     std::size_t sampleIndex(int x, int y, int s) const {
@@ -122,6 +172,8 @@ public:
     }
 
 private:
+    std::uint8_t* data() { return view_ != nullptr ? view_ : bytes_.data(); }
+    const std::uint8_t* data() const { return view_ != nullptr ? view_ : bytes_.data(); }
     template <class T>
     static T load(const std::uint8_t* p) {
         T v;
@@ -140,6 +192,9 @@ private:
     int frames_ = 0;
     bool planar_ = false;
     std::vector<std::uint8_t> bytes_;
+    std::uint8_t* view_ = nullptr;
+    std::size_t viewBytes_ = 0;
+    std::shared_ptr<void> viewOwner_;
 };
 
 // Smallest sample type that holds every value of a Bits Stored / Pixel Representation pair.

@@ -72,3 +72,145 @@ TEST(DicomFile, FrameDataIsTheFileBytes) {
     EXPECT_EQ(code[1], 0x4F);
     EXPECT_THROW(j2k.frameData(1), Error);
 }
+
+#include <filesystem>
+#include <memory>
+#include <set>
+
+namespace {
+// Every image of the corpus that DCMTK can decode, with its frames decoded the usual way.
+struct Decoded {
+    std::string name;
+    model::Instance header;
+    model::PixelBuffer stored;
+};
+std::vector<Decoded> decodableCorpus() {
+    std::vector<Decoded> out;
+    for (const auto& e : std::filesystem::directory_iterator(DCMLENS_CORPUS)) {
+        if (e.path().extension() != ".dcm") {
+            continue;
+        }
+        try {
+            dicom::DicomFile file(e.path().string());
+            if (!file.hasImage()) {
+                continue;
+            }
+            model::Instance header = file.instance();
+            file.decodeAllFrames();
+            out.push_back({e.path().filename().string(), std::move(header), file.release().stored});
+        } catch (const Error&) {
+        }
+    }
+    return out;
+}
+
+bool sameValues(const model::PixelBuffer& a, const model::PixelBuffer& b) {
+    return a.type() == b.type() && a.width() == b.width() && a.height() == b.height() &&
+           a.samples() == b.samples() && a.frames() == b.frames() && a.planar() == b.planar() &&
+           a.byteCount() == b.byteCount() &&
+           std::memcmp(a.frameBytes(0), b.frameBytes(0), a.byteCount()) == 0;
+}
+}  // namespace
+
+// A view writes into memory someone else owns and keeps it alive; copies own their bytes.
+TEST(PixelBuffer, ViewsShareAndCopiesOwn) {
+    auto memory = std::make_shared<std::vector<std::uint8_t>>(4 * 3 * 2 * 2);
+    model::PixelBuffer view =
+        model::PixelBuffer::view(model::SampleType::I16, 4, 3, 1, 2, false, memory->data(), memory);
+    std::weak_ptr<std::vector<std::uint8_t>> watch = memory;
+    memory.reset();
+    ASSERT_FALSE(watch.expired());  // the view holds it
+    EXPECT_TRUE(view.isView());
+    EXPECT_EQ(view.byteCount(), 48u);
+    view.set(1, 5, -1234);
+    EXPECT_EQ(view.at(1, 5), -1234);
+    model::PixelBuffer copy = view;
+    EXPECT_FALSE(copy.isView());
+    copy.set(1, 5, 7);
+    EXPECT_EQ(view.at(1, 5), -1234);  // the copy is its own
+    model::PixelBuffer moved = std::move(view);
+    EXPECT_TRUE(moved.isView());
+    EXPECT_EQ(moved.at(1, 5), -1234);
+    moved = model::PixelBuffer();
+    EXPECT_TRUE(watch.expired());  // released with the last view
+}
+
+// decodeAllFrames into a caller's memory: every decoder writes there (native, big-endian, RLE,
+// JPEG-LS, JPEG 2000, multi-frame) and gives the values it gives into its own memory; memory of
+// another shape is ignored.
+TEST(DicomFile, DecodesIntoTheCallersMemory) {
+    std::size_t checked = 0;
+    for (const Decoded& d : decodableCorpus()) {
+        if (d.stored.samples() != 1) {
+            continue;
+        }
+        std::vector<std::uint8_t> memory(d.stored.byteCount());
+        model::PixelBuffer destination =
+            model::PixelBuffer::view(d.stored.type(), d.stored.width(), d.stored.height(), 1,
+                                     d.stored.frames(), false, memory.data(), nullptr);
+        dicom::DicomFile file(corpus(d.name));
+        file.decodeAllFrames(std::move(destination));
+        const model::PixelBuffer& stored = file.instance().stored;
+        EXPECT_TRUE(stored.isView()) << d.name;
+        EXPECT_EQ(stored.frameBytes(0), memory.data()) << d.name;
+        EXPECT_TRUE(sameValues(stored, d.stored)) << d.name;
+        checked += 1;
+    }
+    EXPECT_GE(checked, 20u);  // the corpus's greyscale images that DCMTK decodes (24)
+
+    dicom::DicomFile file(corpus("MR_small.dcm"));
+    std::vector<std::uint8_t> small(32 * 32 * 2);
+    file.decodeAllFrames(model::PixelBuffer::view(model::SampleType::I16, 32, 32, 1, 1, false,
+                                                  small.data(), nullptr));
+    EXPECT_FALSE(file.instance().stored.isView());
+    EXPECT_EQ(file.instance().stored.width(), 64);
+}
+
+// Native data read from where the header says it lies equals DicomFile's decoding for every
+// corpus file that has such a place; a file changed since its header was read, or holding less
+// than the header claims, is left to DicomFile.
+TEST(DicomFile, NativeFramesReadFromTheirPlaceEqualTheDecoder) {
+    std::set<std::string> read;
+    for (const Decoded& d : decodableCorpus()) {
+        model::PixelBuffer none;
+        const auto stored = dicom::readNativeFrames(d.header, none);
+        if (!stored) {
+            continue;
+        }
+        EXPECT_TRUE(d.header.nativePixels.has_value());
+        EXPECT_TRUE(sameValues(*stored, d.stored)) << d.name;
+        read.insert(d.name);
+        // Into a caller's memory of the same shape.
+        std::vector<std::uint8_t> memory(d.stored.byteCount());
+        model::PixelBuffer destination =
+            model::PixelBuffer::view(d.stored.type(), d.stored.width(), d.stored.height(), 1,
+                                     d.stored.frames(), false, memory.data(), nullptr);
+        const auto into = dicom::readNativeFrames(d.header, destination);
+        ASSERT_TRUE(into);
+        EXPECT_EQ(into->frameBytes(0), memory.data()) << d.name;
+        EXPECT_TRUE(sameValues(*into, d.stored)) << d.name;
+    }
+    // Explicit and implicit VR, signed 16-bit, padding, 32-bit multi-frame. (Values shorter than
+    // 4 KB are loaded with the header, and deflated data is not at a place in the file.)
+    for (const char* name : {"CT_small.dcm", "MR_small.dcm", "MR_small_implicit.dcm",
+                             "MR_small_padded.dcm", "rtdose.dcm"}) {
+        EXPECT_EQ(read.count(name), 1u) << name;
+    }
+
+    const std::string copy = ::testing::TempDir() + "native_frames.dcm";
+    std::filesystem::copy_file(corpus("CT_small.dcm"), copy,
+                               std::filesystem::copy_options::overwrite_existing);
+    model::Instance header = dicom::DicomFile(copy).instance();
+    ASSERT_TRUE(header.nativePixels);
+    model::PixelBuffer none;
+    EXPECT_TRUE(dicom::readNativeFrames(header, none));
+    model::Instance longer = header;
+    longer.pixel.rows += 1;  // more than the value holds
+    EXPECT_FALSE(dicom::readNativeFrames(longer, none));
+    std::filesystem::last_write_time(
+        copy, std::filesystem::last_write_time(copy) + std::chrono::seconds(5));
+    EXPECT_FALSE(dicom::readNativeFrames(header, none));  // changed since
+    std::filesystem::remove(copy);
+    model::Instance compressed = dicom::DicomFile(corpus("MR_small_RLE.dcm")).instance();
+    EXPECT_FALSE(compressed.nativePixels);
+}
