@@ -3,7 +3,9 @@
 //
 // One body, specialised by the prefix the renderer puts in front of it (a GPU without uniform
 // branches would otherwise run every path for every pixel):
-//   STORED_SAMPLER  usampler2DArray or isampler2DArray: stored values, read exactly (texelFetch)
+//   STORED_SAMPLER  usampler2DArray or isampler2DArray: stored values, read exactly (texelFetch);
+//                   usamplerBuffer or isamplerBuffer with BUFFER_STORAGE
+//   BUFFER_STORAGE  1: the layers lie one after another in a buffer texture (shared memory)
 //   COLOR_MODE      0 grey, 1 RGB, 2 8-bit YBR (term tables), 3 palette, 4 deeper YBR
 //   LINEAR          1: bilinear interpolation of modality values (grey only)
 //   MODALITY_LUT    1: Modality LUT instead of rescale
@@ -26,9 +28,14 @@ uniform int u_outputHeight;
 out vec4 fragColor;
 
 ivec4 storedAt(ivec2 p) {
+#if BUFFER_STORAGE
+    ivec2 q = clamp(p, ivec2(0), u_imageSize - 1);  // edges repeat
+    return ivec4(texelFetch(u_stored, (u_layer * u_imageSize.y + q.y) * u_imageSize.x + q.x));
+#else
     ivec2 q = clamp(p, ivec2(0), u_imageSize - 1) - u_tile.xy;  // edges repeat
     q = clamp(q, ivec2(0), u_tile.zw - 1);
     return ivec4(texelFetch(u_stored, ivec3(q, u_layer), 0));
+#endif
 }
 
 uint tableAt(usampler2D table, int index) {

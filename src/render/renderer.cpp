@@ -1,5 +1,7 @@
 #include "render/renderer.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -115,7 +117,32 @@ int tableRows(std::size_t entries) {
 
 }  // namespace
 
+// Page-aligned anonymous memory (mmap): pages cost nothing until written, and the whole mapping
+// goes back to the system when the last holder (an image or a PixelBuffer view) lets go.
+class HostMemory {
+public:
+    explicit HostMemory(std::size_t bytes) : bytes_(std::max<std::size_t>(bytes, 1)) {
+        void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) {
+            throw Error("not enough memory for " + std::to_string(bytes_ >> 20) + " MB of images");
+        }
+        data_ = static_cast<std::uint8_t*>(p);
+    }
+    ~HostMemory() { munmap(data_, bytes_); }
+    HostMemory(const HostMemory&) = delete;
+    HostMemory& operator=(const HostMemory&) = delete;
+    std::uint8_t* data() const { return data_; }
+
+private:
+    std::size_t bytes_;
+    std::uint8_t* data_ = nullptr;
+};
+
 GpuImage::~GpuImage() {
+    if (!buffers_.empty()) {
+        glFinish();  // a queued draw may still read the memory, which can go once this returns
+        glDeleteBuffers(static_cast<GLsizei>(buffers_.size()), buffers_.data());
+    }
     for (const Tile& t : tiles_) {
         for (GLuint texture : t.textures) {
             if (texture != 0) {
@@ -130,6 +157,16 @@ Renderer::Renderer(Limits limits) : limits_(limits) {
     glGetIntegerv(GL_MAX_TEXTURE_SIZE, &maxSize);
     maxTextureSize_ =
         limits_.maxTextureSize > 0 ? std::min<int>(limits_.maxTextureSize, maxSize) : maxSize;
+    // Shared memory only where the "GPU" is the CPU: a real GPU would sample host memory across
+    // the bus at every draw.
+    const auto* name = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+    const bool software = name != nullptr && std::strstr(name, "llvmpipe") != nullptr;
+    sharedMemory_ =
+        GLAD_GL_AMD_pinned_memory != 0 && (limits_.storage == Storage::SharedMemory ||
+                                           (limits_.storage == Storage::Automatic && software));
+    GLint maxBuffer = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_BUFFER_SIZE, &maxBuffer);
+    maxBufferTexels_ = maxBuffer;
     glGenVertexArrays(1, &vao_);
 }
 
@@ -182,6 +219,11 @@ std::unique_ptr<GpuImage> Renderer::allocate(int width, int height, int samples,
     image->internalFormat_ = f.internal;
     image->format_ = f.format;
     image->pixelType_ = f.type;
+    const std::int64_t layerTexels = static_cast<std::int64_t>(width) * height;
+    if (sharesMemory(samples) && layerTexels > 0 && layerTexels <= maxBufferTexels_) {
+        allocateShared(*image);
+        return image;
+    }
     GLint maxLayers = 0;
     glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &maxLayers);
     const std::uint64_t layerBytes = static_cast<std::uint64_t>(width) * height *
@@ -207,6 +249,61 @@ std::unique_ptr<GpuImage> Renderer::allocate(int width, int height, int samples,
     return image;
 }
 
+void Renderer::allocateShared(GpuImage& image) {
+    const std::int64_t layerTexels = static_cast<std::int64_t>(image.width_) * image.height_;
+    const int layers = std::max(1, image.layers_);
+    image.chunkLayers_ =
+        static_cast<int>(std::clamp<std::int64_t>(maxBufferTexels_ / layerTexels, 1, layers));
+    const int chunks = (layers + image.chunkLayers_ - 1) / image.chunkLayers_;
+    GpuImage::Tile whole;
+    whole.width = image.width_;
+    whole.height = image.height_;
+    const std::size_t layerBytes =
+        static_cast<std::size_t>(layerTexels) * model::sampleBytes(image.type_);
+    for (int chunk = 0; chunk < chunks; ++chunk) {
+        const int chunkLayers = std::min(image.chunkLayers_, layers - chunk * image.chunkLayers_);
+        const std::size_t bytes = layerBytes * static_cast<std::size_t>(chunkLayers);
+        image.memory_.push_back(std::make_shared<HostMemory>(bytes));
+        GLuint buffer = 0;
+        glGenBuffers(1, &buffer);
+        image.buffers_.push_back(buffer);
+        // The buffer is the memory itself (AMD_pinned_memory): nothing is copied, now or later.
+        glBindBuffer(GL_EXTERNAL_VIRTUAL_MEMORY_BUFFER_AMD, buffer);
+        glBufferData(GL_EXTERNAL_VIRTUAL_MEMORY_BUFFER_AMD, static_cast<GLsizeiptr>(bytes),
+                     image.memory_.back()->data(), GL_STREAM_DRAW);
+        glBindBuffer(GL_EXTERNAL_VIRTUAL_MEMORY_BUFFER_AMD, 0);
+        GLuint texture = 0;
+        useScratchUnit();
+        glGenTextures(1, &texture);
+        whole.textures.push_back(texture);
+        glBindTexture(GL_TEXTURE_BUFFER, texture);
+        glTexBuffer(GL_TEXTURE_BUFFER, image.internalFormat_, buffer);
+        if (glGetError() != GL_NO_ERROR) {
+            image.tiles_.push_back(std::move(whole));
+            throw Error("the GPU driver cannot sample " + std::to_string(bytes >> 20) +
+                        " MB of images in place");
+        }
+    }
+    image.tiles_.push_back(std::move(whole));
+}
+
+model::PixelBuffer Renderer::layerMemory(GpuImage& image, int layer, int count) {
+    if (!image.sharedMemory() || count < 1 || layer < 0 || layer + count > image.layers_ ||
+        layer / image.chunkLayers_ != (layer + count - 1) / image.chunkLayers_) {
+        return {};
+    }
+    return model::PixelBuffer::view(
+        image.type_, image.width_, image.height_, 1, count, false, layerAddress(image, layer),
+        image.memory_[static_cast<std::size_t>(layer / image.chunkLayers_)]);
+}
+
+std::uint8_t* Renderer::layerAddress(const GpuImage& image, int layer) {
+    const std::size_t layerBytes =
+        static_cast<std::size_t>(image.width_) * image.height_ * model::sampleBytes(image.type_);
+    return image.memory_[static_cast<std::size_t>(layer / image.chunkLayers_)]->data() +
+           layerBytes * static_cast<std::size_t>(layer % image.chunkLayers_);
+}
+
 GLuint Renderer::chunkTexture(GpuImage& image, GpuImage::Tile& tile, int chunk) {
     GLuint& texture = tile.textures[static_cast<std::size_t>(chunk)];
     if (texture == 0) {
@@ -228,6 +325,9 @@ GLuint Renderer::chunkTexture(GpuImage& image, GpuImage::Tile& tile, int chunk) 
 }
 
 bool Renderer::reserveChunkOf(GpuImage& image, int layer) {
+    if (image.sharedMemory()) {
+        return false;  // allocated with the image; its pages cost nothing until written
+    }
     const int chunk = std::clamp(layer, 0, std::max(0, image.layers_ - 1)) / image.chunkLayers_;
     bool allocated = false;
     for (GpuImage::Tile& tile : image.tiles_) {
@@ -245,6 +345,15 @@ void Renderer::uploadLayer(GpuImage& image, int layer, const model::PixelBuffer&
         buffer.samples() != image.samples_ || buffer.type() != image.type_ || layer < 0 ||
         layer >= image.layers_) {
         throw Error("frame does not fit the GPU image it is uploaded to");
+    }
+    if (image.sharedMemory()) {
+        std::uint8_t* target = layerAddress(image, layer);
+        const std::uint8_t* source = buffer.frameBytes(bufferFrame);
+        if (source != target) {  // else decoded in place
+            std::memcpy(target, source, buffer.frameByteCount());
+            uploaded_ += buffer.frameByteCount();
+        }
+        return;
     }
     const TextureFormat f = formatFor(buffer.type(), buffer.samples());
     const std::size_t sampleSize = model::sampleBytes(buffer.type());
@@ -358,7 +467,7 @@ void Renderer::ybrTextures(bool truncateTerms, GLuint& redBlue, GLuint& green) {
 }
 
 Renderer::Variant Renderer::variantFor(const DrawRequest& r, model::SampleType type, int samples,
-                                       bool tiled) {
+                                       bool tiled, bool buffer) {
     if (r.instance == nullptr) {
         throw Error("nothing to draw: no instance");
     }
@@ -366,6 +475,7 @@ Renderer::Variant Renderer::variantFor(const DrawRequest& r, model::SampleType t
     Variant v;
     v.signedSamples = model::isSignedType(type);
     v.tiled = tiled;
+    v.buffer = buffer;
     if (samples == 3) {
         const model::Photometric ph = in.decodedPhotometric;
         const bool ybr = ph == model::Photometric::YbrFull ||
@@ -393,8 +503,10 @@ GlProgram& Renderer::program(const Variant& v) {
     if (!p) {
         const std::string header = "#version 330 core\n";
         std::string prefix = header;
-        prefix += std::string("#define STORED_SAMPLER ") +
-                  (v.signedSamples ? "isampler2DArray" : "usampler2DArray") + "\n";
+        const char* sampler = v.buffer ? (v.signedSamples ? "isamplerBuffer" : "usamplerBuffer")
+                                       : (v.signedSamples ? "isampler2DArray" : "usampler2DArray");
+        prefix += std::string("#define STORED_SAMPLER ") + sampler + "\n";
+        prefix += "#define BUFFER_STORAGE " + std::to_string(v.buffer ? 1 : 0) + "\n";
         prefix += "#define COLOR_MODE " + std::to_string(v.colorMode) + "\n";
         prefix += "#define LINEAR " + std::to_string(v.linear ? 1 : 0) + "\n";
         prefix += "#define MODALITY_LUT " + std::to_string(v.modalityLut ? 1 : 0) + "\n";
@@ -412,6 +524,12 @@ std::int64_t Renderer::readStored(const GpuImage& image, int layer, int x, int y
     if (image.samples_ != 1 || x < 0 || y < 0 || x >= image.width_ || y >= image.height_ ||
         layer < 0 || layer >= image.layers_) {
         throw Error("no stored value there to read back");
+    }
+    if (image.sharedMemory()) {
+        const model::PixelBuffer memory =
+            model::PixelBuffer::view(image.type_, image.width_, image.height_, 1, 1, false,
+                                     layerAddress(image, layer), nullptr);
+        return memory.at(0, x, y);
     }
     const int step = std::max(1, maxTextureSize_ - 2);
     const GpuImage::Tile* tile = nullptr;
@@ -458,6 +576,12 @@ model::PixelBuffer Renderer::readLayer(const GpuImage& image, int layer) {
     if (image.samples_ != 1 || layer < 0 || layer >= image.layers_) {
         throw Error("no greyscale layer to read back");
     }
+    if (image.sharedMemory()) {
+        const model::PixelBuffer memory =
+            model::PixelBuffer::view(image.type_, image.width_, image.height_, 1, 1, false,
+                                     layerAddress(image, layer), nullptr);
+        return model::PixelBuffer(memory);  // a copy: the caller's own
+    }
     model::PixelBuffer out(image.type_, image.width_, image.height_, 1, 1, false);
     const bool isSigned = model::isSignedType(image.type_);
     const int step = std::max(1, maxTextureSize_ - 2);
@@ -498,7 +622,8 @@ model::PixelBuffer Renderer::readLayer(const GpuImage& image, int layer) {
 }
 
 void Renderer::prepare(const DrawRequest& request, model::SampleType type, int samples) {
-    const Variant variant = variantFor(request, type, samples, false);  // one tile: the usual
+    // One tile, the usual; the storage a 1x1 image of this kind gets.
+    const Variant variant = variantFor(request, type, samples, false, sharesMemory(samples));
     if (warmed_.count(variant.key())) {
         return;
     }
@@ -525,7 +650,8 @@ void Renderer::prepare(const DrawRequest& request, model::SampleType type, int s
 }
 
 void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
-    const Variant variant = variantFor(r, image.type_, image.samples_, image.tiles_.size() > 1);
+    const Variant variant =
+        variantFor(r, image.type_, image.samples_, image.tiles_.size() > 1, image.sharedMemory());
     const model::Instance& in = *r.instance;
     GlProgram& prog = program(variant);
     glUseProgram(prog.id());
@@ -648,7 +774,8 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
         if (tile.textures[chunk] == 0) {
             throw Error("image " + std::to_string(r.layer + 1) + " is not on the GPU yet");
         }
-        bindTexture(0, GL_TEXTURE_2D_ARRAY, tile.textures[chunk], "u_stored");
+        bindTexture(0, image.sharedMemory() ? GL_TEXTURE_BUFFER : GL_TEXTURE_2D_ARRAY,
+                    tile.textures[chunk], "u_stored");
         glDrawArrays(GL_TRIANGLES, 0, 3);
     }
     glActiveTexture(GL_TEXTURE0);

@@ -16,13 +16,21 @@
 namespace dcmlens::render {
 
 class GlProgram;
+class HostMemory;
 
-// The stored values of one image or stack, every frame a layer of 2D array textures, as integers
-// (R16UI, R16I, RGB8UI, ...: exact, read with texelFetch). Layers are grouped in chunks of about
-// 32 MB, each its own array texture allocated when its first layer is uploaded, so a long stack
-// shows its first image without waiting for the whole allocation and is not bound by
-// GL_MAX_ARRAY_TEXTURE_LAYERS. Images wider or taller than GL_MAX_TEXTURE_SIZE are split into
-// tiles. Must be destroyed while the GL context that made it is current.
+// The stored values of one image or stack, as integers (R16UI, R16I, RGB8UI, ...: exact, read with
+// texelFetch), in one of two kinds of storage:
+//  - textures: every frame a layer of 2D array textures. Layers are grouped in chunks of about
+//    32 MB, each its own array texture allocated when its first layer is uploaded, so a long stack
+//    shows its first image without waiting for the whole allocation and is not bound by
+//    GL_MAX_ARRAY_TEXTURE_LAYERS. Images wider or taller than GL_MAX_TEXTURE_SIZE are split into
+//    tiles.
+//  - shared memory (single-sample images on a software driver): the layers, one after another, in
+//    page-aligned host memory that the driver samples in place as buffer textures
+//    (GL_AMD_pinned_memory). Decoders write straight into it (Renderer::layerMemory), so a layer
+//    becomes resident without a copy; a texture would make llvmpipe zero-fill and copy every byte
+//    on the GL thread.
+// Must be destroyed while the GL context that made it is current.
 class GpuImage {
 public:
     ~GpuImage();
@@ -34,13 +42,15 @@ public:
     int layers() const { return layers_; }
     int samples() const { return samples_; }
     std::size_t tileCount() const { return tiles_.size(); }
+    bool sharedMemory() const { return !memory_.empty(); }
 
 private:
     friend class Renderer;
     GpuImage() = default;
     struct Tile {
         int x = 0, y = 0, width = 0, height = 0;
-        std::vector<GLuint> textures;  // one per chunk of layers; 0 until allocated
+        // One per chunk of layers; 0 until allocated. Shared memory: buffer textures.
+        std::vector<GLuint> textures;
     };
     int chunkLayers_ = 1;
     GLenum internalFormat_ = 0;
@@ -52,6 +62,9 @@ private:
     int samples_ = 1;
     model::SampleType type_ = model::SampleType::U16;
     std::vector<Tile> tiles_;
+    // Shared memory: per chunk, the memory and the buffer object over it.
+    std::vector<std::shared_ptr<HostMemory>> memory_;
+    std::vector<GLuint> buffers_;
 };
 
 // What to draw: one layer of a GpuImage through a display pipeline into the bound framebuffer.
@@ -73,8 +86,14 @@ struct DrawRequest {
 // core context with glad loaded; GL objects are freed with the Renderer.
 class Renderer {
 public:
+    enum class Storage {
+        Automatic,     // shared memory on software drivers that can sample it, else textures
+        Textures,      // always textures
+        SharedMemory,  // shared memory wherever the driver has GL_AMD_pinned_memory (tests)
+    };
     struct Limits {
         int maxTextureSize = 0;  // 0: GL_MAX_TEXTURE_SIZE; smaller values force tiling (tests)
+        Storage storage = Storage::Automatic;
     };
     Renderer() : Renderer(Limits{0}) {}
     explicit Renderer(Limits limits);
@@ -88,8 +107,17 @@ public:
     // Allocates an image of `layers` empty layers (filled later with uploadLayer).
     std::unique_ptr<GpuImage> allocate(int width, int height, int samples, model::SampleType type,
                                        int layers);
-    // Uploads one frame of `buffer` into a layer of an existing image (progressive loading).
+    // Uploads one frame of `buffer` into a layer of an existing image (progressive loading). A
+    // frame already in the layer's shared memory (decoded there) costs nothing and counts no bytes.
     void uploadLayer(GpuImage& image, int layer, const model::PixelBuffer& buffer, int bufferFrame);
+
+    // Whether images of this many samples per pixel are kept in shared memory.
+    bool sharesMemory(int samples) const { return sharedMemory_ && samples == 1; }
+    // The shared memory of layers [layer, layer + count) as a buffer of `count` frames that a
+    // decoder may write into (from any thread) before uploadLayer marks them done; empty when
+    // the image has no shared memory or the layers span two chunks. Drawing a layer while it is
+    // written is the caller's error.
+    model::PixelBuffer layerMemory(GpuImage& image, int layer, int count = 1);
 
     // Allocates the chunk of layers that holds `layer` now rather than at its first upload, so a
     // loader can spend idle time on it (llvmpipe zero-fills fresh memory: ~25 ms for the 40 MB
@@ -120,6 +148,8 @@ private:
         std::shared_ptr<const void> keepAlive;  // the data a cached table was made from
     };
     GLuint chunkTexture(GpuImage& image, GpuImage::Tile& tile, int chunk);
+    void allocateShared(GpuImage& image);
+    static std::uint8_t* layerAddress(const GpuImage& image, int layer);
     GLuint lutTexture(const model::LutPtr& lut);
     GLuint paletteTexture(const std::shared_ptr<const model::Palette>& palette);
     GLuint colormapTexture(const std::string& name);
@@ -134,20 +164,23 @@ private:
         bool sigmoid = false;
         bool grayOutput = false;
         bool tiled = false;
+        bool buffer = false;  // shared memory: a buffer texture
         int key() const {
             return (signedSamples ? 1 : 0) | colorMode << 1 | (linear ? 16 : 0) |
                    (modalityLut ? 32 : 0) | (voiLut ? 64 : 0) | (sigmoid ? 128 : 0) |
-                   (grayOutput ? 256 : 0) | (tiled ? 512 : 0);
+                   (grayOutput ? 256 : 0) | (tiled ? 512 : 0) | (buffer ? 1024 : 0);
         }
     };
     static Variant variantFor(const DrawRequest& request, model::SampleType type, int samples,
-                              bool tiled);
+                              bool tiled, bool buffer);
     GlProgram& program(const Variant& variant);
     GLuint makeTexture(GLenum internalFormat, GLenum format, GLenum type, int width, int height,
                        const void* data, std::size_t bytes);
 
     Limits limits_;
     int maxTextureSize_ = 0;
+    bool sharedMemory_ = false;
+    std::int64_t maxBufferTexels_ = 0;
     GLuint vao_ = 0;
     std::map<int, std::unique_ptr<GlProgram>> programs_;
     std::set<int> warmed_;

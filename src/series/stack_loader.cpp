@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -12,10 +13,35 @@
 
 namespace dcmlens::series {
 
+namespace {
+
+// Destinations are fresh anonymous memory: left to themselves, its pages fault in one at a time
+// inside read(), about half of a worker's time. One MADV_POPULATE_WRITE (Linux 5.14) maps them
+// in a batch, ~15 % faster per file; older kernels refuse it and nothing changes. Pages shared
+// with a neighbouring layer keep their contents (populating writes nothing).
+void prefault(model::PixelBuffer& destination) {
+#ifdef MADV_POPULATE_WRITE
+    if (destination.empty()) {
+        return;
+    }
+    const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+    const auto begin = reinterpret_cast<std::uintptr_t>(destination.frameBytes(0));
+    const std::uintptr_t first = begin & ~(page - 1);
+    const std::uintptr_t end = begin + destination.byteCount();
+    madvise(reinterpret_cast<void*>(first), end - first, MADV_POPULATE_WRITE);
+#else
+    (void)destination;
+#endif
+}
+
+}  // namespace
+
 StackLoader::StackLoader(std::vector<std::shared_ptr<const model::Instance>> headers,
-                         std::size_t focus, unsigned threads)
+                         std::size_t focus, unsigned threads,
+                         std::vector<model::PixelBuffer> destinations)
     : headers_(std::move(headers)),
       claimed_(headers_.size(), 0),
+      destinations_(std::move(destinations)),
       focus_(focus),
       firstFocus_(focus),
       start_(std::chrono::steady_clock::now()) {
@@ -68,12 +94,25 @@ void StackLoader::work() {
             index = best;
         }
         const std::string& path = headers_[index]->path;
+        model::PixelBuffer destination;
+        if (index < destinations_.size()) {
+            destination = std::move(destinations_[index]);  // claimed: no other thread reads it
+            prefault(destination);
+        }
         std::shared_ptr<const model::Instance> decoded;
         std::string error;
         try {
-            dicom::DicomFile file(path);
-            file.decodeAllFrames();
-            decoded = std::make_shared<const model::Instance>(file.release());
+            // Native data at a known place is read without parsing the file a second time.
+            if (auto stored = dicom::readNativeFrames(*headers_[index], destination)) {
+                auto in = std::make_shared<model::Instance>(*headers_[index]);
+                in->stored = std::move(*stored);
+                in->decodedPhotometric = in->pixel.photometric;
+                decoded = std::move(in);
+            } else {
+                dicom::DicomFile file(path);
+                file.decodeAllFrames(std::move(destination));
+                decoded = std::make_shared<const model::Instance>(file.release());
+            }
         } catch (const Error& e) {
             error = path + ": " + e.what();
         } catch (const std::bad_alloc&) {
@@ -90,7 +129,9 @@ void StackLoader::work() {
             done_ += 1;
             if (decoded) {
                 bytes_ += decoded->stored.byteCount();
-                readyBytes_ += decoded->stored.byteCount();
+                if (!decoded->stored.isView()) {
+                    readyBytes_ += decoded->stored.byteCount();
+                }
                 ready_.push_back({index, std::move(decoded), std::move(stats)});
             } else {
                 errors_.push_back(error);

@@ -49,8 +49,11 @@ public:
     static std::vector<FrameStats> statsOf(const model::Instance& instance,
                                            bool withPercentile = true);
 
+    // `destinations`, when given, has one entry per header: memory (a PixelBuffer view, e.g. of
+    // the layers a software GPU driver samples in place) to decode that instance's frames into, or
+    // an empty buffer for memory of its own.
     StackLoader(std::vector<std::shared_ptr<const model::Instance>> headers, std::size_t focus,
-                unsigned threads = 0);
+                unsigned threads = 0, std::vector<model::PixelBuffer> destinations = {});
     ~StackLoader();  // cancels and joins
     StackLoader(const StackLoader&) = delete;
     StackLoader& operator=(const StackLoader&) = delete;
@@ -66,14 +69,16 @@ private:
     void work();
     std::vector<std::shared_ptr<const model::Instance>> headers_;
     std::vector<char> claimed_;
+    std::vector<model::PixelBuffer> destinations_;  // each moved out by the worker that claims it
     mutable std::mutex mutex_;
     std::size_t focus_ = 0;
     std::size_t firstFocus_ = 0;
     std::size_t done_ = 0;
     std::uint64_t bytes_ = 0;
     std::vector<Ready> ready_;
-    std::uint64_t readyBytes_ = 0;  // decoded but not yet taken: bounded, so memory stays near
-                                    // one copy of the pixels (the owner uploads and drops them)
+    std::uint64_t readyBytes_ = 0;  // decoded into memory of their own but not yet taken: bounded,
+                                    // so memory stays near one copy of the pixels (the owner
+                                    // uploads and drops them)
     std::condition_variable taken_;
     std::vector<LateStats> late_;
     std::vector<std::string> errors_;

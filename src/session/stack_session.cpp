@@ -88,7 +88,18 @@ StackSession::StackSession(render::Renderer& renderer, series::SeriesStack stack
             focusInDecode = k;
         }
     }
-    loader_ = std::make_unique<series::StackLoader>(toDecode, focusInDecode);
+    // Where the GPU samples host memory in place, the workers decode straight into the layers.
+    std::vector<model::PixelBuffer> destinations;
+    for (std::size_t i : indexOf) {
+        const std::vector<int>& frames = framesOfInstance_[i];
+        const int firstLayer = frames.front() - windowStart_;
+        const int count = static_cast<int>(frames.size());
+        destinations.push_back(firstLayer >= 0 && firstLayer + count <= windowFrames_
+                                   ? renderer_.layerMemory(*image_, firstLayer, count)
+                                   : model::PixelBuffer());
+    }
+    loader_ =
+        std::make_unique<series::StackLoader>(toDecode, focusInDecode, 0, std::move(destinations));
     decodeIndex_ = std::move(indexOf);
 
     // While the first image decodes: compile the shader it will most likely be drawn with.
@@ -165,10 +176,16 @@ std::uint64_t StackSession::pump(std::uint64_t maxBytes) {
             }
         }
         // Greyscale values live on the GPU only (the probe reads them back): one copy of the
-        // pixels in memory, not two. Colour images keep theirs (RGB textures cannot be read back).
-        if (stored.samples() == 1) {
-            auto header = std::make_shared<model::Instance>(*r.instance);
+        // pixels in memory, not two. Colour images keep theirs (RGB textures cannot be read back),
+        // and so do images decoded into the GPU's shared memory (that is the one copy).
+        if (stored.samples() == 1 && !stored.isView()) {
+            // The header the stack was built from has the same attributes and no pixels: copying
+            // it is cheap, copying the decoded instance would copy its pixels too.
+            const auto& before = stack_.instances[r.index];
+            auto header =
+                std::make_shared<model::Instance>(before->stored.empty() ? *before : *r.instance);
             header->stored = model::PixelBuffer();
+            header->decodedPhotometric = r.instance->decodedPhotometric;
             stack_.instances[r.index] = std::move(header);
         } else {
             stack_.instances[r.index] = r.instance;

@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
@@ -125,19 +127,44 @@ pixel::DisplayOptions window(double c, double w,
 
 }  // namespace
 
-class Gpu : public ::testing::Test {
+using Storage = render::Renderer::Storage;
+
+namespace dcmlens::render {
+// Test names and messages say which storage, not the enum's bytes.
+void PrintTo(Renderer::Storage storage, std::ostream* out) {
+    *out << (storage == Renderer::Storage::Textures ? "textures" : "shared memory");
+}
+}  // namespace dcmlens::render
+
+// Every test runs with both kinds of stored-value storage: textures, and the host memory that
+// llvmpipe samples in place (texture buffers over GL_AMD_pinned_memory).
+class Gpu : public ::testing::TestWithParam<Storage> {
 protected:
+    void SetUp() override {
+        if (GetParam() == Storage::SharedMemory && !renderer.sharesMemory(1)) {
+            // llvmpipe (CI) has the extension: there the shared-memory tests must run.
+            ASSERT_EQ(context().description().find("llvmpipe"), std::string::npos)
+                << "llvmpipe without GL_AMD_pinned_memory";
+            GTEST_SKIP() << "this driver has no GL_AMD_pinned_memory";
+        }
+    }
     headless::EglContext& gl = context();  // before the renderer: it needs a current context
-    render::Renderer renderer;
+    render::Renderer renderer{render::Renderer::Limits{0, GetParam()}};
 };
 
-TEST_F(Gpu, ContextIsRealOpenGl) {
+INSTANTIATE_TEST_SUITE_P(Storage, Gpu, ::testing::Values(Storage::Textures, Storage::SharedMemory),
+                         [](const ::testing::TestParamInfo<Storage>& info) {
+                             return std::string(info.param == Storage::Textures ? "Textures"
+                                                                                : "SharedMemory");
+                         });
+
+TEST_P(Gpu, ContextIsRealOpenGl) {
     const std::string description = context().description();
     std::printf("GL: %s\n", description.c_str());
     EXPECT_FALSE(description.empty());
 }
 
-TEST_F(Gpu, EveryUnsignedAndSignedSixteenBitValue) {
+TEST_P(Gpu, EveryUnsignedAndSignedSixteenBitValue) {
     for (bool isSigned : {false, true}) {
         model::Instance in = grayInstance(16, isSigned);
         model::PixelBuffer buffer(isSigned ? model::SampleType::I16 : model::SampleType::U16, 256,
@@ -164,7 +191,7 @@ TEST_F(Gpu, EveryUnsignedAndSignedSixteenBitValue) {
     }
 }
 
-TEST_F(Gpu, JunkHighBitsAreMaskedBeforeTheGpu) {
+TEST_P(Gpu, JunkHighBitsAreMaskedBeforeTheGpu) {
     // Bits Stored 12 in 16-bit words whose top 4 bits are junk: the decoder masks them.
     std::mt19937 rng(7);
     std::vector<std::uint16_t> words(64 * 64);
@@ -180,7 +207,7 @@ TEST_F(Gpu, JunkHighBitsAreMaskedBeforeTheGpu) {
     EXPECT_EQ(compare(b.gpu, b.cpu).maxDiff, 0);
 }
 
-TEST_F(Gpu, RescaleLutsWidthOneAndPolarity) {
+TEST_P(Gpu, RescaleLutsWidthOneAndPolarity) {
     model::Instance in = grayInstance(12, true);
     model::PixelBuffer buffer(model::SampleType::I16, 64, 32, 1, 1, false);
     for (std::size_t i = 0; i < buffer.frameSampleCount(); ++i) {
@@ -241,7 +268,7 @@ TEST_F(Gpu, RescaleLutsWidthOneAndPolarity) {
     check(in, hot, "hot colormap");
 }
 
-TEST_F(Gpu, PaletteAndYbr) {
+TEST_P(Gpu, PaletteAndYbr) {
     model::Instance pal;
     pal.pixel.photometric = model::Photometric::PaletteColor;
     pal.pixel.bitsStored = 16;
@@ -282,14 +309,14 @@ TEST_F(Gpu, PaletteAndYbr) {
     }
 }
 
-TEST_F(Gpu, TilesAndInterpolationMatchTheCpu) {
+TEST_P(Gpu, TilesAndInterpolationMatchTheCpu) {
     model::Instance in = grayInstance(16, false);
     model::PixelBuffer buffer(model::SampleType::U16, 200, 150, 1, 1, false);
     std::mt19937 rng(3);
     for (std::size_t i = 0; i < buffer.frameSampleCount(); ++i) {
         buffer.set(0, i, static_cast<std::int64_t>(rng() % 4000));
     }
-    render::Renderer tiled(render::Renderer::Limits{64});
+    render::Renderer tiled(render::Renderer::Limits{64, Storage::Textures});
     auto small = tiled.upload(buffer);
     EXPECT_GT(small->tileCount(), 4u);
     auto whole = renderer.upload(buffer);
@@ -308,7 +335,7 @@ TEST_F(Gpu, TilesAndInterpolationMatchTheCpu) {
     }
 }
 
-TEST_F(Gpu, LayersAndValuesReadBackExactly) {
+TEST_P(Gpu, LayersAndValuesReadBackExactly) {
     model::PixelBuffer stack(model::SampleType::I16, 70, 50, 1, 3, false);
     std::mt19937 rng(5);
     for (int f = 0; f < 3; ++f) {
@@ -316,7 +343,7 @@ TEST_F(Gpu, LayersAndValuesReadBackExactly) {
             stack.set(f, i, static_cast<std::int64_t>(rng() % 65536) - 32768);
         }
     }
-    render::Renderer tiled(render::Renderer::Limits{32});
+    render::Renderer tiled(render::Renderer::Limits{32, Storage::Textures});
     for (render::Renderer* r : {&renderer, &tiled}) {
         auto image = r->upload(stack);
         const model::PixelBuffer back = r->readLayer(*image, 2);
@@ -328,7 +355,7 @@ TEST_F(Gpu, LayersAndValuesReadBackExactly) {
     }
 }
 
-TEST_F(Gpu, WindowColormapPolarityAndLayerChangesUploadNothing) {
+TEST_P(Gpu, WindowColormapPolarityAndLayerChangesUploadNothing) {
     model::Instance in = grayInstance(16, true);
     model::PixelBuffer stack(model::SampleType::I16, 64, 64, 1, 100, false);
     for (int f = 0; f < 100; ++f) {
@@ -374,7 +401,7 @@ TEST_F(Gpu, WindowColormapPolarityAndLayerChangesUploadNothing) {
     EXPECT_EQ(renderer.uploadedBytes(), before);
 }
 
-TEST_F(Gpu, CorpusMatrixMatchesCpu) {
+TEST_P(Gpu, CorpusMatrixMatchesCpu) {
     // Every image of pydicom's corpus x every window in the file (or min-max) x {LINEAR,
     // LINEAR_EXACT, SIGMOID} x {as is, inverse} x {gray, viridis}; colour images as they are.
     std::vector<std::string> files;
@@ -472,7 +499,7 @@ TEST_F(Gpu, CorpusMatrixMatchesCpu) {
 
 // A stack over the memory budget: only a window of images around the focus is allocated, decoded
 // and uploaded, the rest is reported as not loaded, and the window's values stay exact.
-TEST_F(Gpu, StackOverTheBudgetKeepsAWindowAroundTheFocus) {
+TEST_P(Gpu, StackOverTheBudgetKeepsAWindowAroundTheFocus) {
     const series::SeriesStack stack = series::demoStack(40, 32);
     const std::uint64_t frameBytes = 32 * 32 * 2;
     session::MemoryBudget budget;
@@ -508,11 +535,13 @@ TEST_F(Gpu, StackOverTheBudgetKeepsAWindowAroundTheFocus) {
     EXPECT_EQ(end.windowStart(), 30);
 }
 
-// Reserving a chunk ahead allocates it once, sends no bytes, and uploads into it stay exact.
-TEST_F(Gpu, ReservedChunksAllocateOnceAndUploadNothing) {
+// Reserving a chunk ahead allocates it once (shared memory: with the image), sends no bytes, and
+// uploads into it stay exact.
+TEST_P(Gpu, ReservedChunksAllocateOnceAndUploadNothing) {
     auto image = renderer.allocate(64, 48, 1, model::SampleType::I16, 3);
     const std::uint64_t before = renderer.uploadedBytes();
-    EXPECT_TRUE(renderer.reserveChunkOf(*image, 2));
+    EXPECT_EQ(image->sharedMemory(), GetParam() == Storage::SharedMemory);
+    EXPECT_EQ(renderer.reserveChunkOf(*image, 2), !image->sharedMemory());
     EXPECT_FALSE(renderer.reserveChunkOf(*image, 1));  // the same chunk (3 small layers)
     EXPECT_EQ(renderer.uploadedBytes(), before);
     model::PixelBuffer frame(model::SampleType::I16, 64, 48, 1, 1, false);
@@ -527,7 +556,7 @@ TEST_F(Gpu, ReservedChunksAllocateOnceAndUploadNothing) {
 // Large values through narrow windows: the shader's level estimate is taken relative to the
 // window's edge, so a single threshold correction stays exact where an estimate computed from 0
 // would be off by several levels (float32 has 1-unit steps at 2^23).
-TEST_F(Gpu, NarrowWindowsOnLargeValuesStayExact) {
+TEST_P(Gpu, NarrowWindowsOnLargeValuesStayExact) {
     model::Instance in;
     in.pixel.bitsAllocated = 32;
     in.pixel.bitsStored = 32;
@@ -558,5 +587,86 @@ TEST_F(Gpu, NarrowWindowsOnLargeValuesStayExact) {
                     << inverse << ": " << d.differing << " pixels differ";
             }
         }
+    }
+}
+
+// Shared memory: layers written in place (as the decoders do) become resident without a copy:
+// uploadLayer counts no bytes, and the draw equals the CPU. A frame from elsewhere is copied in.
+// Textures have no such memory.
+TEST_P(Gpu, LayersWrittenInPlaceUploadNothing) {
+    const model::Instance in = grayInstance(16, true);
+    auto image = renderer.allocate(70, 50, 1, model::SampleType::I16, 4);
+    model::PixelBuffer memory = renderer.layerMemory(*image, 1, 2);
+    if (GetParam() == Storage::Textures) {
+        EXPECT_TRUE(memory.empty());
+        return;
+    }
+    ASSERT_TRUE(memory.isView());
+    ASSERT_EQ(memory.frames(), 2);
+    EXPECT_TRUE(renderer.layerMemory(*image, 3, 2).empty());  // past the last layer
+    std::mt19937 rng(11);
+    for (int f = 0; f < 2; ++f) {
+        for (std::size_t i = 0; i < memory.frameSampleCount(); ++i) {
+            memory.set(f, i, static_cast<std::int64_t>(rng() % 65536) - 32768);
+        }
+    }
+    const std::uint64_t before = renderer.uploadedBytes();
+    renderer.uploadLayer(*image, 1, memory, 0);
+    renderer.uploadLayer(*image, 2, memory, 1);
+    EXPECT_EQ(renderer.uploadedBytes(), before);
+    const model::PixelBuffer copy = memory.frame(0);  // owned: copied into layer 3
+    EXPECT_FALSE(copy.isView());
+    renderer.uploadLayer(*image, 3, copy, 0);
+    EXPECT_EQ(renderer.uploadedBytes() - before, copy.frameByteCount());
+    for (int layer = 1; layer <= 3; ++layer) {
+        const model::PixelBuffer& values = layer == 3 ? copy : memory;
+        const int frame = layer == 3 ? 0 : layer - 1;
+        const Both b = renderBoth(renderer, *image, in, {values, frame, frame}, window(0, 30000),
+                                  70, 50, {}, false, layer);
+        EXPECT_EQ(compare(b.gpu, b.cpu).maxDiff, 0) << "layer " << layer;
+        EXPECT_EQ(renderer.readStored(*image, layer, 69, 49), values.at(frame, 69, 49));
+    }
+    // The memory outlives the image for as long as a view holds it.
+    const std::int64_t kept = memory.at(1, 3, 4);
+    image.reset();
+    EXPECT_EQ(memory.at(1, 3, 4), kept);
+}
+
+// A stack opened from files: the workers decode every transfer syntax straight into the layers
+// where the memory is shared (nothing is uploaded), else the layers are uploaded; the values are
+// exact either way, single- and multi-frame.
+TEST_P(Gpu, StacksOfFilesDecodeIntoTheirLayers) {
+    const std::vector<std::vector<std::string>> stacks = {
+        {"MR_small.dcm", "MR_small_RLE.dcm", "MR_small_bigendian.dcm", "MR_small_implicit.dcm",
+         "MR_small_jp2klossless.dcm", "MR_small_jpeg_ls_lossless.dcm", "MR_small_padded.dcm"},
+        {"rtdose.dcm", "rtdose_rle.dcm", "rtdose_expb.dcm"}};
+    for (const auto& names : stacks) {
+        series::SeriesStack stack;
+        std::vector<model::PixelBuffer> want;
+        for (const std::string& name : names) {
+            dicom::DicomFile file(std::string(DCMLENS_CORPUS) + "/" + name);
+            stack.instances.push_back(std::make_shared<model::Instance>(file.instance()));
+            file.decodeAllFrames();
+            want.push_back(file.release().stored);
+        }
+        const std::uint64_t before = renderer.uploadedBytes();
+        session::StackSession s(renderer, stack);
+        for (int i = 0; i < 5000 && !s.allResident(); ++i) {
+            s.pump(1 << 20);
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        ASSERT_TRUE(s.allResident()) << names.front();
+        EXPECT_TRUE(s.takeErrors().empty());
+        const std::uint64_t sent = renderer.uploadedBytes() - before;
+        EXPECT_EQ(sent, GetParam() == Storage::SharedMemory ? 0 : s.pixelBytes()) << names.front();
+        int frame = 0;
+        for (std::size_t k = 0; k < want.size(); ++k) {
+            for (int f = 0; f < want[k].frames(); ++f, ++frame) {
+                for (auto [x, y] : {std::pair{0, 0}, std::pair{5, 7}, std::pair{9, 9}}) {
+                    ASSERT_EQ(s.storedValue(frame, x, y), want[k].at(f, x, y)) << names[k] << f;
+                }
+            }
+        }
+        ASSERT_EQ(frame, s.frameCount());
     }
 }

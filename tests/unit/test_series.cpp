@@ -1,8 +1,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstring>
 #include <random>
+#include <thread>
 
+#include "dicom/dicom_file.hpp"
 #include "series/series_builder.hpp"
 #include "series/stack.hpp"
 
@@ -191,5 +195,45 @@ TEST(StackLoader, DecodesTheFocusFirstAndHandsOverBeforeTheRest) {
     for (std::size_t k = 1; k < order.size(); ++k) {
         const auto d = [](std::size_t i) { return i > 7 ? i - 7 : 7 - i; };
         EXPECT_LE(d(order[k - 1]), d(order[k]));
+    }
+}
+
+// With destinations, the workers decode straight into them (the layers a software GPU samples
+// in place); the values are those of a plain decode.
+TEST(StackLoader, DecodesIntoTheGivenMemory) {
+    const std::vector<std::string> names = {"MR_small.dcm", "MR_small_RLE.dcm",
+                                            "MR_small_bigendian.dcm", "MR_small_padded.dcm"};
+    std::vector<std::shared_ptr<const model::Instance>> headers;
+    std::vector<std::vector<std::uint8_t>> memory(names.size(),
+                                                  std::vector<std::uint8_t>(64 * 64 * 2));
+    std::vector<model::PixelBuffer> destinations;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        headers.push_back(std::make_shared<model::Instance>(
+            dicom::DicomFile(std::string(DCMLENS_CORPUS) + "/" + names[i]).instance()));
+        destinations.push_back(model::PixelBuffer::view(model::SampleType::I16, 64, 64, 1, 1, false,
+                                                        memory[i].data(), nullptr));
+    }
+    series::StackLoader loader(headers, 0, 2, std::move(destinations));
+    std::vector<series::StackLoader::Ready> ready;
+    for (int i = 0; i < 5000 && ready.size() < names.size(); ++i) {
+        for (auto& r : loader.takeReady()) {
+            ready.push_back(std::move(r));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_EQ(ready.size(), names.size());
+    EXPECT_TRUE(loader.takeErrors().empty());
+    for (const auto& r : ready) {
+        const model::PixelBuffer& stored = r.instance->stored;
+        EXPECT_TRUE(stored.isView()) << names[r.index];
+        EXPECT_EQ(stored.frameBytes(0), memory[r.index].data()) << names[r.index];
+        const model::Instance plain =
+            dicom::loadInstance(std::string(DCMLENS_CORPUS) + "/" + names[r.index]);
+        ASSERT_EQ(plain.stored.byteCount(), stored.byteCount());
+        EXPECT_EQ(std::memcmp(plain.stored.frameBytes(0), stored.frameBytes(0), stored.byteCount()),
+                  0)
+            << names[r.index];
+        ASSERT_EQ(r.stats.size(), 1u);
+        EXPECT_LT(r.stats[0].range.min, r.stats[0].range.max);
     }
 }

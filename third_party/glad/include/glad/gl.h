@@ -5,7 +5,7 @@
  *
  * Generator: C/C++
  * Specification: gl
- * Extensions: 4
+ * Extensions: 5
  *
  * APIs:
  *  - gl:core=3.3
@@ -19,10 +19,10 @@
  *  - ON_DEMAND = False
  *
  * Commandline:
- *    --api='gl:core=3.3' --extensions='GL_ARB_debug_output,GL_ARB_pixel_buffer_object,GL_ARB_texture_storage,GL_KHR_debug' c
+ *    --api='gl:core=3.3' --extensions='GL_AMD_pinned_memory,GL_ARB_debug_output,GL_ARB_pixel_buffer_object,GL_ARB_texture_storage,GL_KHR_debug' c
  *
  * Online:
- *    http://glad.sh/#api=gl%3Acore%3D3.3&extensions=GL_ARB_debug_output%2CGL_ARB_pixel_buffer_object%2CGL_ARB_texture_storage%2CGL_KHR_debug&generator=c&options=
+ *    http://glad.sh/#api=gl%3Acore%3D3.3&extensions=GL_AMD_pinned_memory%2CGL_ARB_debug_output%2CGL_ARB_pixel_buffer_object%2CGL_ARB_texture_storage%2CGL_KHR_debug&generator=c&options=
  *
  */
 
@@ -409,6 +409,7 @@ typedef void (*GLADpostcallback)(void *ret, const char *name, GLADapiproc apipro
 #define GL_EQUAL 0x0202
 #define GL_EQUIV 0x1509
 #define GL_EXTENSIONS 0x1F03
+#define GL_EXTERNAL_VIRTUAL_MEMORY_BUFFER_AMD 0x9160
 #define GL_FALSE 0
 #define GL_FASTEST 0x1101
 #define GL_FILL 0x1B02
@@ -1151,6 +1152,8 @@ GLAD_API_CALL int GLAD_GL_VERSION_3_1;
 GLAD_API_CALL int GLAD_GL_VERSION_3_2;
 #define GL_VERSION_3_3 1
 GLAD_API_CALL int GLAD_GL_VERSION_3_3;
+#define GL_AMD_pinned_memory 1
+GLAD_API_CALL int GLAD_GL_AMD_pinned_memory;
 #define GL_ARB_debug_output 1
 GLAD_API_CALL int GLAD_GL_ARB_debug_output;
 #define GL_ARB_pixel_buffer_object 1
