@@ -188,12 +188,14 @@ struct Instance {
     PixelDescriptor pixel;  // as in the file
     // Where native little-endian Pixel Data lies in the file, when it does: a loader that has the
     // header may read the frames from there without parsing the file again, as long as the file
-    // still has this size and modification time.
+    // is still the same one (device and inode) with the same size and modification time.
     struct NativePixels {
         std::uint64_t offset = 0;  // of the value
         std::uint64_t length = 0;
         std::uint64_t fileSize = 0;
         std::int64_t modifiedNs = 0;
+        std::uint64_t device = 0;
+        std::uint64_t inode = 0;
     };
     std::optional<NativePixels> nativePixels;
     // Photometric of the decoded values: JPEG decoders may already have turned YBR into RGB,

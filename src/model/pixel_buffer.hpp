@@ -38,7 +38,8 @@ inline bool isSignedType(SampleType t) {
 //
 // A buffer owns its bytes, or is a view of memory that someone else owns (view(): the memory a
 // software GPU driver samples in place, which the decoder fills directly). Copies always own
-// their bytes, so a copy never writes into, or outlives, another's memory.
+// their bytes, so a copy never writes into, or outlives, another's memory (copy-assigning a view,
+// even to itself, makes it an owned copy); moves keep views views.
 class PixelBuffer {
 public:
     PixelBuffer() = default;

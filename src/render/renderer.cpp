@@ -166,7 +166,9 @@ Renderer::Renderer(Limits limits) : limits_(limits) {
                                            (limits_.storage == Storage::Automatic && software));
     GLint maxBuffer = 0;
     glGetIntegerv(GL_MAX_TEXTURE_BUFFER_SIZE, &maxBuffer);
-    maxBufferTexels_ = maxBuffer;
+    maxBufferTexels_ = limits_.maxBufferTexels > 0
+                           ? std::min<std::int64_t>(limits_.maxBufferTexels, maxBuffer)
+                           : maxBuffer;
     glGenVertexArrays(1, &vao_);
 }
 
@@ -221,8 +223,10 @@ std::unique_ptr<GpuImage> Renderer::allocate(int width, int height, int samples,
     image->pixelType_ = f.type;
     const std::int64_t layerTexels = static_cast<std::int64_t>(width) * height;
     if (sharesMemory(samples) && layerTexels > 0 && layerTexels <= maxBufferTexels_) {
-        allocateShared(*image);
-        return image;
+        if (allocateShared(*image)) {
+            return image;
+        }
+        sharedMemory_ = false;  // the driver refused it: textures from now on
     }
     GLint maxLayers = 0;
     glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &maxLayers);
@@ -249,7 +253,7 @@ std::unique_ptr<GpuImage> Renderer::allocate(int width, int height, int samples,
     return image;
 }
 
-void Renderer::allocateShared(GpuImage& image) {
+bool Renderer::allocateShared(GpuImage& image) {
     const std::int64_t layerTexels = static_cast<std::int64_t>(image.width_) * image.height_;
     const int layers = std::max(1, image.layers_);
     image.chunkLayers_ =
@@ -260,7 +264,11 @@ void Renderer::allocateShared(GpuImage& image) {
     whole.height = image.height_;
     const std::size_t layerBytes =
         static_cast<std::size_t>(layerTexels) * model::sampleBytes(image.type_);
-    for (int chunk = 0; chunk < chunks; ++chunk) {
+    while (glGetError() != GL_NO_ERROR) {
+        // earlier errors are not this allocation's
+    }
+    bool ok = true;
+    for (int chunk = 0; chunk < chunks && ok; ++chunk) {
         const int chunkLayers = std::min(image.chunkLayers_, layers - chunk * image.chunkLayers_);
         const std::size_t bytes = layerBytes * static_cast<std::size_t>(chunkLayers);
         image.memory_.push_back(std::make_shared<HostMemory>(bytes));
@@ -272,19 +280,24 @@ void Renderer::allocateShared(GpuImage& image) {
         glBufferData(GL_EXTERNAL_VIRTUAL_MEMORY_BUFFER_AMD, static_cast<GLsizeiptr>(bytes),
                      image.memory_.back()->data(), GL_STREAM_DRAW);
         glBindBuffer(GL_EXTERNAL_VIRTUAL_MEMORY_BUFFER_AMD, 0);
+        ok = glGetError() == GL_NO_ERROR;
         GLuint texture = 0;
         useScratchUnit();
         glGenTextures(1, &texture);
         whole.textures.push_back(texture);
         glBindTexture(GL_TEXTURE_BUFFER, texture);
         glTexBuffer(GL_TEXTURE_BUFFER, image.internalFormat_, buffer);
-        if (glGetError() != GL_NO_ERROR) {
-            image.tiles_.push_back(std::move(whole));
-            throw Error("the GPU driver cannot sample " + std::to_string(bytes >> 20) +
-                        " MB of images in place");
-        }
+        ok = ok && glGetError() == GL_NO_ERROR;
+    }
+    if (!ok) {
+        glDeleteTextures(static_cast<GLsizei>(whole.textures.size()), whole.textures.data());
+        glDeleteBuffers(static_cast<GLsizei>(image.buffers_.size()), image.buffers_.data());
+        image.buffers_.clear();
+        image.memory_.clear();
+        return false;
     }
     image.tiles_.push_back(std::move(whole));
+    return true;
 }
 
 model::PixelBuffer Renderer::layerMemory(GpuImage& image, int layer, int count) {
@@ -350,6 +363,7 @@ void Renderer::uploadLayer(GpuImage& image, int layer, const model::PixelBuffer&
         std::uint8_t* target = layerAddress(image, layer);
         const std::uint8_t* source = buffer.frameBytes(bufferFrame);
         if (source != target) {  // else decoded in place
+            glFinish();          // a queued draw may still read this layer
             std::memcpy(target, source, buffer.frameByteCount());
             uploaded_ += buffer.frameByteCount();
         }

@@ -94,6 +94,8 @@ public:
     struct Limits {
         int maxTextureSize = 0;  // 0: GL_MAX_TEXTURE_SIZE; smaller values force tiling (tests)
         Storage storage = Storage::Automatic;
+        // 0: GL_MAX_TEXTURE_BUFFER_SIZE; smaller values force more chunks of shared memory (tests)
+        std::int64_t maxBufferTexels = 0;
     };
     Renderer() : Renderer(Limits{0}) {}
     explicit Renderer(Limits limits);
@@ -108,7 +110,8 @@ public:
     std::unique_ptr<GpuImage> allocate(int width, int height, int samples, model::SampleType type,
                                        int layers);
     // Uploads one frame of `buffer` into a layer of an existing image (progressive loading). A
-    // frame already in the layer's shared memory (decoded there) costs nothing and counts no bytes.
+    // frame already in the layer's shared memory (decoded there) costs nothing and counts no bytes;
+    // copying another into shared memory first waits for queued draws (they may read the layer).
     void uploadLayer(GpuImage& image, int layer, const model::PixelBuffer& buffer, int bufferFrame);
 
     // Whether images of this many samples per pixel are kept in shared memory.
@@ -148,7 +151,7 @@ private:
         std::shared_ptr<const void> keepAlive;  // the data a cached table was made from
     };
     GLuint chunkTexture(GpuImage& image, GpuImage::Tile& tile, int chunk);
-    void allocateShared(GpuImage& image);
+    bool allocateShared(GpuImage& image);
     static std::uint8_t* layerAddress(const GpuImage& image, int layer);
     GLuint lutTexture(const model::LutPtr& lut);
     GLuint paletteTexture(const std::shared_ptr<const model::Palette>& palette);

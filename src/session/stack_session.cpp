@@ -122,7 +122,7 @@ StackSession::StackSession(render::Renderer& renderer, series::SeriesStack stack
     }
 }
 
-std::uint64_t StackSession::pump(std::uint64_t maxBytes) {
+int StackSession::pump(std::uint64_t maxBytes) {
     for (auto& r : loader_->takeReady()) {
         r.index = decodeIndex_[r.index];
         pending_.push_back(std::move(r));
@@ -140,6 +140,7 @@ std::uint64_t StackSession::pump(std::uint64_t maxBytes) {
         }
     }
     std::uint64_t sent = 0;
+    int made = 0;
     while (!pending_.empty() && (sent == 0 || sent < maxBytes)) {
         series::StackLoader::Ready r = std::move(pending_.front());
         pending_.erase(pending_.begin());
@@ -163,6 +164,7 @@ std::uint64_t StackSession::pump(std::uint64_t maxBytes) {
             sent += renderer_.uploadedBytes() - before;
             resident_[static_cast<std::size_t>(frame)] = 1;
             residentCount_ += 1;
+            made += 1;
             const std::size_t k =
                 static_cast<std::size_t>(frames_[static_cast<std::size_t>(frame)].frame);
             if (k < r.stats.size()) {
@@ -191,12 +193,12 @@ std::uint64_t StackSession::pump(std::uint64_t maxBytes) {
             stack_.instances[r.index] = r.instance;
         }
     }
-    if (sent == 0 && !resident(focusFrame_)) {
+    if (made == 0 && !resident(focusFrame_)) {
         // The shown image is still decoding: allocate its texture memory meanwhile (one
         // 4096x5120 image's 40 MB take ~25 ms on llvmpipe; the first image shows that much sooner).
         renderer_.reserveChunkOf(*image_, layerOf(focusFrame_));
     }
-    return sent;
+    return made;
 }
 
 void StackSession::draw(int frame, const pixel::DisplayOptions& options,

@@ -34,9 +34,10 @@ public:
     void draw(int frame, const pixel::DisplayOptions& options, const pixel::ViewMapping& view,
               bool linear, int width, int height);
 
-    // Uploads decoded images, at most `maxBytes` (at least one image) per call; returns the
-    // number of bytes uploaded.
-    std::uint64_t pump(std::uint64_t maxBytes);
+    // Makes decoded images resident, uploading at most `maxBytes` (at least one image) per call;
+    // images decoded straight into shared-memory layers cost no upload. Returns how many images
+    // became resident (0: nothing changed).
+    int pump(std::uint64_t maxBytes);
 
     int frameCount() const { return static_cast<int>(frames_.size()); }
     // Header until the image is decoded, then the decoded instance.

@@ -633,8 +633,10 @@ TEST_P(Gpu, LayersWrittenInPlaceUploadNothing) {
 }
 
 // A stack opened from files: the workers decode every transfer syntax straight into the layers
-// where the memory is shared (nothing is uploaded), else the layers are uploaded; the values are
-// exact either way, single- and multi-frame.
+// where the memory is shared (nothing is uploaded), else the layers are uploaded. Whole and
+// windowed (over the budget), in one chunk of shared memory or several (a multi-frame instance
+// across two chunks is decoded apart and copied), single- and multi-frame: every resident image
+// draws exactly what the CPU draws from a plain decode.
 TEST_P(Gpu, StacksOfFilesDecodeIntoTheirLayers) {
     const std::vector<std::vector<std::string>> stacks = {
         {"MR_small.dcm", "MR_small_RLE.dcm", "MR_small_bigendian.dcm", "MR_small_implicit.dcm",
@@ -642,31 +644,68 @@ TEST_P(Gpu, StacksOfFilesDecodeIntoTheirLayers) {
         {"rtdose.dcm", "rtdose_rle.dcm", "rtdose_expb.dcm"}};
     for (const auto& names : stacks) {
         series::SeriesStack stack;
-        std::vector<model::PixelBuffer> want;
+        std::vector<model::Instance> want;  // decoded the usual way
         for (const std::string& name : names) {
             dicom::DicomFile file(std::string(DCMLENS_CORPUS) + "/" + name);
             stack.instances.push_back(std::make_shared<model::Instance>(file.instance()));
             file.decodeAllFrames();
-            want.push_back(file.release().stored);
+            want.push_back(file.release());
         }
-        const std::uint64_t before = renderer.uploadedBytes();
-        session::StackSession s(renderer, stack);
-        for (int i = 0; i < 5000 && !s.allResident(); ++i) {
-            s.pump(1 << 20);
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
-        ASSERT_TRUE(s.allResident()) << names.front();
-        EXPECT_TRUE(s.takeErrors().empty());
-        const std::uint64_t sent = renderer.uploadedBytes() - before;
-        EXPECT_EQ(sent, GetParam() == Storage::SharedMemory ? 0 : s.pixelBytes()) << names.front();
-        int frame = 0;
-        for (std::size_t k = 0; k < want.size(); ++k) {
-            for (int f = 0; f < want[k].frames(); ++f, ++frame) {
-                for (auto [x, y] : {std::pair{0, 0}, std::pair{5, 7}, std::pair{9, 9}}) {
-                    ASSERT_EQ(s.storedValue(frame, x, y), want[k].at(f, x, y)) << names[k] << f;
+        const model::PixelBuffer& first = want.front().stored;
+        const std::int64_t layerTexels = std::int64_t{first.width()} * first.height();
+        const std::uint64_t frameBytes = first.frameByteCount();
+        render::Renderer chunked(render::Renderer::Limits{0, GetParam(), layerTexels * 3});
+        for (bool windowed : {false, true}) {
+            for (render::Renderer* r : {&renderer, &chunked}) {
+                session::MemoryBudget budget;
+                budget.hostBytes = budget.gpuBytes =
+                    windowed ? frameBytes * 5 + frameBytes / 2 : frameBytes * 1000;
+                const std::uint64_t before = r->uploadedBytes();
+                session::StackSession s(*r, stack, 3, budget);
+                EXPECT_EQ(s.windowed(), windowed);
+                for (int i = 0; i < 5000 && !s.allResident(); ++i) {
+                    s.pump(1 << 20);
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
                 }
+                const std::string what = names.front() + (windowed ? " windowed" : " whole") +
+                                         (r == &chunked ? ", chunks of 3 layers" : "");
+                ASSERT_TRUE(s.allResident()) << what;
+                EXPECT_TRUE(s.takeErrors().empty()) << what;
+                ASSERT_EQ(s.image()->sharedMemory(), GetParam() == Storage::SharedMemory) << what;
+                const std::uint64_t sent = r->uploadedBytes() - before;
+                if (!s.image()->sharedMemory()) {
+                    EXPECT_EQ(sent, frameBytes * static_cast<std::uint64_t>(s.windowFrames()))
+                        << what;
+                } else if ((r == &chunked || windowed) && first.frames() > 1) {
+                    // Instances across two chunks or the window's edge are copied in.
+                    EXPECT_GT(sent, 0u) << what;
+                } else {
+                    EXPECT_EQ(sent, 0u) << what;  // all decoded in place
+                }
+                render::Framebuffer target(first.width(), first.height());
+                int frame = 0;
+                for (const model::Instance& in : want) {
+                    for (int f = 0; f < in.stored.frames(); ++f, ++frame) {
+                        if (!s.resident(frame)) {
+                            EXPECT_TRUE(windowed) << what;
+                            continue;
+                        }
+                        // As the viewer does: an explicit window, from the statistics
+                        // computed when the image was decoded (its values may be GPU-only).
+                        const model::Window w = pixel::minMaxWindow(s.frameStats(frame).range);
+                        const pixel::DisplayOptions o = window(w.center, w.width);
+                        const pixel::Image cpu =
+                            pixel::renderView(in, {in.stored, f, f}, o, in.stored.width(),
+                                              in.stored.height(), {}, false);
+                        target.bind();
+                        s.draw(frame, o, {}, false, in.stored.width(), in.stored.height());
+                        EXPECT_EQ(compare(target.read(1), cpu).maxDiff, 0)
+                            << what << ": image " << frame + 1;
+                        EXPECT_EQ(s.storedValue(frame, 5, 7), in.stored.at(f, 5, 7));
+                    }
+                }
+                ASSERT_EQ(frame, s.frameCount());
             }
         }
-        ASSERT_EQ(frame, s.frameCount());
     }
 }
