@@ -108,8 +108,15 @@ bool readNativeWords(std::FILE* in, std::uint64_t offset, const RawLayout& layou
     return true;
 }
 
-std::int64_t modifiedNs(const struct stat& st) {
-    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+// What identifies a version of a file: where it is, its size and its modification time.
+model::Instance::NativePixels fileIdentity(const struct stat& st) {
+    model::Instance::NativePixels id;
+    id.fileSize = static_cast<std::uint64_t>(st.st_size);
+    id.modifiedNs =
+        static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    id.device = static_cast<std::uint64_t>(st.st_dev);
+    id.inode = static_cast<std::uint64_t>(st.st_ino);
+    return id;
 }
 
 // The fragments (PS3.5 A.4) that make up one frame of an encapsulated Pixel Data element.
@@ -289,9 +296,9 @@ DicomFile::DicomFile(const std::string& path) : impl_(std::make_unique<Impl>()) 
         if (stream != nullptr && stream->ident() == DFT_DcmInputFileStreamFactory &&
             stat(path.c_str(), &st) == 0) {
             const auto* fileStream = static_cast<const DcmInputFileStreamFactory*>(stream);
-            inst.nativePixels = model::Instance::NativePixels{
-                static_cast<std::uint64_t>(fileStream->getOffset()), pixelData->getLength(),
-                static_cast<std::uint64_t>(st.st_size), modifiedNs(st)};
+            inst.nativePixels = fileIdentity(st);
+            inst.nativePixels->offset = static_cast<std::uint64_t>(fileStream->getOffset());
+            inst.nativePixels->length = pixelData->getLength();
         }
     }
 }
@@ -313,9 +320,17 @@ std::optional<model::PixelBuffer> readNativeFrames(const model::Instance& header
     if (bytes > kMaxPixelBytes || at.length < bytes) {
         return std::nullopt;  // DicomFile says why
     }
+    // The file opened is the file checked: a file renamed over it in between is not read.
+    std::FILE* in = std::fopen(header.path.c_str(), "rb");
+    if (in == nullptr) {
+        return std::nullopt;
+    }
     struct stat st {};
-    if (stat(header.path.c_str(), &st) != 0 ||
-        static_cast<std::uint64_t>(st.st_size) != at.fileSize || modifiedNs(st) != at.modifiedNs) {
+    const model::Instance::NativePixels now =
+        fstat(fileno(in), &st) == 0 ? fileIdentity(st) : model::Instance::NativePixels{};
+    if (now.fileSize != at.fileSize || now.modifiedNs != at.modifiedNs || now.device != at.device ||
+        now.inode != at.inode) {
+        std::fclose(in);
         return std::nullopt;  // changed since the header was read
     }
     const model::SampleType type = model::sampleTypeFor(px.bitsStored, px.isSigned);
@@ -325,11 +340,8 @@ std::optional<model::PixelBuffer> readNativeFrames(const model::Instance& header
     model::PixelBuffer out =
         fits ? std::move(destination)
              : model::PixelBuffer(type, px.columns, px.rows, 1, px.frames, false);
-    std::FILE* in = std::fopen(header.path.c_str(), "rb");
-    const bool ok = in != nullptr && readNativeWords(in, at.offset, layout, 0, px.frames, out);
-    if (in != nullptr) {
-        std::fclose(in);
-    }
+    const bool ok = readNativeWords(in, at.offset, layout, 0, px.frames, out);
+    std::fclose(in);
     if (!ok) {
         if (fits) {
             destination = std::move(out);  // the caller's, for its fallback
@@ -618,7 +630,8 @@ void DicomFile::decodeAllFrames(model::PixelBuffer destination) {
             if (fits) {
                 all = std::move(destination);
             } else if (frames == 1) {
-                all = std::move(one);
+                // Owned: a view here would point into memory nobody keeps alive.
+                all = one.isView() ? model::PixelBuffer(one) : std::move(one);
                 break;
             } else {
                 all = model::PixelBuffer(one.type(), one.width(), one.height(), one.samples(),

@@ -210,6 +210,14 @@ TEST(DicomFile, NativeFramesReadFromTheirPlaceEqualTheDecoder) {
     std::filesystem::last_write_time(
         copy, std::filesystem::last_write_time(copy) + std::chrono::seconds(5));
     EXPECT_FALSE(dicom::readNativeFrames(header, none));  // changed since
+    // Another file renamed over it, with the same size and time: not the file the header read.
+    header = dicom::DicomFile(copy).instance();
+    ASSERT_TRUE(dicom::readNativeFrames(header, none));
+    const std::string other = ::testing::TempDir() + "native_frames_other.dcm";
+    std::filesystem::copy_file(copy, other, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::last_write_time(other, std::filesystem::last_write_time(copy));
+    std::filesystem::rename(other, copy);
+    EXPECT_FALSE(dicom::readNativeFrames(header, none));
     std::filesystem::remove(copy);
     model::Instance compressed = dicom::DicomFile(corpus("MR_small_RLE.dcm")).instance();
     EXPECT_FALSE(compressed.nativePixels);
