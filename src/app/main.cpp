@@ -26,6 +26,10 @@ namespace {
 // that its leak check (an exit handler) still runs.
 int finishCommand(int status) {
     std::cout.flush();
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout) {
+        std::cerr << "dcmlens: cannot write the output (standard output)" << std::endl;
+        status = status == 0 ? 1 : status;
+    }
     std::cerr.flush();
     std::fflush(nullptr);
 #ifndef DCMLENS_LEAK_CHECKED

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include "cli/arguments.hpp"
@@ -71,8 +72,15 @@ int runBench(const std::vector<std::string>& args) {
         // The viewer has its window and GL context before a folder is opened.
         // The viewer has loaded DCMTK's dictionary while its window opened (dicom::warmUp).
         std::thread warmUp(dicom::warmUp);
-        headless::EglContext context;
+        std::unique_ptr<headless::EglContext> made;
+        try {
+            made = std::make_unique<headless::EglContext>();
+        } catch (...) {
+            warmUp.join();  // a joinable thread must not be destroyed: the error is one line
+            throw;
+        }
         warmUp.join();
+        const headless::EglContext& context = *made;
         render::Renderer renderer;
         render::Framebuffer target(vw, vh);
         target.bind();

@@ -108,15 +108,38 @@ bool readNativeWords(std::FILE* in, std::uint64_t offset, const RawLayout& layou
     return true;
 }
 
-// What identifies a version of a file: where it is, its size and its modification time.
+// What identifies a version of a file: where it is, its size, its modification and status change
+// times.
 model::Instance::NativePixels fileIdentity(const struct stat& st) {
     model::Instance::NativePixels id;
     id.fileSize = static_cast<std::uint64_t>(st.st_size);
     id.modifiedNs =
         static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    id.changedNs =
+        static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
     id.device = static_cast<std::uint64_t>(st.st_dev);
     id.inode = static_cast<std::uint64_t>(st.st_ino);
     return id;
+}
+
+bool sameFile(const model::Instance::NativePixels& a, const model::Instance::NativePixels& b) {
+    return a.fileSize == b.fileSize && a.modifiedNs == b.modifiedNs && a.changedNs == b.changedNs &&
+           a.device == b.device && a.inode == b.inode;
+}
+
+// The file's status, after the checks requireNonEmptyFile promises.
+struct stat regularFileStatus(const std::string& path, const std::string& whenEmpty) {
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) {
+        throw Error("no such file");
+    }
+    if (!S_ISREG(st.st_mode)) {
+        throw Error("not a regular file");
+    }
+    if (st.st_size == 0) {
+        throw Error(whenEmpty);
+    }
+    return st;
 }
 
 // The fragments (PS3.5 A.4) that make up one frame of an encapsulated Pixel Data element.
@@ -251,21 +274,12 @@ struct DicomFile::Impl {
 };
 
 void requireNonEmptyFile(const std::string& path, const std::string& whenEmpty) {
-    struct stat st {};
-    if (stat(path.c_str(), &st) != 0) {
-        throw Error("no such file");
-    }
-    if (!S_ISREG(st.st_mode)) {
-        throw Error("not a regular file");
-    }
-    if (st.st_size == 0) {
-        throw Error(whenEmpty);
-    }
+    regularFileStatus(path, whenEmpty);
 }
 
 DicomFile::DicomFile(const std::string& path) : impl_(std::make_unique<Impl>()) {
     registerCodecs();
-    requireNonEmptyFile(path, "file is empty");
+    const struct stat before = regularFileStatus(path, "file is empty");
     OFCondition status = impl_->file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange,
                                               DCM_MaxReadLength, ERM_autoDetect);
     if (status.bad()) {
@@ -292,9 +306,10 @@ DicomFile::DicomFile(const std::string& path) : impl_(std::make_unique<Impl>()) 
     if (pixelData != nullptr && !originalXfer.isEncapsulated() && originalXfer.isLittleEndian() &&
         !pixelData->valueLoaded()) {
         const DcmInputStreamFactory* stream = pixelData->getInputStream();
+        // The same file before and after parsing: the offset belongs to what the identity names.
         struct stat st {};
         if (stream != nullptr && stream->ident() == DFT_DcmInputFileStreamFactory &&
-            stat(path.c_str(), &st) == 0) {
+            stat(path.c_str(), &st) == 0 && sameFile(fileIdentity(before), fileIdentity(st))) {
             const auto* fileStream = static_cast<const DcmInputFileStreamFactory*>(stream);
             inst.nativePixels = fileIdentity(st);
             inst.nativePixels->offset = static_cast<std::uint64_t>(fileStream->getOffset());
@@ -328,8 +343,7 @@ std::optional<model::PixelBuffer> readNativeFrames(const model::Instance& header
     struct stat st {};
     const model::Instance::NativePixels now =
         fstat(fileno(in), &st) == 0 ? fileIdentity(st) : model::Instance::NativePixels{};
-    if (now.fileSize != at.fileSize || now.modifiedNs != at.modifiedNs || now.device != at.device ||
-        now.inode != at.inode) {
+    if (!sameFile(now, at)) {
         std::fclose(in);
         return std::nullopt;  // changed since the header was read
     }

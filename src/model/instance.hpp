@@ -188,12 +188,14 @@ struct Instance {
     PixelDescriptor pixel;  // as in the file
     // Where native little-endian Pixel Data lies in the file, when it does: a loader that has the
     // header may read the frames from there without parsing the file again, as long as the file
-    // is still the same one (device and inode) with the same size and modification time.
+    // is still the same one (device and inode) with the same size, modification time and status
+    // change time (which no one can set back: a rewrite in place that restores the mtime shows).
     struct NativePixels {
         std::uint64_t offset = 0;  // of the value
         std::uint64_t length = 0;
         std::uint64_t fileSize = 0;
         std::int64_t modifiedNs = 0;
+        std::int64_t changedNs = 0;
         std::uint64_t device = 0;
         std::uint64_t inode = 0;
     };

@@ -147,6 +147,14 @@ def main():
             bad = problems(rc, err, path.name, must_fail=True)
             report(not bad, f"{label} {path.name}", "; ".join(bad))
 
+    # Output that cannot be written (a full disk) is an error too, not a silent exit 0.
+    if Path("/dev/full").exists():
+        with open("/dev/full", "w") as full:
+            r = subprocess.run([args.dcmlens, "info", str(corpus / "CT_small.dcm"), "--json"],
+                               stdout=full, stderr=subprocess.PIPE, text=True, timeout=TIMEOUT_S)
+        bad = problems(r.returncode, r.stderr, "output", must_fail=True)
+        report(not bad, "info CT_small.dcm > /dev/full", "; ".join(bad))
+
     after = sha256_tree(corpus)
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     report(not changed, f"corpus unchanged ({len(before)} files, sha256)",

@@ -74,8 +74,10 @@ TEST(DicomFile, FrameDataIsTheFileBytes) {
 }
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <set>
+#include <thread>
 
 namespace {
 // Every image of the corpus that DCMTK can decode, with its frames decoded the usual way.
@@ -217,6 +219,18 @@ TEST(DicomFile, NativeFramesReadFromTheirPlaceEqualTheDecoder) {
     std::filesystem::copy_file(copy, other, std::filesystem::copy_options::overwrite_existing);
     std::filesystem::last_write_time(other, std::filesystem::last_write_time(copy));
     std::filesystem::rename(other, copy);
+    EXPECT_FALSE(dicom::readNativeFrames(header, none));
+    // Rewritten in place (same file, same size) with its modification time set back.
+    header = dicom::DicomFile(copy).instance();
+    ASSERT_TRUE(dicom::readNativeFrames(header, none));
+    const auto modified = std::filesystem::last_write_time(copy);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    {
+        std::fstream f(copy, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(header.nativePixels->offset));
+        f.put('\x7f');
+    }
+    std::filesystem::last_write_time(copy, modified);
     EXPECT_FALSE(dicom::readNativeFrames(header, none));
     std::filesystem::remove(copy);
     model::Instance compressed = dicom::DicomFile(corpus("MR_small_RLE.dcm")).instance();
