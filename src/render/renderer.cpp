@@ -115,6 +115,62 @@ int tableRows(std::size_t entries) {
     return static_cast<int>((entries + kTableWidth - 1) / kTableWidth);
 }
 
+// Output pixels whose centres map outside the image are black, the shader's letterbox. When the
+// image leaves part of the output, that part is cleared at once and the shader runs only over
+// the image (plus a margin, where it still decides every pixel): a software rasteriser pays per
+// fragment, and a 4096x5120 image fitted to a square viewport leaves a fifth of it.
+class LetterboxClear {
+public:
+    LetterboxClear(const pixel::ViewMapping& view, int imageWidth, int imageHeight, int width,
+                   int height) {
+        int x0 = 0, x1 = 0, y0 = 0, y1 = 0;  // output columns and rows (top row 0), end exclusive
+        if (!span(view.offsetX, view.scaleX, imageWidth, width, x0, x1) ||
+            !span(view.offsetY, view.scaleY, imageHeight, height, y0, y1) ||
+            (x0 == 0 && y0 == 0 && x1 == width && y1 == height)) {
+            return;  // the image covers the output (or the mapping is degenerate): shade it all
+        }
+        GLfloat clear[4] = {0, 0, 0, 0};
+        glGetFloatv(GL_COLOR_CLEAR_VALUE, clear);
+        wasEnabled_ = glIsEnabled(GL_SCISSOR_TEST) == GL_TRUE;
+        glGetIntegerv(GL_SCISSOR_BOX, box_);
+        glDisable(GL_SCISSOR_TEST);
+        glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        glClearColor(clear[0], clear[1], clear[2], clear[3]);
+        glEnable(GL_SCISSOR_TEST);
+        glScissor(x0, height - y1, std::max(0, x1 - x0), std::max(0, y1 - y0));
+        active_ = true;
+    }
+    ~LetterboxClear() {
+        if (active_) {
+            glScissor(box_[0], box_[1], box_[2], box_[3]);
+            if (!wasEnabled_) {
+                glDisable(GL_SCISSOR_TEST);
+            }
+        }
+    }
+    LetterboxClear(const LetterboxClear&) = delete;
+    LetterboxClear& operator=(const LetterboxClear&) = delete;
+
+private:
+    // The output pixels o with (o + 0.5 - offset) * scale in [0, size), widened by two pixels for
+    // float rounding in the shader, clamped to [0, limit).
+    static bool span(double offset, double scale, int size, int limit, int& lo, int& hi) {
+        if (!std::isfinite(offset) || !std::isfinite(scale) || scale == 0) {
+            return false;
+        }
+        const double a = offset - 0.5;
+        const double b = offset - 0.5 + size / scale;
+        const auto clampToInt = [](double v) { return static_cast<int>(std::clamp(v, -1e9, 1e9)); };
+        lo = std::clamp(clampToInt(std::floor(std::min(a, b))) - 2, 0, limit);
+        hi = std::clamp(clampToInt(std::ceil(std::max(a, b))) + 2, 0, limit);
+        return true;
+    }
+    bool active_ = false;
+    bool wasEnabled_ = false;
+    GLint box_[4] = {0, 0, 0, 0};
+};
+
 }  // namespace
 
 // Page-aligned anonymous memory (mmap): pages cost nothing until written, and the whole mapping
@@ -776,6 +832,8 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
     }
     glUniform1i(u("u_bits"), in.pixel.bitsStored);
 
+    const LetterboxClear letterbox(r.view, image.width_, image.height_, r.outputWidth,
+                                   r.outputHeight);
     const int step = std::max(1, maxTextureSize_ - 2);
     for (const GpuImage::Tile& tile : image.tiles_) {
         // The pixels this tile owns (without its one-pixel margin).

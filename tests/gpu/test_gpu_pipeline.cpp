@@ -709,3 +709,46 @@ TEST_P(Gpu, StacksOfFilesDecodeIntoTheirLayers) {
         }
     }
 }
+
+// An image that leaves part of the output: the rest is cleared rather than shaded, with the same
+// black; the caller's clear colour and scissor state come back as they were; an image panned
+// out of sight leaves the output black.
+TEST_P(Gpu, LetterboxIsBlackAndLeavesGlStateAsItWas) {
+    const model::Instance in = grayInstance(16, false);
+    model::PixelBuffer buffer(model::SampleType::U16, 50, 80, 1, 1, false);
+    for (std::size_t i = 0; i < buffer.frameSampleCount(); ++i) {
+        buffer.set(0, i, static_cast<std::int64_t>(i % 1000) + 500);  // never black in this window
+    }
+    auto image = renderer.upload(buffer);
+    const auto o = window(1000, 1200);
+    for (bool scissorBefore : {false, true}) {
+        glClearColor(0.25f, 0.5f, 0.75f, 1.0f);
+        if (scissorBefore) {
+            glEnable(GL_SCISSOR_TEST);
+        } else {
+            glDisable(GL_SCISSOR_TEST);
+        }
+        glScissor(1, 2, 3, 4);
+        const auto view = pixel::fitView(50, 80, 1.0, 300, 120);  // bars left and right
+        const Both b =
+            renderBoth(renderer, *image, in, {buffer, 0, 0}, o, 300, 120, view, false, 0);
+        EXPECT_EQ(glIsEnabled(GL_SCISSOR_TEST) == GL_TRUE, scissorBefore);
+        EXPECT_EQ(compare(b.gpu, b.cpu).maxDiff, 0);
+        EXPECT_EQ(b.gpu.pixel(0, 60)[0], 0);    // a bar
+        EXPECT_GT(b.gpu.pixel(150, 60)[0], 0);  // the image
+        GLfloat clear[4];
+        glGetFloatv(GL_COLOR_CLEAR_VALUE, clear);
+        EXPECT_FLOAT_EQ(clear[0], 0.25f);
+        EXPECT_FLOAT_EQ(clear[2], 0.75f);
+        GLint box[4];
+        glGetIntegerv(GL_SCISSOR_BOX, box);
+        EXPECT_EQ(box[0], 1);
+        EXPECT_EQ(box[3], 4);
+    }
+    glDisable(GL_SCISSOR_TEST);
+    pixel::ViewMapping away = pixel::fitView(50, 80, 1.0, 300, 120);
+    away.offsetX += 1000;  // panned out of sight
+    const Both b = renderBoth(renderer, *image, in, {buffer, 0, 0}, o, 300, 120, away, false, 0);
+    EXPECT_EQ(compare(b.gpu, b.cpu).maxDiff, 0);
+    EXPECT_EQ(b.gpu.pixel(150, 60)[0], 0);
+}
