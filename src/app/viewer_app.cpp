@@ -1530,6 +1530,13 @@ private:
                         in.pixel.isSigned ? "signed" : "unsigned");
             ImGui::Text("GPU upload: %.1f MB",
                         static_cast<double>(renderer_.uploadedBytes()) / 1e6);
+            if (const render::GpuImage* image = session_->image()) {
+                ImGui::TextWrapped("%s", image->sharedMemory()
+                                             ? "Layers: shared memory (the software GL driver "
+                                               "samples the decoded values in place: nothing "
+                                               "is uploaded)"
+                                             : "Layers: textures");
+            }
             const auto& g = session_->geometry();
             if (g.spacing > 0) {
                 ImGui::Text("slice spacing %.3f mm", g.spacing);
