@@ -139,6 +139,14 @@ public:
         return timings.measure("read", [&] { return target_->read(grayOutput ? 1 : 3); });
     }
 
+    // Frees the GL objects, then the context (in that order); start() makes a new one.
+    void stop() {
+        target_.reset();
+        image_.reset();
+        renderer_.reset();
+        context_.reset();
+    }
+
 private:
     std::unique_ptr<headless::EglContext> context_;
     std::unique_ptr<render::Renderer> renderer_;
