@@ -21,16 +21,15 @@ also print exactly one line naming the file.  Finally the sha256 of every
 corpus file must be unchanged.
 """
 import argparse
-import hashlib
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 
 import pydicom
+
+from harness import finish, sha256_tree, work_folder
 
 DEFAULT_CORPUS = "/usr/lib/python3/dist-packages/pydicom/data/test_files"
 TIMEOUT_S = 60
@@ -40,12 +39,6 @@ KNOWN_MALFORMED = ["MR_truncated.dcm", "rtplan_truncated.dcm",
                    "reportsi.dcm", "reportsi_with_empty_number_tags.dcm",
                    "rtplan.dcm", "rtstruct.dcm", "test-SR.dcm",
                    "waveform_ecg.dcm", "meta_missing_tsyntax.dcm"]
-
-
-def sha256_tree(root):
-    """{relative path: sha256} for every file under root."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def is_image(path):
@@ -121,8 +114,7 @@ def main():
     args = p.parse_args()
     warnings.simplefilter("ignore")
     corpus = Path(args.corpus)
-    work = Path(args.work or tempfile.mkdtemp(prefix="dcmlens-bad-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = work_folder(args.work, "bad")
     before = sha256_tree(corpus)
     results = []
 
@@ -160,11 +152,7 @@ def main():
     report(not changed, f"corpus unchanged ({len(before)} files, sha256)",
            " ".join(changed))
 
-    passed = sum(results)
-    print(f"{passed} passed, {len(results) - passed} failed")
-    if not args.work and all(results):
-        shutil.rmtree(work)
-    return 0 if all(results) else 1
+    return finish(results, work, keep=bool(args.work))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ import argparse
 import json
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +15,8 @@ import pydicom
 from PIL import Image
 from pydicom.dataset import FileDataset, FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian
+
+from harness import work_folder
 
 CORPUS = Path("/usr/lib/python3/dist-packages/pydicom/data/test_files")
 RESULTS = []
@@ -67,8 +68,7 @@ def main():
     p.add_argument("--dcmlens", required=True)
     p.add_argument("--work")
     args = p.parse_args()
-    work = Path(args.work or tempfile.mkdtemp(prefix="dcmlens-compare-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = work_folder(args.work, "compare")
     rng = np.random.default_rng(3)
 
     # Two frames of one file, in modality units (slope 2, intercept -10).

@@ -24,10 +24,8 @@ Lossless Only).
      image_dfl.dcm encoded as JPEG-LS near-lossless (dcmcjpls +en +md 2) within 2.
 """
 import argparse
-import shutil
 import subprocess
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -35,6 +33,8 @@ import numpy as np
 import pydicom
 from pydicom._uid_dict import UID_dictionary
 from pydicom.encaps import encapsulate
+
+from harness import finish, work_folder
 
 DEFAULT_CORPUS = "/usr/lib/python3/dist-packages/pydicom/data/test_files"
 HTJ2K_LOSSLESS = "1.2.840.10008.1.2.4.201"
@@ -115,8 +115,7 @@ def main():
     args = p.parse_args()
     warnings.simplefilter("ignore")
     corpus = Path(args.corpus)
-    work = Path(args.work or tempfile.mkdtemp(prefix="dcmlens-decode-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = work_folder(args.work, "decode")
     results = []
 
     def report(ok, name, detail):
@@ -165,11 +164,7 @@ def main():
         report(int(d.max()) <= limit and (limit == 0 or int(d.max()) > 0), name,
                f"max |difference| {int(d.max())} (allowed {limit}; near-lossless must differ somewhere)")
 
-    passed = sum(results)
-    print(f"{passed} passed, {len(results) - passed} failed")
-    if not args.work and all(results):
-        shutil.rmtree(work)
-    return 0 if all(results) else 1
+    return finish(results, work, keep=bool(args.work))
 
 
 if __name__ == "__main__":

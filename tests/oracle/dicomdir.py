@@ -28,28 +28,23 @@ MR/SE1/IM000009). Checks:
 Every dcmlens run has a 60 s limit and must not be killed by a signal.
 """
 import argparse
-import hashlib
 import json
 import shutil
 import subprocess
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 
 import pydicom
 from pydicom.fileset import FileSet
 
+from harness import finish, sha256_tree, work_folder
+
 DEFAULT_CORPUS = "/usr/lib/python3/dist-packages/pydicom/data/test_files"
 TIMEOUT_S = 60
 MEDIA = {"CT/SE1/IM000001": "CT_small.dcm", "MR/SE1/IM000001": "MR_small.dcm",
          "SC/IM000001": "SC_rgb_small_odd.dcm"}
 STRAYS = {"STRAY": "JPEG-lossy.dcm", "MR/SE1/IM000009": "JPEG-lossy.dcm"}
-
-
-def sha256_tree(root):
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def run(cmd, cwd=None):
@@ -137,8 +132,7 @@ def main():
     warnings.simplefilter("ignore")
     dcmlens = str(Path(args.dcmlens).resolve())
     corpus = Path(args.corpus)
-    work = Path(args.work or tempfile.mkdtemp(prefix="dcmlens-dicomdir-")).resolve()
-    work.mkdir(parents=True, exist_ok=True)
+    work = work_folder(args.work, "dicomdir").resolve()
     results = []
 
     def report(ok, what, detail=""):
@@ -272,11 +266,7 @@ def main():
     after = sha256_tree(media)
     report(before == after, f"media unchanged ({len(before)} files, sha256)")
 
-    passed = sum(results)
-    print(f"{passed} passed, {len(results) - passed} failed")
-    if not args.work and all(results):
-        shutil.rmtree(work)
-    return 0 if all(results) else 1
+    return finish(results, work, keep=bool(args.work))
 
 
 if __name__ == "__main__":

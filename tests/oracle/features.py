@@ -15,7 +15,6 @@ import json
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,8 @@ from PIL import Image
 from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
 from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian
+
+from harness import work_folder
 
 RESULTS = []
 
@@ -63,8 +64,7 @@ def main():
     p.add_argument("--dcmlens", required=True)
     p.add_argument("--work")
     args = p.parse_args()
-    work = Path(args.work or tempfile.mkdtemp(prefix="dcmlens-features-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = work_folder(args.work, "features")
 
     rng = np.random.default_rng(9)
     frames, rows, cols = 3, 32, 48

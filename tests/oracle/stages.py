@@ -16,7 +16,6 @@ unknown stage names are refused with one line.
 import argparse
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +26,8 @@ from pydicom.uid import ExplicitVRLittleEndian
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from features import linear  # noqa: E402  (the same LINEAR reference as the features test)
+
+from harness import work_folder
 
 CORPUS = Path("/usr/lib/python3/dist-packages/pydicom/data/test_files")
 RESULTS = []
@@ -75,8 +76,7 @@ def main():
     p.add_argument("--dcmlens", required=True)
     p.add_argument("--work")
     args = p.parse_args()
-    work = Path(args.work or tempfile.mkdtemp(prefix="dcmlens-stages-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = work_folder(args.work, "stages")
 
     path = work / "mono1.dcm"
     stored = make_image(path).astype(np.float64)
