@@ -14,6 +14,7 @@
 #include "pixel/level_thresholds.hpp"
 #include "pixel/lut.hpp"
 #include "render/gl_program.hpp"
+#include "render/program_cache.hpp"
 
 namespace dcmlens::shaders {
 const EmbeddedFile* embeddedFiles();
@@ -208,7 +209,8 @@ GpuImage::~GpuImage() {
     }
 }
 
-Renderer::Renderer(Limits limits) : limits_(limits) {
+Renderer::Renderer(Limits limits, const std::optional<std::filesystem::path>& programCache)
+    : limits_(limits) {
     GLint maxSize = 0;
     glGetIntegerv(GL_MAX_TEXTURE_SIZE, &maxSize);
     maxTextureSize_ =
@@ -226,6 +228,8 @@ Renderer::Renderer(Limits limits) : limits_(limits) {
                            ? std::min<std::int64_t>(limits_.maxBufferTexels, maxBuffer)
                            : maxBuffer;
     glGenVertexArrays(1, &vao_);
+    programCache_ = std::make_unique<ProgramCache>(programCache ? *programCache
+                                                                : ProgramCache::defaultDirectory());
 }
 
 Renderer::~Renderer() {
@@ -584,8 +588,8 @@ GlProgram& Renderer::program(const Variant& v) {
         prefix += "#define SIGMOID " + std::to_string(v.sigmoid ? 1 : 0) + "\n";
         prefix += "#define GRAY_OUTPUT " + std::to_string(v.grayOutput ? 1 : 0) + "\n";
         prefix += "#define TILED " + std::to_string(v.tiled ? 1 : 0) + "\n";
-        p = std::make_unique<GlProgram>(header + shaderSource("fullscreen.vert"),
-                                        prefix + shaderSource("image.frag"));
+        p = programCache_->build(header + shaderSource("fullscreen.vert"),
+                                 prefix + shaderSource("image.frag"));
     }
     return *p;
 }

@@ -3,8 +3,10 @@
 #include <glad/gl.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -16,6 +18,7 @@
 namespace dcmlens::render {
 
 class GlProgram;
+class ProgramCache;
 class HostMemory;
 
 // The stored values of one image or stack, as integers (R16UI, R16I, RGB8UI, ...: exact, read with
@@ -98,7 +101,10 @@ public:
         std::int64_t maxBufferTexels = 0;
     };
     Renderer() : Renderer(Limits{0}) {}
-    explicit Renderer(Limits limits);
+    // `programCache`: where linked programs are kept between processes (ProgramCache); unset:
+    // ProgramCache::defaultDirectory(), empty: none.
+    explicit Renderer(Limits limits,
+                      const std::optional<std::filesystem::path>& programCache = std::nullopt);
     ~Renderer();
     Renderer(const Renderer&) = delete;
     Renderer& operator=(const Renderer&) = delete;
@@ -145,6 +151,9 @@ public:
     // Every byte sent to the GPU by this renderer: textures, LUTs, tables.
     std::uint64_t uploadedBytes() const { return uploaded_; }
 
+    // How this renderer's programs were made (from stored binaries, or compiled).
+    const ProgramCache& programCache() const { return *programCache_; }
+
 private:
     struct Table {
         GLuint texture = 0;
@@ -185,6 +194,7 @@ private:
     bool sharedMemory_ = false;
     std::int64_t maxBufferTexels_ = 0;
     GLuint vao_ = 0;
+    std::unique_ptr<ProgramCache> programCache_;
     std::map<int, std::unique_ptr<GlProgram>> programs_;
     std::set<int> warmed_;
     std::map<const void*, Table> tables_;

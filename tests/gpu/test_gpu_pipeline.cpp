@@ -19,15 +19,13 @@
 #include "pixel/auto_window.hpp"
 #include "pixel/render.hpp"
 #include "render/renderer.hpp"
+#include "test_context.hpp"
 
 using namespace dcmlens;
 
 namespace {
 
-headless::EglContext& context() {
-    static headless::EglContext ctx;
-    return ctx;
-}
+using gputest::context;
 
 struct Diff {
     int maxDiff = 0;
