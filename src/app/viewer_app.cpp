@@ -42,6 +42,7 @@
 #include "pixel/colormap.hpp"
 #include "pixel/probe.hpp"
 #include "pixel/roi.hpp"
+#include "render/program_cache.hpp"
 #include "render/renderer.hpp"
 #include "series/series_builder.hpp"
 #include "series/stack.hpp"
@@ -1536,6 +1537,14 @@ private:
                                                "samples the decoded values in place: nothing "
                                                "is uploaded)"
                                              : "Layers: textures");
+            }
+            const render::ProgramCache& programs = renderer_.programCache();
+            ImGui::Text("Shader programs: %d from the cache, %d compiled", programs.counts().loaded,
+                        programs.counts().compiled);
+            if (ImGui::IsItemHovered()) {
+                ImGui::SetTooltip("%s", programs.directory().empty()
+                                            ? "no program cache"
+                                            : programs.directory().string().c_str());
             }
             const auto& g = session_->geometry();
             if (g.spacing > 0) {

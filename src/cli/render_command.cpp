@@ -182,6 +182,10 @@ int runRender(const std::vector<std::string>& args) {
     }
     if (a.has("--timings")) {
         std::cerr << timings.report() << std::endl;
+        if (!settings.cpu) {
+            std::cerr << "shader programs: " << gpu.programs().loaded << " from the cache, "
+                      << gpu.programs().compiled << " compiled" << std::endl;
+        }
     }
     return failures == 0 ? 0 : 1;
 }

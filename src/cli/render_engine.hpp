@@ -18,6 +18,7 @@
 #include "pixel/gray_pipeline.hpp"
 #include "pixel/image.hpp"
 #include "pixel/render.hpp"
+#include "render/program_cache.hpp"
 #include "render/renderer.hpp"
 
 namespace dcmlens::cli {
@@ -141,13 +142,23 @@ public:
 
     // Frees the GL objects, then the context (in that order); start() makes a new one.
     void stop() {
+        if (renderer_) {
+            const render::ProgramCache::Counts& c = renderer_->programCache().counts();
+            programs_.loaded += c.loaded;
+            programs_.compiled += c.compiled;
+            programs_.stored += c.stored;
+        }
         target_.reset();
         image_.reset();
         renderer_.reset();
         context_.reset();
     }
 
+    // How the stopped sessions' shader programs were made (--timings).
+    const render::ProgramCache::Counts& programs() const { return programs_; }
+
 private:
+    render::ProgramCache::Counts programs_;
     std::unique_ptr<headless::EglContext> context_;
     std::unique_ptr<render::Renderer> renderer_;
     std::unique_ptr<render::GpuImage> image_;

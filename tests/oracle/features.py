@@ -9,9 +9,12 @@ usage: features.py --dcmlens BIN [--work DIR]
    `dcmlens info --json` reports them, and `dcmlens render --frame K` applies frame K's own rescale
    and window (levels computed here with pipeline.md's LINEAR formula, DCMTK's operation order).
 2. An overlay plane (6000,3000) packed LSB first: `dcmlens info --json` counts it.
+3. Shader programs kept between processes (DCMLENS_CACHE_DIR): the first `render` compiles and
+   stores, the next loads and writes the same PNG; an unusable cache folder changes nothing.
 """
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -136,6 +139,30 @@ def main():
     info = json.loads(subprocess.run([args.dcmlens, "info", str(path), "--json"], check=True,
                                      capture_output=True, text=True).stdout)
     check("info counts the overlay plane (6000,3000)", info["overlays"] == 1, f"overlays {info['overlays']}")
+
+    def render_with_cache(cache, out):
+        env = dict(os.environ, DCMLENS_CACHE_DIR=str(cache))
+        run = subprocess.run([args.dcmlens, "render", str(work / "enhanced.dcm"), "-o", str(out), "--timings"],
+                             capture_output=True, text=True, env=env)
+        line = next((l for l in run.stderr.splitlines() if l.startswith("shader programs:")), "")
+        return run.returncode, line, out.read_bytes() if out.exists() else b""
+
+    cache = work / "cache"
+    first = render_with_cache(cache, work / "cache1.png")
+    second = render_with_cache(cache, work / "cache2.png")
+    stored = list((cache / "programs").glob("*.bin")) if (cache / "programs").is_dir() else []
+    check("the first render compiles its shader program and stores it",
+          first[0] == 0 and first[1] == "shader programs: 0 from the cache, 1 compiled" and len(stored) == 1,
+          f"{first[1]!r}, {len(stored)} files")
+    check("the next render loads it and writes the same PNG",
+          second[0] == 0 and second[1] == "shader programs: 1 from the cache, 0 compiled" and second[2] == first[2],
+          repr(second[1]))
+    blocker = work / "not-a-folder"
+    blocker.write_bytes(b"x")
+    third = render_with_cache(blocker, work / "cache3.png")
+    check("an unusable cache folder compiles and writes the same PNG",
+          third[0] == 0 and third[1] == "shader programs: 0 from the cache, 1 compiled" and third[2] == first[2]
+          and blocker.read_bytes() == b"x", repr(third[1]))
 
     passed = sum(RESULTS)
     print(f"{passed} passed, {len(RESULTS) - passed} failed")
