@@ -7,6 +7,7 @@
 #include "app/viewer_app.hpp"
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
+#include "dicom/dictionary.hpp"
 
 namespace {
 
@@ -43,6 +44,7 @@ int finishCommand(int status) {
 // `dcmlens COMMAND ...` runs a command-line tool; `dcmlens [PATH...]` opens the viewer (with no
 // path, on the built-in demo stack).
 int main(int argc, char** argv) {
+    dcmlens::dicom::useCompiledDictionary();  // before any thread: it may set DCMDICTPATH
     if (argc > 1 && dcmlens::cli::isCommand(argv[1])) {
         return finishCommand(dcmlens::cli::runMain(argc, argv));
     }

@@ -22,6 +22,7 @@
 
 #include "common/error.hpp"
 #include "dicom/attributes.hpp"
+#include "dicom/dictionary.hpp"
 #include "dicom/j2k_decoder.hpp"
 #include "dicom/jpeg_color.hpp"
 #include "dicom/stored_values.hpp"
@@ -40,6 +41,12 @@ void registerCodecs() {
         DJDecoderRegistration::registerCodecs(EDC_photometricInterpretation);
         DJLSDecoderRegistration::registerCodecs();
         DcmRLEDecoderRegistration::registerCodecs();
+        if (compiledDictionaryInUse()) {
+            // Creating the dictionary reads the empty file DCMDICTPATH names; then the table.
+            DcmDataDictionary& dictionary = dcmDataDict.wrlock();
+            addCompiledEntries(dictionary);
+            dcmDataDict.wrunlock();
+        }
     });
 }
 
