@@ -1543,7 +1543,7 @@ private:
                         programs.counts().compiled);
             if (ImGui::IsItemHovered()) {
                 ImGui::SetTooltip("%s", programs.directory().empty()
-                                            ? "no program cache"
+                                            ? programs.unavailableBecause().c_str()
                                             : programs.directory().string().c_str());
             }
             const auto& g = session_->geometry();

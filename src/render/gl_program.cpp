@@ -43,7 +43,7 @@ GlProgram::GlProgram(const std::string& vertexSource, const std::string& fragmen
     program_ = glCreateProgram();
     glAttachShader(program_, vs);
     glAttachShader(program_, fs);
-    if (retrievable) {
+    if (retrievable && GLAD_GL_ARB_get_program_binary != 0) {
         glProgramParameteri(program_, GL_PROGRAM_BINARY_RETRIEVABLE_HINT, GL_TRUE);
     }
     glLinkProgram(program_);

@@ -1,14 +1,17 @@
 #include "render/program_cache.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
+#include <utility>
 
 namespace dcmlens::render {
 
@@ -20,6 +23,7 @@ namespace {
 constexpr char kMagic[] = "dcmlens program binary 1\n";
 constexpr std::size_t kMagicSize = sizeof kMagic - 1;
 constexpr std::uint64_t kMaxFileSize = 64u << 20;  // far beyond any program; guards reads
+constexpr std::size_t kMaxFiles = 256;             // ~30 KB each on Mesa
 
 std::string glText(GLenum name) {
     const auto* s = reinterpret_cast<const char*>(glGetString(name));
@@ -55,19 +59,99 @@ bool getNumber(const std::vector<char>& in, std::size_t& at, int bytes, std::uin
     return true;
 }
 
+// The whole file, when `path` is a regular file of at most kMaxFileSize bytes. Opened without
+// following a symbolic link and without blocking (a FIFO put in the folder must not hang us).
 bool readFile(const std::filesystem::path& path, std::vector<char>& bytes) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
         return false;
     }
-    in.seekg(0, std::ios::end);
-    const std::streamoff size = in.tellg();
-    if (size <= 0 || static_cast<std::uint64_t>(size) > kMaxFileSize) {
+    struct stat s {};
+    bool ok = ::fstat(fd, &s) == 0 && S_ISREG(s.st_mode) && s.st_size > 0 &&
+              static_cast<std::uint64_t>(s.st_size) <= kMaxFileSize;
+    if (ok) {
+        bytes.resize(static_cast<std::size_t>(s.st_size));
+        std::size_t done = 0;
+        while (ok && done < bytes.size()) {
+            const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+            ok = n > 0 || (n < 0 && errno == EINTR);
+            done += n > 0 ? static_cast<std::size_t>(n) : 0;
+        }
+    }
+    ::close(fd);
+    return ok;
+}
+
+// Writes `bytes` to a new file of a name no one else can have chosen (mkstemp: O_EXCL, so never
+// through a link someone placed), then renames it over `path`. Readers see the old file or the
+// whole new one. No fsync: a file torn by a crash fails its checksum and is compiled again.
+bool writeFileAtomically(const std::filesystem::path& path, const std::string& bytes) {
+    std::string temporary = path.string() + ".tmp.XXXXXX";
+    const int fd = ::mkstemp(temporary.data());
+    if (fd < 0) {
         return false;
     }
-    in.seekg(0);
-    bytes.resize(static_cast<std::size_t>(size));
-    return static_cast<bool>(in.read(bytes.data(), size));
+    bool ok = true;
+    std::size_t done = 0;
+    while (ok && done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        ok = n > 0 || (n < 0 && errno == EINTR);
+        done += n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+    ok = ::close(fd) == 0 && ok;
+    ok = ok && ::rename(temporary.c_str(), path.c_str()) == 0;
+    if (!ok) {
+        ::unlink(temporary.c_str());
+    }
+    return ok;
+}
+
+// Keeps the folder bounded: temporary files a killed process left (older than a minute) go, and
+// beyond kMaxFiles binaries the oldest written go. Runs only after a compile, which is rare.
+void prune(const std::filesystem::path& folder) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const auto now = fs::file_time_type::clock::now();
+    std::vector<std::pair<fs::file_time_type, fs::path>> binaries;
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+        const std::string name = entry.path().filename().string();
+        const auto written = entry.last_write_time(ec);
+        if (ec) {
+            continue;
+        }
+        if (name.find(".bin.tmp.") != std::string::npos &&
+            now - written > std::chrono::minutes(1)) {
+            fs::remove(entry.path(), ec);
+        } else if (name.size() > 4 && name.compare(name.size() - 4, 4, ".bin") == 0) {
+            binaries.emplace_back(written, entry.path());
+        }
+    }
+    if (binaries.size() <= kMaxFiles) {
+        return;
+    }
+    std::sort(binaries.begin(), binaries.end());
+    for (std::size_t i = 0; i + kMaxFiles < binaries.size(); ++i) {
+        fs::remove(binaries[i].second, ec);
+    }
+}
+
+// Why `folder` may not hold programs, or "" when it may: it must be a folder of this user that
+// no one else can write to (else another user could plant binaries for the driver to load). A
+// folder this call creates is made private.
+std::string unusableBecause(const std::filesystem::path& folder) {
+    std::error_code ec;
+    if (std::filesystem::create_directories(folder, ec)) {
+        std::filesystem::permissions(folder, std::filesystem::perms::owner_all,
+                                     std::filesystem::perm_options::replace, ec);
+    }
+    struct stat s {};
+    if (::stat(folder.c_str(), &s) != 0 || !S_ISDIR(s.st_mode)) {
+        return "cannot make the folder " + folder.string();
+    }
+    if (s.st_uid != ::geteuid() || (s.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        return folder.string() + " is not private to this user";
+    }
+    return "";
 }
 
 // The binary of a file written for `key`; false when the file is another key's, or damaged.
@@ -96,26 +180,40 @@ bool parseEntry(const std::vector<char>& file, const std::string& key, GLenum& f
 }  // namespace
 
 ProgramCache::ProgramCache(std::filesystem::path directory) : directory_(std::move(directory)) {
+    if (directory_.empty()) {
+        unavailable_ = "no program cache folder";
+        return;
+    }
     GLint count = 0;
     if (GLAD_GL_ARB_get_program_binary != 0) {
         glGetIntegerv(GL_NUM_PROGRAM_BINARY_FORMATS, &count);
     }
     if (count <= 0) {
-        directory_.clear();  // nothing to store
+        // Mesa offers its binary format only while its own shader cache is on.
+        unavailable_ = "the GL driver gives no program binaries";
+        directory_.clear();
+        return;
+    }
+    unavailable_ = unusableBecause(directory_);
+    if (!unavailable_.empty()) {
+        directory_.clear();
         return;
     }
     formats_.resize(static_cast<std::size_t>(count));
     glGetIntegerv(GL_PROGRAM_BINARY_FORMATS, formats_.data());
-    driver_ = glText(GL_VENDOR) + '\n' + glText(GL_RENDERER) + '\n' + glText(GL_VERSION) + '\n';
+    driver_ = glText(GL_VENDOR) + '\n' + glText(GL_RENDERER) + '\n' + glText(GL_VERSION) + '\n' +
+              glText(GL_SHADING_LANGUAGE_VERSION) + '\n';
 }
 
 std::filesystem::path ProgramCache::defaultDirectory() {
     std::filesystem::path base;
+    // Absolute paths only (the XDG spec's rule): a relative one would put the cache in whatever
+    // folder dcmlens runs in, perhaps the user's images.
     if (const char* dir = std::getenv("DCMLENS_CACHE_DIR")) {
-        base = dir;
+        base = dir[0] == '/' ? std::filesystem::path(dir) : std::filesystem::path();
     } else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && xdg[0] == '/') {
         base = std::filesystem::path(xdg) / "dcmlens";
-    } else if (const char* home = std::getenv("HOME"); home && home[0] != '\0') {
+    } else if (const char* home = std::getenv("HOME"); home && home[0] == '/') {
         base = std::filesystem::path(home) / ".cache" / "dcmlens";
     }
     return base.empty() ? base : base / "programs";
@@ -161,26 +259,10 @@ std::unique_ptr<GlProgram> ProgramCache::build(const std::string& vertexSource,
     putNumber(out, binary.size(), 8);
     putNumber(out, fnv1a(binary), 8);
     out.append(binary.begin(), binary.end());
-    std::error_code ec;
-    std::filesystem::create_directories(directory_, ec);
-    static std::atomic<int> serial{0};  // unique names for renderers on several threads
-    const std::filesystem::path temporary =
-        directory_ /
-        (std::string(name) + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(serial++));
-    {
-        std::ofstream f(temporary, std::ios::binary | std::ios::trunc);
-        f.write(out.data(), static_cast<std::streamsize>(out.size()));
-        f.close();
-        if (!f) {
-            std::filesystem::remove(temporary, ec);
-            return program;
-        }
-    }
-    std::filesystem::rename(temporary, path, ec);
-    if (ec) {
-        std::filesystem::remove(temporary, ec);
+    if (!writeFileAtomically(path, out)) {
         return program;
     }
+    prune(directory_);
     counts_.stored += 1;
     return program;
 }

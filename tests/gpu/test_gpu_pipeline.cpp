@@ -18,8 +18,9 @@
 #include "headless/egl_context.hpp"
 #include "pixel/auto_window.hpp"
 #include "pixel/render.hpp"
+#include "render/program_cache.hpp"
 #include "render/renderer.hpp"
-#include "test_context.hpp"
+#include "test_support.hpp"
 
 using namespace dcmlens;
 
@@ -123,6 +124,107 @@ pixel::DisplayOptions window(double c, double w,
     return o;
 }
 
+struct MatrixResult {
+    int imageFiles = 0;
+    int cases = 0;
+    int worst = 0;
+    std::size_t differing = 0;
+};
+
+// Every image of pydicom's corpus x every window in the file (or min-max) x {LINEAR,
+// LINEAR_EXACT, SIGMOID} x {as is, inverse} x {gray, viridis}; colour images as they are: each
+// drawn by `renderer` and by the CPU, held to the tolerance. `print`: the table.
+MatrixResult corpusMatrix(render::Renderer& renderer, bool print) {
+    std::vector<std::string> files;
+    for (const auto& e : std::filesystem::directory_iterator(DCMLENS_CORPUS)) {
+        if (e.path().extension() == ".dcm") {
+            files.push_back(e.path().string());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    if (print) {
+        std::printf("%-40s %-32s %7s %9s\n", "file", "case", "maxdiff", "differing");
+    }
+    int cases = 0;
+    int worst = 0;
+    std::size_t differing = 0;
+    int imageFiles = 0;
+    for (const std::string& path : files) {
+        std::unique_ptr<dicom::DicomFile> file;
+        model::PixelBuffer buffer;
+        try {
+            file = std::make_unique<dicom::DicomFile>(path);
+            if (!file->hasImage()) {
+                continue;
+            }
+            buffer = file->decodeFrame(0);
+        } catch (const Error&) {
+            continue;  // malformed files: covered by the bad-input tests
+        }
+        ++imageFiles;
+        const model::Instance& in = file->instance();
+        auto gpuImage = renderer.upload(buffer);
+        std::vector<std::pair<std::string, pixel::DisplayOptions>> variants;
+        const bool color =
+            buffer.samples() == 3 || in.pixel.photometric == model::Photometric::PaletteColor;
+        if (color) {
+            variants.emplace_back("colour", pixel::DisplayOptions{});
+        } else {
+            const auto& windows = in.windowsFor(0);
+            const int count = std::max<int>(1, static_cast<int>(windows.size()));
+            for (int w = 0; w < count; ++w) {
+                for (auto fn : {model::VoiFunction::Linear, model::VoiFunction::LinearExact,
+                                model::VoiFunction::Sigmoid}) {
+                    for (bool inverse : {false, true}) {
+                        for (const char* map : {"gray", "viridis"}) {
+                            pixel::DisplayOptions o;
+                            if (windows.empty()) {
+                                auto range = pixel::modalityRange(
+                                    buffer, 0,
+                                    pixel::ModalityTransform(in.modalityFor(0), in.pixel),
+                                    in.padding);
+                                const auto mm =
+                                    pixel::minMaxWindow(range.value_or(pixel::ValueRange{0, 1}));
+                                o.windowMode = Mode::Explicit;
+                                o.center = mm.center;
+                                o.width = mm.width;
+                            } else {
+                                o.windowMode = Mode::Index;
+                                o.windowIndex = w;
+                            }
+                            o.voiFunction = fn;
+                            if (inverse) {
+                                o.presentation = model::PresentationShape::Inverse;
+                            }
+                            o.colormap = map;
+                            char label[96];
+                            std::snprintf(label, sizeof label, "%s %d %s%s %s",
+                                          windows.empty() ? "minmax" : "window", w + 1,
+                                          model::voiFunctionName(fn), inverse ? " inv" : "", map);
+                            variants.emplace_back(label, o);
+                        }
+                    }
+                }
+            }
+        }
+        for (const auto& [label, o] : variants) {
+            const Both b = renderBoth(renderer, *gpuImage, in, {buffer, 0, 0}, o, buffer.width(),
+                                      buffer.height(), {}, false, 0);
+            const Diff d = compare(b.gpu, b.cpu);
+            ++cases;
+            worst = std::max(worst, d.maxDiff);
+            differing += d.differing;
+            if (print && (d.maxDiff > 0 || label == variants.front().first)) {
+                std::printf("%-40s %-32s %7d %9zu\n",
+                            std::filesystem::path(path).filename().c_str(), label.c_str(),
+                            d.maxDiff, d.differing);
+            }
+            EXPECT_TRUE(withinTolerance(d)) << path << " " << label;
+        }
+    }
+    return {imageFiles, cases, worst, differing};
+}
+
 }  // namespace
 
 using Storage = render::Renderer::Storage;
@@ -147,7 +249,8 @@ protected:
         }
     }
     headless::EglContext& gl = context();  // before the renderer: it needs a current context
-    render::Renderer renderer{render::Renderer::Limits{0, GetParam()}};
+    // No program cache: every test compiles what it draws, whatever earlier runs stored.
+    render::Renderer renderer{render::Renderer::Limits{0, GetParam()}, std::filesystem::path()};
 };
 
 INSTANTIATE_TEST_SUITE_P(Storage, Gpu, ::testing::Values(Storage::Textures, Storage::SharedMemory),
@@ -314,7 +417,8 @@ TEST_P(Gpu, TilesAndInterpolationMatchTheCpu) {
     for (std::size_t i = 0; i < buffer.frameSampleCount(); ++i) {
         buffer.set(0, i, static_cast<std::int64_t>(rng() % 4000));
     }
-    render::Renderer tiled(render::Renderer::Limits{64, Storage::Textures});
+    render::Renderer tiled(render::Renderer::Limits{64, Storage::Textures},
+                           std::filesystem::path());
     auto small = tiled.upload(buffer);
     EXPECT_GT(small->tileCount(), 4u);
     auto whole = renderer.upload(buffer);
@@ -341,7 +445,8 @@ TEST_P(Gpu, LayersAndValuesReadBackExactly) {
             stack.set(f, i, static_cast<std::int64_t>(rng() % 65536) - 32768);
         }
     }
-    render::Renderer tiled(render::Renderer::Limits{32, Storage::Textures});
+    render::Renderer tiled(render::Renderer::Limits{32, Storage::Textures},
+                           std::filesystem::path());
     for (render::Renderer* r : {&renderer, &tiled}) {
         auto image = r->upload(stack);
         const model::PixelBuffer back = r->readLayer(*image, 2);
@@ -400,96 +505,39 @@ TEST_P(Gpu, WindowColormapPolarityAndLayerChangesUploadNothing) {
 }
 
 TEST_P(Gpu, CorpusMatrixMatchesCpu) {
-    // Every image of pydicom's corpus x every window in the file (or min-max) x {LINEAR,
-    // LINEAR_EXACT, SIGMOID} x {as is, inverse} x {gray, viridis}; colour images as they are.
-    std::vector<std::string> files;
-    for (const auto& e : std::filesystem::directory_iterator(DCMLENS_CORPUS)) {
-        if (e.path().extension() == ".dcm") {
-            files.push_back(e.path().string());
-        }
-    }
-    std::sort(files.begin(), files.end());
-    std::printf("%-40s %-32s %7s %9s\n", "file", "case", "maxdiff", "differing");
-    int cases = 0;
-    int worst = 0;
-    std::size_t differing = 0;
-    int imageFiles = 0;
-    for (const std::string& path : files) {
-        std::unique_ptr<dicom::DicomFile> file;
-        model::PixelBuffer buffer;
-        try {
-            file = std::make_unique<dicom::DicomFile>(path);
-            if (!file->hasImage()) {
-                continue;
-            }
-            buffer = file->decodeFrame(0);
-        } catch (const Error&) {
-            continue;  // malformed files: covered by the bad-input tests
-        }
-        ++imageFiles;
-        const model::Instance& in = file->instance();
-        auto gpuImage = renderer.upload(buffer);
-        std::vector<std::pair<std::string, pixel::DisplayOptions>> variants;
-        const bool color =
-            buffer.samples() == 3 || in.pixel.photometric == model::Photometric::PaletteColor;
-        if (color) {
-            variants.emplace_back("colour", pixel::DisplayOptions{});
-        } else {
-            const auto& windows = in.windowsFor(0);
-            const int count = std::max<int>(1, static_cast<int>(windows.size()));
-            for (int w = 0; w < count; ++w) {
-                for (auto fn : {model::VoiFunction::Linear, model::VoiFunction::LinearExact,
-                                model::VoiFunction::Sigmoid}) {
-                    for (bool inverse : {false, true}) {
-                        for (const char* map : {"gray", "viridis"}) {
-                            pixel::DisplayOptions o;
-                            if (windows.empty()) {
-                                auto range = pixel::modalityRange(
-                                    buffer, 0,
-                                    pixel::ModalityTransform(in.modalityFor(0), in.pixel),
-                                    in.padding);
-                                const auto mm =
-                                    pixel::minMaxWindow(range.value_or(pixel::ValueRange{0, 1}));
-                                o.windowMode = Mode::Explicit;
-                                o.center = mm.center;
-                                o.width = mm.width;
-                            } else {
-                                o.windowMode = Mode::Index;
-                                o.windowIndex = w;
-                            }
-                            o.voiFunction = fn;
-                            if (inverse) {
-                                o.presentation = model::PresentationShape::Inverse;
-                            }
-                            o.colormap = map;
-                            char label[96];
-                            std::snprintf(label, sizeof label, "%s %d %s%s %s",
-                                          windows.empty() ? "minmax" : "window", w + 1,
-                                          model::voiFunctionName(fn), inverse ? " inv" : "", map);
-                            variants.emplace_back(label, o);
-                        }
-                    }
-                }
-            }
-        }
-        for (const auto& [label, o] : variants) {
-            const Both b = renderBoth(renderer, *gpuImage, in, {buffer, 0, 0}, o, buffer.width(),
-                                      buffer.height(), {}, false, 0);
-            const Diff d = compare(b.gpu, b.cpu);
-            ++cases;
-            worst = std::max(worst, d.maxDiff);
-            differing += d.differing;
-            if (d.maxDiff > 0 || label == variants.front().first) {
-                std::printf("%-40s %-32s %7d %9zu\n",
-                            std::filesystem::path(path).filename().c_str(), label.c_str(),
-                            d.maxDiff, d.differing);
-            }
-            EXPECT_TRUE(withinTolerance(d)) << path << " " << label;
-        }
-    }
+    const MatrixResult r = corpusMatrix(renderer, true);
     std::printf("GPU vs CPU: %d image files, %d cases, max diff %d, %zu pixels differing\n",
-                imageFiles, cases, worst, differing);
-    EXPECT_GT(imageFiles, 40);
+                r.imageFiles, r.cases, r.worst, r.differing);
+    EXPECT_GT(r.imageFiles, 40);
+}
+
+// The same matrix through programs a first renderer compiled and stored and a second one loaded
+// (render::ProgramCache): every variant it uses, drawn the same.
+TEST_P(Gpu, CorpusMatrixThroughProgramsLoadedFromTheCache) {
+    gputest::TemporaryFolder folder;
+    ASSERT_FALSE(folder.path().empty());
+    int compiled = 0;
+    MatrixResult first;
+    {
+        render::Renderer compiling(render::Renderer::Limits{0, GetParam()}, folder.path());
+        if (compiling.programCache().directory().empty()) {
+            ASSERT_EQ(context().description().find("llvmpipe"), std::string::npos)
+                << compiling.programCache().unavailableBecause();
+            GTEST_SKIP() << compiling.programCache().unavailableBecause();
+        }
+        first = corpusMatrix(compiling, false);
+        compiled = compiling.programCache().counts().compiled;
+        EXPECT_EQ(compiling.programCache().counts().stored, compiled);
+        EXPECT_EQ(compiling.programCache().counts().loaded, 0);
+    }
+    EXPECT_GT(compiled, 5);  // grey, colormaps, SIGMOID, colour, palette...
+    render::Renderer loading(render::Renderer::Limits{0, GetParam()}, folder.path());
+    const MatrixResult second = corpusMatrix(loading, false);
+    EXPECT_EQ(loading.programCache().counts().loaded, compiled);
+    EXPECT_EQ(loading.programCache().counts().compiled, 0);
+    EXPECT_EQ(second.cases, first.cases);
+    EXPECT_EQ(second.worst, first.worst);
+    EXPECT_EQ(second.differing, first.differing);
 }
 
 #include "series/stack.hpp"
@@ -652,7 +700,8 @@ TEST_P(Gpu, StacksOfFilesDecodeIntoTheirLayers) {
         const model::PixelBuffer& first = want.front().stored;
         const std::int64_t layerTexels = std::int64_t{first.width()} * first.height();
         const std::uint64_t frameBytes = first.frameByteCount();
-        render::Renderer chunked(render::Renderer::Limits{0, GetParam(), layerTexels * 3});
+        render::Renderer chunked(render::Renderer::Limits{0, GetParam(), layerTexels * 3},
+                                 std::filesystem::path());
         for (bool windowed : {false, true}) {
             for (render::Renderer* r : {&renderer, &chunked}) {
                 session::MemoryBudget budget;

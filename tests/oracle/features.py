@@ -141,13 +141,15 @@ def main():
     check("info counts the overlay plane (6000,3000)", info["overlays"] == 1, f"overlays {info['overlays']}")
 
     def render_with_cache(cache, out):
-        env = dict(os.environ, DCMLENS_CACHE_DIR=str(cache))
+        # Mesa gives program binaries only with its own shader cache on.
+        env = dict(os.environ, DCMLENS_CACHE_DIR=str(cache), MESA_SHADER_CACHE_DISABLE="false")
         run = subprocess.run([args.dcmlens, "render", str(work / "enhanced.dcm"), "-o", str(out), "--timings"],
                              capture_output=True, text=True, env=env)
         line = next((l for l in run.stderr.splitlines() if l.startswith("shader programs:")), "")
         return run.returncode, line, out.read_bytes() if out.exists() else b""
 
     cache = work / "cache"
+    shutil.rmtree(cache, ignore_errors=True)  # a --work folder of an earlier run
     first = render_with_cache(cache, work / "cache1.png")
     second = render_with_cache(cache, work / "cache2.png")
     stored = list((cache / "programs").glob("*.bin")) if (cache / "programs").is_dir() else []
