@@ -2,7 +2,8 @@
 // DCMTK itself from the files DCMTK would load at run time (DCM_DICT_DEFAULT_PATH), with each
 // file's size and modification time so that dcmlens uses the table only while they are unchanged.
 //
-// usage: dcmlens_dictionary_table OUTPUT.cpp
+// usage: dcmlens_dictionary_table OUTPUT.cpp DEPFILE
+// (DEPFILE: the dictionary files, for the build to regenerate the table when one is edited.)
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdicent.h>
@@ -11,9 +12,12 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "dicom/dictionary.hpp"
 
 namespace {
 
@@ -50,8 +54,8 @@ void row(std::ostream& out, const DcmDictEntry& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: dcmlens_dictionary_table OUTPUT.cpp\n");
+    if (argc != 3) {
+        std::fprintf(stderr, "usage: dcmlens_dictionary_table OUTPUT.cpp DEPFILE\n");
         return 2;
     }
     std::vector<std::string> paths;
@@ -69,9 +73,13 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "dcmlens_dictionary_table: cannot load %s\n", path.c_str());
             return 1;
         }
+        std::ifstream file(path, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(file)),
+                                std::istreambuf_iterator<char>());
         sources << "    {" << literal(path.c_str()) << ", " << static_cast<long long>(s.st_size)
                 << "LL, " << static_cast<long long>(s.st_mtim.tv_sec) << "LL, "
-                << static_cast<long long>(s.st_mtim.tv_nsec) << "LL},\n";
+                << static_cast<long long>(s.st_mtim.tv_nsec) << "LL, "
+                << dcmlens::dicom::contentHash(bytes.data(), bytes.size()) << "ULL},\n";
     }
     std::ostringstream rows;
     std::size_t count = 0;
@@ -94,8 +102,15 @@ int main(int argc, char** argv) {
         << "const std::size_t kRowCount = " << count << ";\n\n"
         << "}  // namespace dcmlens::dicom::compiled\n";
     out.close();
-    if (!out) {
-        std::fprintf(stderr, "dcmlens_dictionary_table: cannot write %s\n", argv[1]);
+    std::ofstream depfile(argv[2]);
+    depfile << argv[1] << ":";
+    for (const std::string& path : paths) {
+        depfile << " " << path;
+    }
+    depfile << "\n";
+    depfile.close();
+    if (!out || !depfile) {
+        std::fprintf(stderr, "dcmlens_dictionary_table: cannot write %s or %s\n", argv[1], argv[2]);
         return 1;
     }
     return 0;

@@ -12,6 +12,7 @@
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
 #include "dicom/dicomdir.hpp"
+#include "dicom/dictionary.hpp"
 
 namespace dcmlens::cli {
 
@@ -92,6 +93,8 @@ std::string infoJson(const model::Instance& in, bool hasImage) {
     j.key("sop_class_name").value(in.sopClassName);
     j.key("modality").value(in.modalityCode);
     j.key("is_image").value(hasImage);
+    // Which dictionary named the tags and gave implicit-VR elements their VRs (dictionary.hpp).
+    j.key("data_dictionary").value(dicom::compiledDictionaryInUse() ? "compiled" : "DCMTK's files");
     j.key("rows").value(px.rows);
     j.key("columns").value(px.columns);
     j.key("frames").value(px.frames);

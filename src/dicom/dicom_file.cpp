@@ -284,8 +284,9 @@ void requireNonEmptyFile(const std::string& path, const std::string& whenEmpty) 
     regularFileStatus(path, whenEmpty);
 }
 
-DicomFile::DicomFile(const std::string& path) : impl_(std::make_unique<Impl>()) {
-    registerCodecs();
+// registerCodecs() before any DCMTK object exists: it installs the compiled dictionary.
+DicomFile::DicomFile(const std::string& path)
+    : impl_((registerCodecs(), std::make_unique<Impl>())) {
     const struct stat before = regularFileStatus(path, "file is empty");
     OFCondition status = impl_->file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange,
                                               DCM_MaxReadLength, ERM_autoDetect);

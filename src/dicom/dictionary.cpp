@@ -6,6 +6,9 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
 
 namespace dcmlens::dicom {
 
@@ -29,9 +32,20 @@ bool sourcesUnchanged(const compiled::Source* sources, std::size_t count) {
     for (std::size_t i = 0; i < count; ++i) {
         const compiled::Source& source = sources[i];
         struct stat s {};
-        if (::stat(source.path, &s) != 0 || s.st_size != source.size ||
-            s.st_mtim.tv_sec != source.mtimeSeconds ||
-            s.st_mtim.tv_nsec != source.mtimeNanoseconds) {
+        if (::stat(source.path, &s) != 0 || s.st_size != source.size) {
+            return false;
+        }
+        if (s.st_mtim.tv_sec == source.mtimeSeconds &&
+            s.st_mtim.tv_nsec == source.mtimeNanoseconds) {
+            continue;  // the usual case: a stat, no read
+        }
+        std::ifstream file(source.path, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(file)),
+                                std::istreambuf_iterator<char>());
+        if (!file.good() && !file.eof()) {
+            return false;
+        }
+        if (contentHash(bytes.data(), bytes.size()) != source.contentHash) {
             return false;
         }
     }
@@ -39,10 +53,12 @@ bool sourcesUnchanged(const compiled::Source* sources, std::size_t count) {
 }
 
 bool useCompiledDictionary() {
-    if (std::getenv("DCMDICTPATH") != nullptr || !compiledDictionaryIsCurrent()) {
+    // DCMTK treats an empty DCMDICTPATH as unset.
+    const char* path = std::getenv("DCMDICTPATH");
+    if ((path != nullptr && path[0] != '\0') || !compiledDictionaryIsCurrent()) {
         return false;  // DCMTK parses the user's dictionaries, or the changed files
     }
-    if (::setenv("DCMDICTPATH", kEmptyDictionary, 0) != 0) {
+    if (::setenv("DCMDICTPATH", kEmptyDictionary, 1) != 0) {
         return false;
     }
     inUse = true;

@@ -14,22 +14,34 @@ class DcmDataDictionary;
 
 namespace dcmlens::dicom {
 
-// Call first in main(), before any thread starts: unless DCMDICTPATH is set or the dictionary
-// files changed since the build, points DCMDICTPATH at an empty dictionary (DCMTK then parses
-// nothing) and has registerCodecs() add the table instead. Returns whether it did.
+// Call first in main(), before any thread starts: unless DCMDICTPATH names dictionaries or the
+// dictionary files changed since the build, points DCMDICTPATH at an empty dictionary (DCMTK then
+// parses nothing) and has registerCodecs() add the table instead. Returns whether it did. The
+// variable is inherited: a child process that uses DCMTK would need it restored (dcmlens starts
+// none).
 bool useCompiledDictionary();
 
 // Whether useCompiledDictionary() took effect in this process.
 bool compiledDictionaryInUse();
 
-// Whether the files the table was made from still have the size and modification time they had.
+// Whether the files the table was made from are as they were: the same size, and the same
+// modification time or else the same content (a package reinstalled with identical files).
 bool compiledDictionaryIsCurrent();
 
 namespace compiled {
 struct Source;
 }
-// Whether every file has the size and modification time its Source records (none: false).
+// Whether every file is as its Source records (none: false).
 bool sourcesUnchanged(const compiled::Source* sources, std::size_t count);
+
+// FNV-1a, 64 bits: the content check of a dictionary file (also used by the build tool).
+inline std::uint64_t contentHash(const char* bytes, std::size_t size) {
+    std::uint64_t hash = 14695981039346656037ull;
+    for (std::size_t i = 0; i < size; ++i) {
+        hash = (hash ^ static_cast<unsigned char>(bytes[i])) * 1099511628211ull;
+    }
+    return hash;
+}
 
 // Adds every entry of the table to `dictionary` (tests compare it with DCMTK's parse).
 void addCompiledEntries(DcmDataDictionary& dictionary);
@@ -41,6 +53,7 @@ struct Source {
     long long size;
     long long mtimeSeconds;
     long long mtimeNanoseconds;
+    unsigned long long contentHash;
 };
 
 struct Row {

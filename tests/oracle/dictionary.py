@@ -3,13 +3,16 @@
 
 usage: dictionary.py --dcmlens BIN --corpus DIR [--work DIR]
 
-1. For every file of the corpus, `info --tags` and `info --json` print the same with the compiled
-   table (the default) as with DCMTK parsing its dictionary files (DCMDICTPATH set to DCMTK's
-   default path): implicit VR files, private tags and sequences included.
+1. For every top-level file of the corpus, `info --tags` and `info --json` print the same with the
+   compiled table (the default: `data_dictionary` "compiled") as with DCMTK parsing its dictionary
+   files (DCMDICTPATH set to DCMTK's default path: "DCMTK's files"): implicit VR files, private
+   tags and sequences included.
 2. DCMDICTPATH still decides when it is set: a dictionary with one more private tag names it.
 """
 import argparse
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +22,13 @@ from pydicom.uid import ImplicitVRLittleEndian
 
 from harness import finish, work_folder
 
-DCMTK_DICTIONARIES = ["/usr/share/libdcmtk17/dicom.dic", "/usr/share/libdcmtk17/private.dic"]
+def dcmtk_dictionaries():
+    """The files DCMTK loads when DCMDICTPATH is unset (DCM_DICT_DEFAULT_PATH of its build)."""
+    text = Path("/usr/include/dcmtk/config/osconfig.h").read_text()
+    return re.search(r'#define DCM_DICT_DEFAULT_PATH "([^"]*)"', text).group(1).split(":")
+
+
+DCMTK_DICTIONARIES = dcmtk_dictionaries()
 RESULTS = []
 
 
@@ -46,15 +55,21 @@ def main():
     work = work_folder(args.work, "dictionary")
 
     files = sorted(f for f in Path(args.corpus).iterdir() if f.suffix.lower() == ".dcm")
-    same, differing = 0, []
+    same, differing, sources = 0, [], set()
     for f in files:
         for mode in (["--tags"], ["--json"]):
             compiled = run(args.dcmlens, ["info", str(f)] + mode)
             parsed = run(args.dcmlens, ["info", str(f)] + mode, DCMTK_DICTIONARIES)
+            if mode == ["--json"] and compiled[0] == 0 and parsed[0] == 0:
+                a, b = json.loads(compiled[1]), json.loads(parsed[1])
+                sources.add((a.pop("data_dictionary", None), b.pop("data_dictionary", None)))
+                compiled, parsed = (0, a, compiled[2]), (0, b, parsed[2])
             if compiled == parsed:
                 same += 1
             else:
                 differing.append(f"{f.name} {mode[0]}")
+    check("the default is the compiled dictionary; DCMDICTPATH makes DCMTK parse its files",
+          sources == {("compiled", "DCMTK's files")}, str(sorted(sources, key=str)))
     check(f"info --tags and --json print the same with the compiled dictionary as with DCMTK's parse "
           f"({len(files)} files)", not differing and same == 2 * len(files),
           ", ".join(differing[:5]) or f"{same} outputs")
