@@ -7,7 +7,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <string>
 
 namespace dcmlens::dicom {
@@ -40,13 +39,10 @@ bool sourcesUnchanged(const compiled::Source* sources, std::size_t count) {
             continue;  // the usual case: a stat, no read
         }
         std::ifstream file(source.path, std::ios::binary);
-        const std::string bytes((std::istreambuf_iterator<char>(file)),
-                                std::istreambuf_iterator<char>());
-        if (!file.good() && !file.eof()) {
-            return false;
-        }
-        if (contentHash(bytes.data(), bytes.size()) != source.contentHash) {
-            return false;
+        std::string bytes(static_cast<std::size_t>(s.st_size), '\0');
+        if (!file.read(bytes.data(), static_cast<std::streamsize>(bytes.size())) ||
+            contentHash(bytes.data(), bytes.size()) != source.contentHash) {
+            return false;  // unreadable, shorter than it said, or other bytes
         }
     }
     return true;

@@ -113,15 +113,18 @@ void prune(const std::filesystem::path& folder) {
     std::error_code ec;
     const auto now = fs::file_time_type::clock::now();
     std::vector<std::pair<fs::file_time_type, fs::path>> binaries;
-    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    // increment(ec): a failing read of the folder ends the loop instead of throwing.
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const fs::directory_entry& entry = *it;
         const std::string name = entry.path().filename().string();
-        const auto written = entry.last_write_time(ec);
-        if (ec) {
+        std::error_code entryError;  // one entry's trouble skips that entry only
+        const auto written = entry.last_write_time(entryError);
+        if (entryError) {
             continue;
         }
         if (name.find(".bin.tmp.") != std::string::npos &&
             now - written > std::chrono::minutes(1)) {
-            fs::remove(entry.path(), ec);
+            fs::remove(entry.path(), entryError);
         } else if (name.size() > 4 && name.compare(name.size() - 4, 4, ".bin") == 0) {
             binaries.emplace_back(written, entry.path());
         }

@@ -9,10 +9,24 @@
 
 namespace dcmlens::gputest {
 
+// Mesa's shader cache for the tests: on (Mesa gives program binaries only then, and the
+// ProgramCache tests must run on llvmpipe) and in the build folder, not the user's ~/.cache.
+// Set before the driver loads, while the process has no other thread.
+struct MesaCacheForTests {
+    MesaCacheForTests() {
+        ::setenv("MESA_SHADER_CACHE_DISABLE", "false", 1);
+        ::setenv("MESA_SHADER_CACHE_DIR", DCMLENS_TEST_CACHE "/mesa", 1);
+    }
+};
+
+struct TestGl : MesaCacheForTests {
+    headless::EglContext context;
+};
+
 // One EGL context for every GPU test of the process, made current on first use.
 inline headless::EglContext& context() {
-    static headless::EglContext ctx;
-    return ctx;
+    static TestGl gl;
+    return gl.context;
 }
 
 // A fresh private folder, removed with everything in it at the end of the scope.
