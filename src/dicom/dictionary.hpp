@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "common/fnv1a.hpp"
+
 class DcmDataDictionary;
 
 namespace dcmlens::dicom {
@@ -34,13 +36,9 @@ struct Source;
 // Whether every file is as its Source records (none: false).
 bool sourcesUnchanged(const compiled::Source* sources, std::size_t count);
 
-// FNV-1a, 64 bits: the content check of a dictionary file (also used by the build tool).
+// The content check of a dictionary file (also used by the build tool).
 inline std::uint64_t contentHash(const char* bytes, std::size_t size) {
-    std::uint64_t hash = 14695981039346656037ull;
-    for (std::size_t i = 0; i < size; ++i) {
-        hash = (hash ^ static_cast<unsigned char>(bytes[i])) * 1099511628211ull;
-    }
-    return hash;
+    return fnv1a(bytes, size);
 }
 
 // Adds every entry of the table to `dictionary` (tests compare it with DCMTK's parse).

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <utility>
 
+#include "common/fnv1a.hpp"
+
 namespace dcmlens::render {
 
 namespace {
@@ -30,14 +32,10 @@ std::string glText(GLenum name) {
     return s ? s : "";
 }
 
-// FNV-1a: names the file (the key inside it decides) and checks the binary.
+// FNV-1a names the file (the key inside it decides) and checks the binary.
 template <class Bytes>
-std::uint64_t fnv1a(const Bytes& bytes) {
-    std::uint64_t hash = 14695981039346656037ull;
-    for (auto c : bytes) {
-        hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-    }
-    return hash;
+std::uint64_t checksum(const Bytes& bytes) {
+    return fnv1a(bytes.data(), bytes.size());
 }
 
 void putNumber(std::string& out, std::uint64_t value, int bytes) {
@@ -170,14 +168,14 @@ bool parseEntry(const std::vector<char>& file, const std::string& key, GLenum& f
         return false;
     }
     at += key.size();
-    std::uint64_t storedFormat = 0, size = 0, checksum = 0;
+    std::uint64_t storedFormat = 0, size = 0, storedChecksum = 0;
     if (!getNumber(file, at, 4, storedFormat) || !getNumber(file, at, 8, size) ||
-        !getNumber(file, at, 8, checksum) || size != file.size() - at || size == 0) {
+        !getNumber(file, at, 8, storedChecksum) || size != file.size() - at || size == 0) {
         return false;
     }
     format = static_cast<GLenum>(storedFormat);
     binary.assign(file.begin() + static_cast<std::ptrdiff_t>(at), file.end());
-    return fnv1a(binary) == checksum;
+    return checksum(binary) == storedChecksum;
 }
 
 }  // namespace
@@ -233,7 +231,7 @@ std::unique_ptr<GlProgram> ProgramCache::build(const std::string& vertexSource,
     key += vertexSource;
     key += fragmentSource;
     char name[32];
-    std::snprintf(name, sizeof name, "%016llx.bin", static_cast<unsigned long long>(fnv1a(key)));
+    std::snprintf(name, sizeof name, "%016llx.bin", static_cast<unsigned long long>(checksum(key)));
     const std::filesystem::path path = directory_ / name;
 
     std::vector<char> file;
@@ -260,7 +258,7 @@ std::unique_ptr<GlProgram> ProgramCache::build(const std::string& vertexSource,
     out += key;
     putNumber(out, format, 4);
     putNumber(out, binary.size(), 8);
-    putNumber(out, fnv1a(binary), 8);
+    putNumber(out, checksum(binary), 8);
     out.append(binary.begin(), binary.end());
     if (!writeFileAtomically(path, out)) {
         return program;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fnv1a.hpp"
 #include "pixel/render.hpp"
 #include "render/program_cache.hpp"
 #include "render/renderer.hpp"
@@ -92,14 +93,6 @@ void setNumber(std::vector<char>& file, std::size_t at, int bytes, std::uint64_t
     for (int i = 0; i < bytes; ++i) {
         file[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
     }
-}
-
-std::uint64_t fnv1a(const char* begin, const char* end) {
-    std::uint64_t hash = 14695981039346656037ull;
-    for (const char* p = begin; p != end; ++p) {
-        hash = (hash ^ static_cast<unsigned char>(*p)) * 1099511628211ull;
-    }
-    return hash;
 }
 
 }  // namespace
@@ -201,7 +194,7 @@ TEST_F(ProgramCache, DamagedOrForeignFilesAreCompiledAndReplaced) {
         std::vector<char>& refused = damaged.back().second;
         refused[binaryAt + (refused.size() - binaryAt) / 2] ^= 0x10;
         setNumber(refused, sizeAt + 8, 8,
-                  fnv1a(refused.data() + binaryAt, refused.data() + refused.size()));
+                  fnv1a(refused.data() + binaryAt, refused.size() - binaryAt));
     }
 
     for (const auto& [what, bytes] : damaged) {
