@@ -8,10 +8,14 @@ packages=(
   cmake g++ make pkg-config clang-format
   libdcmtk-dev dcmtk libopenjp2-7-dev
   libglfw3-dev libimgui-dev libstb-dev libpng-dev libgtest-dev
-  libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri python3-glad
+  # find_package(OpenGL COMPONENTS OpenGL EGL) needs libOpenGL.so (libopengl-dev), which
+  # libgl-dev does not pull in without recommends
+  libegl-dev libgl-dev libopengl-dev libegl-mesa0 libgl1-mesa-dri python3-glad
   # tests: reference renderers and encoders, the pydicom corpus, a display for the window
   libgdcm-tools openjph-tools python3-pydicom python3-numpy python3-pil
   xvfb xauth xdotool imagemagick
+  # the format check's self-test runs it inside a git checkout and without git
+  git
 )
 
 missing=()

@@ -180,17 +180,20 @@ public:
         advanceCine();
         bool quit = false;
         drawMenu(quit);
+        // The layout from the window's size and the menu bar's height (ImGui's main menu bar
+        // is GetFrameHeight() high), not from WorkPos/WorkSize: those take the menu bar into
+        // account only from the next frame, so the first frame's viewport would be taller than
+        // every later one (and a test reading the first logged viewport got the wrong height).
         const ImGuiViewport* vp = ImGui::GetMainViewport();
         const float panelWidth = 380;
+        const float menuHeight = ImGui::GetFrameHeight();
         const float statusHeight = ImGui::GetFrameHeight() + 6;
-        const float top = vp->WorkPos.y;
-        const ImVec2 viewportSize(std::max(64.0f, vp->WorkSize.x - panelWidth),
-                                  std::max(64.0f, vp->WorkSize.y - statusHeight));
-        drawViewport(ImVec2(vp->WorkPos.x, top), viewportSize);
-        drawSidePanel(ImVec2(vp->WorkPos.x + viewportSize.x, top),
-                      ImVec2(panelWidth, viewportSize.y));
-        drawStatus(ImVec2(vp->WorkPos.x, top + viewportSize.y),
-                   ImVec2(vp->WorkSize.x, statusHeight));
+        const float top = vp->Pos.y + menuHeight;
+        const ImVec2 viewportSize(std::max(64.0f, vp->Size.x - panelWidth),
+                                  std::max(64.0f, vp->Size.y - menuHeight - statusHeight));
+        drawViewport(ImVec2(vp->Pos.x, top), viewportSize);
+        drawSidePanel(ImVec2(vp->Pos.x + viewportSize.x, top), ImVec2(panelWidth, viewportSize.y));
+        drawStatus(ImVec2(vp->Pos.x, top + viewportSize.y), ImVec2(vp->Size.x, statusHeight));
         ui::drawHelp(&state_.showHelp);
         if (const std::string chosen = browser_.draw(); !chosen.empty()) {
             open({chosen});
