@@ -1,4 +1,5 @@
 #include "cli/arguments.hpp"
+#include <cmath>
 
 #include <cstdlib>
 
@@ -48,6 +49,15 @@ int parseInt(const std::string& option, const std::string& text, int minimum) {
                          ", not '" + text + "'"};
     }
     return static_cast<int>(v);
+}
+
+double parseDouble(const std::string& option, const std::string& text) {
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(v)) {
+        throw UsageError{option + " needs a number, not '" + text + "'"};
+    }
+    return v;
 }
 
 std::pair<double, double> parsePair(const std::string& option, const std::string& text,

@@ -33,6 +33,8 @@ struct UsageError {
 
 // Parses "N" as an integer >= minimum, or throws UsageError naming the option.
 int parseInt(const std::string& option, const std::string& text, int minimum);
+// Parses a finite number, or throws UsageError naming the option.
+double parseDouble(const std::string& option, const std::string& text);
 // Parses "A,B" (or "AxB" when `separator` is 'x') into two numbers.
 std::pair<double, double> parsePair(const std::string& option, const std::string& text,
                                     char separator);

@@ -98,7 +98,7 @@ int runBench(const std::vector<std::string>& args) {
         const double scanMs = msSince(opened);
         session::StackSession session(renderer, std::move(stacks.front()), 0);
         const double sessionMs = msSince(opened);
-        viewer::ViewerState state;
+        viewer::ViewState state;
         state.frameCount = session.frameCount();
         viewer::ViewContext ctx;
         ctx.viewportWidth = vw;

@@ -5,6 +5,7 @@
 // `dcmlens compare A --gpu-vs-cpu [--frame N] [display options] [--size WxH] [--interp ...]`:
 // the view rendered on the GPU against the CPU reference of the same view, level by level.
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -47,7 +48,8 @@ void print(const pixel::FrameDifference& d, bool json) {
 
 int runCompare(const std::vector<std::string>& args) {
     std::set<std::string> valued = displayOptionNames();
-    valued.insert({"-o", "--frame", "--frame-b", "--size", "--interp"});
+    valued.insert({"-o", "--frame", "--frame-b"});
+    valued.insert(viewOptionNames().begin(), viewOptionNames().end());
     const Arguments a(args, {"--json", "--gpu-vs-cpu"}, valued);
     const bool gpuVsCpu = a.has("--gpu-vs-cpu");
     if (a.positionals().empty() || a.positionals().size() > (gpuVsCpu ? 1u : 2u)) {
@@ -61,7 +63,9 @@ int runCompare(const std::vector<std::string>& args) {
     settings.frame = a.value("--frame") ? parseInt("--frame", *a.value("--frame"), 1) - 1 : 0;
     readViewOptions(a, settings);
     for (const std::string& name : displayOptionNames()) {
-        if (!gpuVsCpu && (a.has(name) || a.has("--size") || a.has("--interp"))) {
+        const auto& view = viewOptionNames();
+        if (!gpuVsCpu && (a.has(name) || std::any_of(view.begin(), view.end(),
+                                                     [&](const auto& v) { return a.has(v); }))) {
             throw UsageError{"display options only apply to compare --gpu-vs-cpu"};
         }
     }

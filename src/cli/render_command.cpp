@@ -36,7 +36,8 @@ namespace {
 const std::set<std::string> kRenderSwitches = {"--cpu", "--timings"};
 std::set<std::string> renderValueNames() {
     std::set<std::string> names = displayOptionNames();
-    names.insert({"-o", "--frame", "--size", "--interp", "--stage"});
+    names.insert({"-o", "--frame", "--stage"});
+    names.insert(viewOptionNames().begin(), viewOptionNames().end());
     return names;
 }
 

@@ -62,6 +62,133 @@ RoiStatistics roiStatistics(const model::PixelBuffer& buffer, int frame,
     return s;
 }
 
+RoiStatistics polygonStatistics(const model::PixelBuffer& buffer, int frame,
+                                const ModalityTransform& modality, const model::Padding& padding,
+                                const std::vector<std::pair<double, double>>& polygon) {
+    RoiStatistics s;
+    if (polygon.size() < 3) {
+        return s;
+    }
+    double minX = polygon[0].first, maxX = minX, minY = polygon[0].second, maxY = minY;
+    for (const auto& [x, y] : polygon) {
+        minX = std::min(minX, x);
+        maxX = std::max(maxX, x);
+        minY = std::min(minY, y);
+        maxY = std::max(maxY, y);
+    }
+    const int x0 = std::max(0, static_cast<int>(std::floor(minX)));
+    const int y0 = std::max(0, static_cast<int>(std::floor(minY)));
+    const int x1 = std::min(buffer.width(), static_cast<int>(std::ceil(maxX)));
+    const int y1 = std::min(buffer.height(), static_cast<int>(std::ceil(maxY)));
+    double sum = 0;
+    double sum2 = 0;
+    for (int y = y0; y < y1; ++y) {
+        const double cy = y + 0.5;
+        for (int x = x0; x < x1; ++x) {
+            const double cx = x + 0.5;
+            bool inside = false;  // even-odd: count crossings of a ray to the right
+            for (std::size_t i = 0, j = polygon.size() - 1; i < polygon.size(); j = i++) {
+                const auto& [xi, yi] = polygon[i];
+                const auto& [xj, yj] = polygon[j];
+                if ((yi > cy) != (yj > cy) && cx < (xj - xi) * (cy - yi) / (yj - yi) + xi) {
+                    inside = !inside;
+                }
+            }
+            if (!inside) {
+                continue;
+            }
+            const std::int64_t stored = buffer.at(frame, x, y, 0);
+            if (padding.contains(stored)) {
+                continue;
+            }
+            const double m = modality.apply(stored);
+            if (s.count == 0) {
+                s.min = s.max = m;
+            }
+            s.min = std::min(s.min, m);
+            s.max = std::max(s.max, m);
+            sum += m;
+            sum2 += m * m;
+            ++s.count;
+        }
+    }
+    if (s.count > 0) {
+        const double n = static_cast<double>(s.count);
+        s.mean = sum / n;
+        s.sd = std::sqrt(std::max(0.0, sum2 / n - s.mean * s.mean));
+    }
+    return s;
+}
+
+namespace {
+
+// (column spacing, row spacing) in mm per pixel.
+std::optional<std::pair<double, double>> spacingOf(const model::Geometry& g) {
+    if (!g.pixelSpacing || (*g.pixelSpacing)[0] <= 0 || (*g.pixelSpacing)[1] <= 0) {
+        return std::nullopt;
+    }
+    return std::make_pair((*g.pixelSpacing)[1], (*g.pixelSpacing)[0]);
+}
+
+std::pair<double, double> inMm(const model::Geometry& g, std::pair<double, double> p) {
+    const auto s = spacingOf(g).value_or(std::make_pair(1.0, 1.0));
+    return {p.first * s.first, p.second * s.second};
+}
+
+}  // namespace
+
+std::optional<double> areaMm2(const model::Geometry& geometry, const Roi& roi) {
+    const auto s = spacingOf(geometry);
+    if (!s) {
+        return std::nullopt;
+    }
+    const double box = roi.width * roi.height * s->first * s->second;
+    return roi.shape == Roi::Shape::Rectangle ? box : box * 3.14159265358979323846 / 4;
+}
+
+std::optional<double> polygonAreaMm2(const model::Geometry& geometry,
+                                     const std::vector<std::pair<double, double>>& polygon) {
+    const auto s = spacingOf(geometry);
+    if (!s || polygon.size() < 3) {
+        return s ? std::optional<double>(0.0) : std::nullopt;
+    }
+    double twice = 0;
+    for (std::size_t i = 0, j = polygon.size() - 1; i < polygon.size(); j = i++) {
+        twice += polygon[j].first * polygon[i].second - polygon[i].first * polygon[j].second;
+    }
+    return std::abs(twice) / 2 * s->first * s->second;
+}
+
+double angleDegrees(const model::Geometry& geometry, std::pair<double, double> a,
+                    std::pair<double, double> vertex, std::pair<double, double> b) {
+    const auto pa = inMm(geometry, a);
+    const auto pv = inMm(geometry, vertex);
+    const auto pb = inMm(geometry, b);
+    const double ax = pa.first - pv.first, ay = pa.second - pv.second;
+    const double bx = pb.first - pv.first, by = pb.second - pv.second;
+    const double n = std::hypot(ax, ay) * std::hypot(bx, by);
+    if (n <= 0) {
+        return 0;
+    }
+    return std::acos(std::clamp((ax * bx + ay * by) / n, -1.0, 1.0)) * 180 / 3.14159265358979323846;
+}
+
+double cobbAngleDegrees(const model::Geometry& geometry, std::pair<double, double> a0,
+                        std::pair<double, double> a1, std::pair<double, double> b0,
+                        std::pair<double, double> b1) {
+    const auto p0 = inMm(geometry, a0), p1 = inMm(geometry, a1);
+    const auto q0 = inMm(geometry, b0), q1 = inMm(geometry, b1);
+    const double ax = p1.first - p0.first, ay = p1.second - p0.second;
+    const double bx = q1.first - q0.first, by = q1.second - q0.second;
+    const double n = std::hypot(ax, ay) * std::hypot(bx, by);
+    if (n <= 0) {
+        return 0;
+    }
+    const double angle = std::acos(std::clamp(std::abs(ax * bx + ay * by) / n, 0.0, 1.0)) * 180 /
+                         3.14159265358979323846;
+    return angle;
+}
+
 std::vector<double> lineProfile(const model::PixelBuffer& buffer, int frame,
                                 const ModalityTransform& modality, double x0, double y0, double x1,
                                 double y1) {

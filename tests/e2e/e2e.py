@@ -452,24 +452,50 @@ def test_compare(args, work):
 
 
 def test_export_annotated(args):
-    """Ctrl+E writes the viewport as it is on screen, annotations included."""
+    """Ctrl+E opens the save dialog with a name that is not taken yet; Enter writes the viewport as
+    it is on screen, annotations included, where the dialog points; a message says where and
+    stays; a second export gets a new name instead of overwriting the first."""
     ct = Path(args.corpus) / "CT_small.dcm"
     v = Viewer(args, ct)
     try:
         xdo("mousemove", *v.at(0.5, 0.5))
         hold("ctrl", "e")
+        s = v.wait(lambda s: s["browser"] != "", "the save dialog")
+        check("Ctrl+E opens the save dialog in the current folder (no export folder chosen yet)",
+              Path(s["browser"]).resolve() == v.work.resolve(), s["browser"])
+        hold("Return")
         s = v.wait(lambda s: s["last_export"].endswith("-annotated.png"), "the annotated export")
         v.settle()
-        exported = np.asarray(Image.open(s["last_export"]).convert("RGB")).astype(np.int16)
+        first = Path(s["last_export"])
+        check("the export is written into the dialog's folder under the suggested name",
+              first.parent.resolve() == v.work.resolve() and first.name == "CT_small.dcm-1-annotated.png",
+              str(first))
+        exported = np.asarray(Image.open(first).convert("RGB")).astype(np.int16)
         x, y, w, h = v.viewport()
+        xdo("mousemove", *v.at(0.5, 0.5))  # the message goes away hiding nothing: read the screen
         shown = screen()[y:y + h, x:x + w]
-        diff = np.abs(exported - shown).max() if exported.shape == shown.shape else 999
+        # The message box (top left) is not part of the export: compare outside it.
+        mask = np.ones(shown.shape[:2], bool)
+        mask[20:140, :560] = False
+        diff = np.abs(exported - shown).max(axis=2)[mask].max() if exported.shape == shown.shape else 999
         check("Ctrl+E exports the viewport exactly as shown", diff == 0, f"max diff {diff}, {exported.shape}")
         ref = render_reference(args, ct, 0, w, h, v.work, repr(s["center"]), repr(s["width"]))
         inner = np.abs(exported[int(h * 0.25): int(h * 0.75), int(w * 0.25): int(w * 0.75)] - ref[int(h * 0.25): int(h * 0.75), int(w * 0.25): int(w * 0.75)]).max()
         text = int((np.abs(exported - ref).max(axis=2) > 60).sum())
         check("the export holds the image and the annotations around it", inner == 0 and text > 200,
               f"centre max diff {inner}, {text} annotation pixels")
+        xdo("mousemove", *v.at(0.7, 0.7))
+        time.sleep(0.3)
+        s = v.settle()
+        check("a message says where the export went, and stays after the mouse moved",
+              any(str(first) in m for m in s["messages"]), f"{s['messages']}")
+        hold("ctrl", "e")
+        v.wait(lambda s: s["browser"] != "", "the save dialog again")
+        hold("Return")
+        s = v.wait(lambda s: s["last_export"] != str(first), "the second export")
+        check("a second export gets a name of its own: the first is not overwritten",
+              Path(s["last_export"]).name == "CT_small.dcm-1-annotated-2.png" and first.exists(),
+              s["last_export"])
     finally:
         v.close()
 
