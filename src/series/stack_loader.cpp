@@ -243,7 +243,7 @@ void StackLoader::setWanted(const std::vector<char>& wanted) {
             if (want && (state_[i] == State::Done || state_[i] == State::NotWanted)) {
                 state_[i] = State::Waiting;
                 more = true;
-            } else if (!want && state_[i] == State::Waiting) {
+            } else if (!want && (state_[i] == State::Waiting || state_[i] == State::Done)) {
                 state_[i] = State::NotWanted;
             }
         }
