@@ -211,10 +211,18 @@ void App::layoutCells() {
 void App::update() {
     const workspace::Workspace::Update u = workspace_.update(kUploadPerFrame);
     for (const auto& opened : u.opened) {
-        if (!opened.series.empty()) {
-            const int k = opened.tag >= 0 ? opened.tag : viewports_.placeForNewSeries();
-            showSeries(std::min(k, static_cast<int>(viewports_.viewports().size()) - 1),
-                       opened.series.front());
+        if (opened.series.empty()) {
+            continue;
+        }
+        // --layout: the viewport of its input, the first one staying active; otherwise the
+        // first empty viewport, else the active one (README), which becomes the active one.
+        const int last = static_cast<int>(viewports_.viewports().size()) - 1;
+        if (opened.tag >= 0) {
+            if (opened.tag <= last) {
+                viewports_.show(opened.tag, opened.series.front(), workspace_);
+            }
+        } else {
+            showSeries(std::min(viewports_.placeForNewSeries(), last), opened.series.front());
         }
     }
     for (; errorsShown_ < workspace_.errors().size(); ++errorsShown_) {
@@ -557,7 +565,8 @@ void App::advanceCine() {
 }
 
 bool App::busy(double& seconds) const {
-    seconds = 0.25;
+    // Opening: the progress moves (and the scan runs off this thread: frames keep coming).
+    seconds = workspace_.opening() ? 0.02 : 0.25;
     bool busy = workspace_.opening() || !captureTo_.empty() || capture_.has_value();
     for (const auto& s : workspace_.series()) {
         if (s.session && !s.session->allResident() && !s.session->progress().finished()) {

@@ -225,8 +225,9 @@ void ViewportView::drawOverlays(AppContext& ctx, int k, ImDrawList* list, ImVec2
             list->AddText(ImVec2(cx + 4, cy + 2), kMeasureColour, std::to_string(i + 1).c_str());
         }
     }
-    // The reference line: where the active viewport's slice cuts this one.
-    if (auto line = ctx.viewports.referenceLine(k, ctx.workspace)) {
+    // The reference line: where the active viewport's slice cuts this one (an annotation).
+    if (auto line =
+            ctx.app.annotations ? ctx.viewports.referenceLine(k, ctx.workspace) : std::nullopt) {
         double ax = 0, ay = 0, bx = 0, by = 0;
         viewer::imageToViewport(v.view, c, line->x0, line->y0, ax, ay);
         viewer::imageToViewport(v.view, c, line->x1, line->y1, bx, by);

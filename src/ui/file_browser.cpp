@@ -28,6 +28,7 @@ std::string resolvedFolder(const std::string& start) {
 
 void FileBrowser::setFolder(const std::string& folder) {
     folder_ = resolvedFolder(folder);
+    enteredFolder_.clear();
     std::snprintf(pathField_, sizeof pathField_, "%s", folder_.c_str());
     selected_.clear();
     error_.clear();
@@ -79,9 +80,19 @@ std::string FileBrowser::draw() {
             error_.clear();
             confirmReplace_.clear();
         }
+        if (entered) {
+            focusPath_ = true;  // ImGui drops the field's focus on Enter: keep typing there
+        }
         if (entered && !saving_) {
+            // Enter on a folder lists it; Enter again (the path unchanged) opens it.
             if (fs::is_directory(pathField_, ec)) {
-                setFolder(pathField_);
+                const std::string folder = resolvedFolder(pathField_);
+                if (folder == enteredFolder_) {
+                    chosen = folder;
+                } else {
+                    setFolder(pathField_);
+                    enteredFolder_ = folder;
+                }
             } else if (fs::exists(pathField_, ec)) {
                 chosen = pathField_;
             } else {

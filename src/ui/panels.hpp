@@ -92,6 +92,7 @@ private:
     std::string selected_;
     std::string error_;
     std::string confirmReplace_;  // a file that exists, waiting for "Replace"
+    std::string enteredFolder_;   // the folder Enter listed: Enter again opens it
     char pathField_[1024] = "";
     char nameField_[256] = "";
     std::string listedFor_;
