@@ -10,9 +10,11 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "cli/arguments.hpp"
+#include "cli/bench_layout.hpp"
 #include "cli/commands.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/report.hpp"
@@ -54,9 +56,16 @@ std::uint64_t peakRssBytes() {
 }  // namespace
 
 int runBench(const std::vector<std::string>& args) {
-    const Arguments a(args, {"--json"}, {"--viewport"});
+    const Arguments a(args, {"--json"}, {"--viewport", "--layout"});
     if (a.positionals().empty()) {
         throw UsageError{"bench needs a file or folder"};
+    }
+    std::optional<viewer::Grid> grid;
+    if (auto l = a.value("--layout")) {
+        grid = viewer::parseGrid(*l);
+        if (!grid) {
+            throw UsageError{"--layout is 1x1, 1x2, 2x1, 2x2, 1x3 or 3x3, not '" + *l + "'"};
+        }
     }
     int vw = 1024;
     int vh = 1024;
@@ -67,6 +76,13 @@ int runBench(const std::vector<std::string>& args) {
         }
         vw = static_cast<int>(w);
         vh = static_cast<int>(h);
+    }
+    if (grid) {
+        try {
+            return benchLayout(*grid, a.positionals(), vw, vh, a.has("--json"));
+        } catch (const Error& e) {
+            return reportError(a.positionals().front(), e.what());
+        }
     }
     try {
         // The viewer has its window and GL context before a folder is opened.
