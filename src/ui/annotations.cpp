@@ -131,28 +131,36 @@ void drawHelp(bool* open) {
     if (!*open) {
         return;
     }
-    ImGui::SetNextWindowSize(ImVec2(460, 0), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 40, 0), ImGuiCond_Always);
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always,
                             ImVec2(0.5f, 0.5f));
     if (ImGui::Begin("Shortcuts (F1 or ?)", open, ImGuiWindowFlags_NoCollapse)) {
         const char* rows[][2] = {
-            {"Left drag", "window/level: right = wider, down = higher center"},
+            {"Left drag", "window/level (greyscale): right = wider, down = higher center"},
             {"Shift + left drag", "window/level, fine steps"},
-            {"Wheel, Up / Down", "previous / next image"},
+            {"Left drag, measuring", "the Measure tab's tool; Esc cancels, then back to W/L"},
+            {"Wheel, Up / Down", "previous / next image (Shift: this viewport alone)"},
             {"Page Up / Page Down", "10 images back / forward"},
             {"Home / End", "first / last image"},
             {"Ctrl + wheel, right drag", "zoom about the cursor"},
             {"Middle drag, Space + drag", "pan"},
             {"F", "fit to the viewport"},
             {"0", "one image pixel per screen pixel"},
-            {"R", "reset view and window"},
+            {"R", "reset view, window, flip and rotation"},
+            {"H / V", "flip horizontally / vertically"},
+            {"[ / ]", "rotate left / right by 90 degrees"},
             {"I", "invert"},
-            {"1 - 9", "window presets"},
+            {"1 - 9", "window presets (a tenth has no key)"},
             {"L", "bilinear interpolation on/off"},
             {"M", "next colormap"},
-            {"C", "cine play / pause"},
+            {"C, + / -", "cine play / pause, faster / slower"},
+            {"A", "annotations on/off"},
+            {"Tab", "next viewport"},
+            {"Ctrl + 1 ... 6", "layouts 1x1, 1x2, 2x1, 2x2, 1x3, 3x3"},
+            {"K", "linked scrolling on/off"},
             {"Ctrl + O", "open a file or folder"},
             {"Ctrl + E", "export the view with annotations (PNG)"},
+            {"Ctrl + Q", "quit"},
             {"S", "stage view: VOI, modality, stored values, output"},
             {"P", "pin the probe at the cursor (Probe tab)"},
             {"Drop files", "open them"},
