@@ -14,6 +14,8 @@ packages=(
   # tests: reference renderers and encoders, the pydicom corpus, a display for the window
   libgdcm-tools openjph-tools python3-pydicom python3-numpy python3-pil
   xvfb xauth xdotool imagemagick
+  # xrdb: the HiDPI test sets Xft.dpi, where GLFW reads the monitor's content scale
+  x11-xserver-utils
   # the format check's self-test runs it inside a git checkout and without git
   git
 )

@@ -138,6 +138,9 @@ App::App(const ViewerOptions& options, Platform& platform)
         if (auto* c = dynamic_cast<CompareTab*>(panels_[i].get())) {
             compare_ = c;
         }
+        if (auto* t = dynamic_cast<TagsTab*>(panels_[i].get())) {
+            tags_ = t;
+        }
         if (options.panel == panels_[i]->name()) {
             panel_ = i;
         }
@@ -281,6 +284,7 @@ bool App::frame(std::vector<PlatformEvent> events) {
     dispatch(events);
     updateProbe();
     advanceCine();
+    viewports_.refresh(workspace_);  // what this frame's input changed (per-frame windows)
     logState();
     saveSettingsIfChanged();
     return !(quit || quit_);

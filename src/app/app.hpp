@@ -96,7 +96,9 @@ private:
     ViewportView view_;
     std::vector<std::unique_ptr<Panel>> panels_;
     CompareTab* compare_ = nullptr;
-    std::size_t panel_ = 0;  // the tab shown
+    TagsTab* tags_ = nullptr;
+    std::map<std::string, float> panelOverflow_;  // how far each tab's content was too wide
+    std::size_t panel_ = 0;                       // the tab shown
     ui::FileBrowser browser_;
     std::string pendingExport_;  // what the save dialog is choosing a name for
     std::vector<viewer::Rect> cells_;

@@ -262,6 +262,14 @@ void App::logState() {
             j.endObject();
         }
         j.endArray();
+        j.key("notes").beginArray();
+        for (const std::string& n :
+             ViewportView::cornerNotes(AppContext{workspace_, viewports_, app_, renderer_,
+                                                  messages_, actions_, probe_, widgets_},
+                                       static_cast<int>(k))) {
+            j.value(n);
+        }
+        j.endArray();
         if (auto line = viewports_.referenceLine(static_cast<int>(k), workspace_)) {
             double ax = 0, ay = 0, bx = 0, by = 0;
             viewer::imageToViewport(v.view, ctx, line->x0, line->y0, ax, ay);
@@ -289,6 +297,7 @@ void App::logState() {
     j.key("annotations").value(app_.annotations);
     j.key("help").value(app_.showHelp);
     j.key("cine_fps").value(app_.cineFps);
+    j.key("cine_measured_fps").value(measuredCineFps_);
     j.key("panel").value(panels_[panel_]->name());
     j.key("panel_width").value(sidePanel_.width);
     j.key("ui_scale").value(static_cast<double>(scale_));
@@ -318,6 +327,19 @@ void App::logState() {
     }
     j.endArray();
     j.key("browser").value(browser_.visible() ? browser_.folder() : std::string());
+    j.key("browser_error").value(browser_.visible() ? browser_.error() : std::string());
+    j.key("window").beginArray().value(g.x).value(g.y).value(g.width).value(g.height).endArray();
+    j.key("panel_overflow").beginObject();
+    for (const auto& [name, overflow] : panelOverflow_) {
+        j.key(name).value(static_cast<double>(overflow));
+    }
+    j.endObject();
+    if (tags_) {
+        j.key("tags").beginObject().key("file").value(tags_->shownFile());
+        j.key("frame").value(tags_->shownFrame() + 1);
+        j.key("instance_number").value(tags_->value(0x0020, 0x0013));
+        j.key("image_position").value(tags_->value(0x0020, 0x0032)).endObject();
+    }
     if (probe_) {
         j.key("probe").beginObject().key("viewport").value(probe_->viewport);
         j.key("x").value(probe_->x).key("y").value(probe_->y).key("frame").value(probe_->frame + 1);
@@ -338,6 +360,11 @@ void App::logState() {
             j.key("differing").value(static_cast<unsigned long>(d->differing));
             j.key("max_abs").value(d->maxAbs).key("mean").value(d->mean).endObject();
         }
+    }
+    if (browser_.visible()) {
+        widgets_["browser up"] = browser_.upButton();
+    } else {
+        widgets_.erase("browser up");
     }
     j.key("widgets").beginObject();
     for (const auto& [name, at] : widgets_) {

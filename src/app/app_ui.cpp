@@ -124,10 +124,13 @@ void App::drawSidePanel() {
     const ImVec2 size(static_cast<float>(sidePanel_.width), static_cast<float>(sidePanel_.height));
     ImGui::SetNextWindowPos(pos);
     ImGui::SetNextWindowSize(size);
-    // Saved settings stay on (imgui.ini): the tables' column widths persist.
+    // Saved settings stay on (imgui.ini): the tables' column widths persist. No padding: the
+    // window's clip rectangle would exclude its left edge, the handle that resizes it.
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
     ImGui::Begin("##panels", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                      ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    ImGui::PopStyleVar();
     // The panel's left edge: drag it to resize (the width is remembered).
     ImGui::SetCursorScreenPos(pos);
     ImGui::InvisibleButton("##edge", ImVec2(6 * scale_, size.y));
@@ -170,6 +173,8 @@ void App::drawSidePanel() {
     ImGui::PushTextWrapPos(0);
     panels_[panel_]->draw(ctx);
     ImGui::PopTextWrapPos();
+    // Content wider than the panel would be cut at its edge: recorded (the state log) per tab.
+    panelOverflow_[panels_[panel_]->name()] = ImGui::GetScrollMaxX();
     widgets_["panel content width"] = ImVec2(ImGui::GetContentRegionMax().x, 0);
     ImGui::EndChild();
     ImGui::End();

@@ -236,25 +236,35 @@ void ViewportView::drawOverlays(AppContext& ctx, int k, ImDrawList* list, ImVec2
                       kReferenceColour, 1.5f);
     }
     if (ctx.app.annotations) {
-        std::vector<std::string> notes;
-        if (const char* s = stageText(v.view.stage)) {
-            notes.emplace_back(s);
-        }
-        if (v.view.bitPlane >= 0) {
-            notes.push_back("Bit plane " + std::to_string(v.view.bitPlane) + " of the " +
-                            std::to_string(in.pixel.bitsAllocated) + "-bit words");
-        }
-        if (ctx.app.tool != viewer::Tool::WindowLevel && k == ctx.viewports.active()) {
-            notes.push_back(std::string("Tool: ") + viewer::toolName(ctx.app.tool) +
-                            " (Esc: window/level)");
-        }
-        if (v.view.cine) {
-            notes.emplace_back("Cine");
-        }
+        const std::vector<std::string> notes = cornerNotes(ctx, k);
         const auto* series = ctx.workspace.find(v.seriesId);
         ui::drawAnnotations(list, origin, size, v.view, c, in,
                             series ? series->stack.description : std::string(), notes);
     }
+}
+
+std::vector<std::string> ViewportView::cornerNotes(const AppContext& ctx, int k) {
+    const workspace::Viewport& v = ctx.viewports.viewports()[static_cast<std::size_t>(k)];
+    std::vector<std::string> notes;
+    if (const char* s = stageText(v.view.stage)) {
+        notes.emplace_back(s);
+    }
+    if (v.view.bitPlane >= 0) {
+        const workspace::Series* series = ctx.workspace.find(v.seriesId);
+        const int bits = series && series->session
+                             ? series->session->instanceOf(v.view.frame).pixel.bitsAllocated
+                             : 16;
+        notes.push_back("Bit plane " + std::to_string(v.view.bitPlane) + " of the " +
+                        std::to_string(bits) + "-bit words");
+    }
+    if (ctx.app.tool != viewer::Tool::WindowLevel && k == ctx.viewports.active()) {
+        notes.push_back(std::string("Tool: ") + viewer::toolName(ctx.app.tool) +
+                        " (Esc: window/level)");
+    }
+    if (v.view.cine) {
+        notes.emplace_back("Cine");
+    }
+    return notes;
 }
 
 void ViewportView::drawMeasurements(AppContext& ctx, int k, ImDrawList* list, ImVec2 origin,

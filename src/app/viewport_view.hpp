@@ -33,6 +33,9 @@ public:
     static void imageQuad(const workspace::ViewportSet& set, const workspace::Workspace& ws,
                           const workspace::Viewport& v, ImVec2 origin, ImVec2 size, ImVec2 out[4]);
     RawWords& rawWords() { return raw_; }
+    // The extra lines of viewport k's corner text: the stage or bit plane shown, the active tool,
+    // cine (what the image shows that its pixels alone do not say).
+    static std::vector<std::string> cornerNotes(const AppContext& ctx, int k);
 
 private:
     void drawOverlays(AppContext& ctx, int k, ImDrawList* list, ImVec2 origin, ImVec2 size);

@@ -75,6 +75,14 @@ pixel::Image renderDecoded(const Decoded& d, const RenderSettings& s, GpuSession
     const pixel::FrameRef ref{frame, 0, s.frame};
     const bool grayscale =
         frame.samples() == 1 && instance.pixel.photometric != model::Photometric::PaletteColor;
+    // A window, VOI function or VOI LUT belongs to greyscale images (PS3.3 C.11.2): asked of a
+    // colour image, it is an error rather than silently ignored.
+    if (!grayscale && (s.options.windowMode != pixel::DisplayOptions::WindowMode::FileDefault ||
+                       s.options.voiFunction || s.options.voiLutIndex)) {
+        throw Error(std::string("--window, --voi-function and --voi-lut apply to greyscale "
+                                "images; this one is ") +
+                    instance.pixel.photometricText + " (PS3.3 C.11.2)");
+    }
     if (!grayscale && s.options.stage != pixel::DisplayOptions::Stage::Output) {
         throw Error(std::string("--stage ") + pixel::stageName(s.options.stage) +
                     " is for greyscale images; this one is colour");

@@ -102,6 +102,8 @@ std::string FileBrowser::draw() {
         if (ImGui::Button("Up")) {
             setFolder(fs::path(resolvedFolder(folder_)).parent_path().string());
         }
+        upButton_ = ImVec2((ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) / 2,
+                           (ImGui::GetItemRectMin().y + ImGui::GetItemRectMax().y) / 2);
         ImGui::SameLine();
         if (saving_) {
             if (ImGui::Button("Save")) {

@@ -81,6 +81,9 @@ public:
     bool visible() const { return visible_; }
     bool saving() const { return saving_; }
     const std::string& folder() const { return folder_; }
+    const std::string& error() const { return error_; }
+    // Where the Up button is on the screen (tests click it).
+    ImVec2 upButton() const { return upButton_; }
 
 private:
     void setFolder(const std::string& folder);
@@ -93,6 +96,7 @@ private:
     std::string error_;
     std::string confirmReplace_;  // a file that exists, waiting for "Replace"
     std::string enteredFolder_;   // the folder Enter listed: Enter again opens it
+    ImVec2 upButton_{0, 0};
     char pathField_[1024] = "";
     char nameField_[256] = "";
     std::string listedFor_;

@@ -46,13 +46,17 @@ def screen():
 class Viewer:
     """One dcmlens window and its state log."""
 
-    def __init__(self, args, *paths, extra=()):
+    def __init__(self, args, *paths, extra=(), size="1280x800", config=None, env=None):
+        """`size`: --window-size (None: the remembered one); `config`: a config folder to share
+        between runs (default: one of this viewer's own)."""
         self.work = Path(tempfile.mkdtemp(prefix="dcmlens-e2e-", dir=args.work))
         self.log = self.work / "state.log"
+        self.config = Path(config) if config else self.work / "config"
+        sizing = ["--window-size", size] if size else []
         self.proc = subprocess.Popen(
             [args.dcmlens, *map(str, paths), "--state-log", str(self.log), "--config-dir",
-             str(self.work / "config"), "--window-size", "1280x800", *extra], cwd=self.work,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             str(self.config), *sizing, *extra], cwd=self.work,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         self.state = self.wait(lambda s: s["viewport"][3] > 100, "the window to show")
         # Checks compute expected values from the logged viewport: wait until the log stops
         # growing (the first frames; a fixed sleep was too short on a loaded machine).
@@ -128,6 +132,16 @@ class Viewer:
         ox = w / 2 + px - cols * z / 2
         oy = h / 2 + py - rows * aspect * z / 2
         return int(x + ox + (ix + 0.5) * z), int(y + oy + (iy + 0.5) * z * aspect)
+
+    def widget(self, name):
+        """Screen centre of a control the viewer logged (tabs, tools, buttons)."""
+        x, y = self.state["widgets"][name]
+        return int(x), int(y)
+
+    def click_widget(self, name):
+        xdo("mousemove", *self.widget(name))
+        time.sleep(0.1)
+        xdo("click", 1)
 
     def close(self):
         self.proc.terminate()

@@ -75,9 +75,8 @@ void MeasureTab::draw(AppContext& ctx) {
         ImGui::TextDisabled("no measurements in this viewport");
         return;
     }
-    ImGui::Text("%zu measurement%s in this viewport; this image's first", list.size(),
-                list.size() == 1 ? "" : "s");
-    ImGui::SameLine();
+    ImGui::TextWrapped("%zu measurement%s in this viewport; this image's first", list.size(),
+                       list.size() == 1 ? "" : "s");
     if (ImGui::SmallButton("Clear all")) {
         list.clear();
         return;

@@ -129,11 +129,16 @@ class TagsTab final : public Panel {
 public:
     const char* name() const override { return "Tags"; }
     void draw(AppContext& ctx) override;
+    // What the tab shows (the state log): the file and frame, and a top-level element's value.
+    const std::string& shownFile() const { return path_; }
+    int shownFrame() const { return frame_; }
+    std::string value(std::uint16_t group, std::uint16_t element) const;
 
 private:
     std::string path_;
     int frame_ = -1;
     ui::TagPanel tags_;
+    std::vector<model::TagNode> shown_;
     std::string error_;
 };
 

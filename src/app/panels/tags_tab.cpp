@@ -42,9 +42,11 @@ void TagsTab::draw(AppContext& ctx) {
         try {
             std::vector<model::TagNode> tags = dicom::DicomFile(in.path).tagTree();
             keepFrameGroups(tags, f);
+            shown_ = tags;
             tags_.setTags(std::move(tags));
         } catch (const Error& e) {
             tags_.setTags({});
+            shown_.clear();
             error_ = e.what();
         }
     }
@@ -57,6 +59,15 @@ void TagsTab::draw(AppContext& ctx) {
         ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", error_.c_str());
     }
     tags_.draw();
+}
+
+std::string TagsTab::value(std::uint16_t group, std::uint16_t element) const {
+    for (const model::TagNode& n : shown_) {
+        if (n.group == group && n.element == element) {
+            return n.value;
+        }
+    }
+    return {};
 }
 
 }  // namespace dcmlens::app
