@@ -26,6 +26,7 @@
 #include "dicom/j2k_decoder.hpp"
 #include "dicom/jpeg_color.hpp"
 #include "dicom/stored_values.hpp"
+#include "model/display_text.hpp"
 
 namespace dcmlens::dicom {
 
@@ -398,7 +399,7 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
     }
     if (frame < 0 || frame >= px.frames) {
         throw Error("frame " + std::to_string(frame + 1) + " does not exist (the image has " +
-                    std::to_string(px.frames) + ")");
+                    model::countText(static_cast<std::uint64_t>(px.frames), "frame") + ")");
     }
     if (px.bitsAllocated != 1 && px.bitsAllocated != 8 && px.bitsAllocated != 16 &&
         px.bitsAllocated != 32) {
@@ -742,8 +743,10 @@ std::vector<std::uint8_t> DicomFile::fragmentData(int fragment) {
     }
     const long fragments = static_cast<long>(seq->card()) - 1;
     if (fragment < 0 || fragment >= fragments) {
-        throw Error("fragment " + std::to_string(fragment + 1) + " does not exist (the file has " +
-                    std::to_string(std::max(0L, fragments)) + ")");
+        throw Error(
+            "fragment " + std::to_string(fragment + 1) + " does not exist (the file has " +
+            model::countText(static_cast<std::uint64_t>(std::max(0L, fragments)), "fragment") +
+            ")");
     }
     std::vector<std::uint8_t> out;
     appendFragment(*seq, static_cast<unsigned long>(fragment) + 1, out);

@@ -182,7 +182,8 @@ struct Instance {
     std::string patientId;          // (0010,0020)
     std::string studyDescription;   // (0008,1030)
     std::string seriesDescription;  // (0008,103E)
-    std::string studyDate;          // (0008,0020)
+    std::string studyDate;          // (0008,0020), as written (model/display_text.hpp shows it)
+    std::string studyTime;          // (0008,0030), as written
     double frameTimeMs = 0;         // (0018,1063) Frame Time; 0 when absent
 
     PixelDescriptor pixel;  // as in the file
