@@ -69,6 +69,9 @@ int runCompare(const std::vector<std::string>& args) {
     if (gpuVsCpu && a.has("--frame-b")) {
         throw UsageError{"compare --gpu-vs-cpu renders one frame: it takes no --frame-b"};
     }
+    if (auto out = a.value("-o")) {
+        requireExtension(*out, {".png"}, "the difference image is a PNG");
+    }
     std::string current = pathA;
     try {
         Timings timings;
