@@ -13,6 +13,13 @@ namespace dcmlens::io {
 
 namespace {
 
+// libpng's default handlers print to stderr ("libpng error: Write Error"); the error is reported
+// once, as dcmlens' one line, from errno. An error handler must not return (libpng's rule).
+[[noreturn]] void quietError(png_structp png, png_const_charp) {
+    png_longjmp(png, 1);
+}
+void quietWarning(png_structp, png_const_charp) {}
+
 // libpng reports errors through longjmp; the writes below keep no C++ objects with destructors
 // alive across the png_* calls that can fail (setjmp in the caller's frame).
 void write(const std::string& path, int width, int height, int channels, int bitDepth,
@@ -22,7 +29,8 @@ void write(const std::string& path, int width, int height, int channels, int bit
     if (file == nullptr) {
         throw Error(writeFailure(path, errno));
     }
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    png_structp png =
+        png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, quietError, quietWarning);
     png_infop info = png ? png_create_info_struct(png) : nullptr;
     if (png == nullptr || info == nullptr) {
         png_destroy_write_struct(&png, &info);
