@@ -199,7 +199,7 @@ int runRender(const std::vector<std::string>& args) {
 // `dcmlens export PATH --raw -o OUT [--frame N]`: the stored values of a frame, losslessly: an
 // 8-bit PNG for unsigned 8-bit data, a 16-bit PNG (grey or RGB) for data of up to 16 bits (signed
 // values as their 16-bit two's complement, marked by the tEXt chunk dcmlens-signed = 1),
-// little-endian int32 otherwise (any name not ending in .png).
+// little-endian int32 for a .raw name.
 //
 // `dcmlens export PATH --fragment K -o OUT`: the bytes of fragment K (from 1) of encapsulated
 // pixel data as the file holds them (PS3.5 A.4), e.g. to feed a codec by hand.
