@@ -1,6 +1,8 @@
 #include "cli/arguments.hpp"
 #include <cmath>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 namespace dcmlens::cli {
@@ -39,6 +41,30 @@ std::optional<std::string> Arguments::value(const std::string& name) const {
         return std::nullopt;
     }
     return it->second;
+}
+
+bool hasExtension(const std::string& path, const std::string& extension) {
+    if (path.size() <= extension.size()) {
+        return false;  // ".png" alone is no name
+    }
+    const std::string tail = path.substr(path.size() - extension.size());
+    return std::equal(tail.begin(), tail.end(), extension.begin(), extension.end(),
+                      [](char a, char b) {
+                          return std::tolower(static_cast<unsigned char>(a)) ==
+                                 std::tolower(static_cast<unsigned char>(b));
+                      });
+}
+
+void requireExtension(const std::string& path, const std::vector<std::string>& extensions,
+                      const std::string& what) {
+    std::string names;
+    for (const std::string& e : extensions) {
+        if (hasExtension(path, e)) {
+            return;
+        }
+        names += (names.empty() ? "" : " or ") + e;
+    }
+    throw UsageError{"-o " + path + ": " + what + ": give a name ending in " + names};
 }
 
 int parseInt(const std::string& option, const std::string& text, int minimum) {

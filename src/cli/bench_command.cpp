@@ -21,6 +21,7 @@
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
 #include "headless/egl_context.hpp"
+#include "model/display_text.hpp"
 #include "pixel/auto_window.hpp"
 #include "render/renderer.hpp"
 #include "series/series_builder.hpp"
@@ -221,8 +222,10 @@ int runBench(const std::vector<std::string>& args) {
         if (a.has("--json")) {
             std::cout << j.str() << std::endl;
         } else {
-            std::printf("%zu files, %d images, %.1f MB of pixels\n", files.size(),
-                        session.frameCount(), static_cast<double>(session.pixelBytes()) / 1e6);
+            std::printf(
+                "%s, %s, %.1f MB of pixels\n", model::countText(files.size(), "file").c_str(),
+                model::countText(static_cast<std::uint64_t>(session.frameCount()), "image").c_str(),
+                static_cast<double>(session.pixelBytes()) / 1e6);
             std::printf("headers read        %8.1f ms, stack allocated at %.1f ms\n", scanMs,
                         sessionMs);
             std::printf("first image shown   %8.1f ms after opening\n", firstFrameMs);

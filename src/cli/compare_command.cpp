@@ -17,6 +17,7 @@
 #include "cli/report.hpp"
 #include "common/error.hpp"
 #include "io/png_writer.hpp"
+#include "model/display_text.hpp"
 #include "pixel/compare.hpp"
 
 namespace dcmlens::cli {
@@ -40,7 +41,7 @@ void print(const pixel::FrameDifference& d, bool json) {
         return;
     }
     std::printf("compared   %s, %dx%d\n", d.compared.c_str(), d.width, d.height);
-    std::printf("differing  %zu of %zu pixels\n", d.differing, d.pixels);
+    std::printf("differing  %zu of %s\n", d.differing, model::countText(d.pixels, "pixel").c_str());
     std::printf("B - A      max |d| %g, mean %g, rms %g\n", d.maxAbs, d.mean, d.rms);
 }
 
@@ -71,6 +72,9 @@ int runCompare(const std::vector<std::string>& args) {
     }
     if (gpuVsCpu && a.has("--frame-b")) {
         throw UsageError{"compare --gpu-vs-cpu renders one frame: it takes no --frame-b"};
+    }
+    if (auto out = a.value("-o")) {
+        requireExtension(*out, {".png"}, "the difference image is a PNG");
     }
     std::string current = pathA;
     try {

@@ -20,6 +20,7 @@
 #include "cli/report.hpp"
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
+#include "model/display_text.hpp"
 #include "pixel/probe.hpp"
 #include "pixel/render.hpp"
 
@@ -136,9 +137,9 @@ int runProbe(const std::vector<std::string>& args) {
             text << "palette      index " << probe.stored << " -> RGB " << probe.rgb[0] << " "
                  << probe.rgb[1] << " " << probe.rgb[2] << "\n";
         } else if (probe.kind == pixel::PixelProbe::Kind::Grey) {
-            const model::ModalityInfo& mod = in.modalityFor(frame);
+            const std::string units = model::modalityUnits(in.modalityFor(frame), in.modalityCode);
             j.key("modality").value(probe.modality);
-            j.key("modality_units").value(mod.rescaleType);
+            j.key("modality_units").value(units);
             j.key("modality_lut").value(probe.modalityLutEntry.has_value());
             std::string lutEntry;
             if (probe.modalityLutEntry) {
@@ -171,7 +172,8 @@ int runProbe(const std::vector<std::string>& args) {
                         .endObject();
                     break;
             }
-            text << "modality     " << probe.modality << " " << mod.rescaleType << lutEntry << "\n";
+            text << "modality     " << probe.modality << (units.empty() ? "" : " " + units)
+                 << lutEntry << "\n";
             text << "VOI output   " << probe.voi << (probe.inverted ? "  (inverted)" : "") << "\n";
             text << "8-bit        " << probe.output << "\n";
             text << "colormap     " << options.colormap << " -> RGB " << probe.rgb[0] << " "

@@ -24,6 +24,20 @@ bool Roi::contains(int px, int py) const {
     return u * u + v * v <= 1;
 }
 
+RoiBounds clipToImage(const Roi& roi, int width, int height) {
+    RoiBounds b;
+    const double x0 = std::clamp(roi.x, 0.0, static_cast<double>(std::max(0, width)));
+    const double y0 = std::clamp(roi.y, 0.0, static_cast<double>(std::max(0, height)));
+    const double x1 = std::clamp(roi.x + roi.width, x0, static_cast<double>(std::max(0, width)));
+    const double y1 = std::clamp(roi.y + roi.height, y0, static_cast<double>(std::max(0, height)));
+    b.x = x0;
+    b.y = y0;
+    b.width = x1 - x0;
+    b.height = y1 - y0;
+    b.clipped = x0 != roi.x || y0 != roi.y || x1 != roi.x + roi.width || y1 != roi.y + roi.height;
+    return b;
+}
+
 RoiStatistics roiStatistics(const model::PixelBuffer& buffer, int frame,
                             const ModalityTransform& modality, const model::Padding& padding,
                             const Roi& roi) {
@@ -41,6 +55,7 @@ RoiStatistics roiStatistics(const model::PixelBuffer& buffer, int frame,
             }
             const std::int64_t stored = buffer.at(frame, x, y, 0);
             if (padding.contains(stored)) {
+                ++s.padding;
                 continue;
             }
             const double m = modality.apply(stored);

@@ -25,11 +25,24 @@ struct Roi {
 // SD is the population standard deviation.
 struct RoiStatistics {
     std::size_t count = 0;
+    std::size_t padding = 0;  // pixels of the region left out as padding (PS3.3 C.7.5.1.1.2)
     double mean = 0;
     double sd = 0;
     double min = 0;
     double max = 0;
 };
+// The part of a region's bounding box that lies on a width x height image. `clipped` when some
+// of the box lies outside; width or height 0 when none of it lies on the image. Statistics cover
+// only the pixels on the image: a caller that measures a clipped region must say so.
+struct RoiBounds {
+    double x = 0;
+    double y = 0;
+    double width = 0;
+    double height = 0;
+    bool clipped = false;
+};
+RoiBounds clipToImage(const Roi& roi, int width, int height);
+
 RoiStatistics roiStatistics(const model::PixelBuffer& buffer, int frame,
                             const ModalityTransform& modality, const model::Padding& padding,
                             const Roi& roi);
