@@ -105,6 +105,7 @@ private:
     viewer::Rect sidePanel_;
     float scale_ = 1;
     std::size_t errorsShown_ = 0;  // workspace errors already turned into messages
+    std::string status_;           // the status line's text (the state log)
 
     // Events: the viewport a drag started in gets the motion and release (capture).
     std::optional<int> capture_;

@@ -14,6 +14,7 @@
 #include "cli/tag_dump.hpp"
 #include "common/error.hpp"
 #include "io/png_writer.hpp"
+#include "model/display_text.hpp"
 #include "viewer/measurements.hpp"
 
 namespace dcmlens::app {
@@ -242,8 +243,8 @@ void App::logState() {
                     m.frame == v.view.frame
                         ? const_cast<workspace::Viewport&>(v).frameValues(workspace_)
                         : nullptr;
-                const viewer::MeasurementResult r =
-                    viewer::measure(m, in, f, values, in.modalityFor(f).rescaleType);
+                const viewer::MeasurementResult r = viewer::measure(
+                    m, in, f, values, model::modalityUnits(in.modalityFor(f), in.modalityCode));
                 j.key("text").value(r.text);
                 if (r.lengthMm) {
                     j.key("length_mm").value(*r.lengthMm);
@@ -298,6 +299,7 @@ void App::logState() {
     j.key("help").value(app_.showHelp);
     j.key("cine_fps").value(app_.cineFps);
     j.key("cine_measured_fps").value(measuredCineFps_);
+    j.key("status").value(status_);
     j.key("panel").value(panels_[panel_]->name());
     j.key("panel_width").value(sidePanel_.width);
     j.key("ui_scale").value(static_cast<double>(scale_));

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "app/app.hpp"
+#include "model/display_text.hpp"
 #include "series/image_source.hpp"
 
 namespace dcmlens::app {
@@ -189,29 +190,41 @@ void App::drawStatus() {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                      ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings);
     const auto hovered = view_.hovered();
+    char text[512];
+    bool hint = false;
     if (probe_ && hovered && *hovered == probe_->viewport) {
         const workspace::Viewport& v = viewports_.viewports()[static_cast<std::size_t>(*hovered)];
         session::StackSession* s = workspace_.session(v.seriesId);
         const model::Instance& in = s->instanceOf(probe_->frame);
         const int f = s->frameInInstance(probe_->frame);
         if (probe_->kind == Probe::Kind::Colour) {
-            ImGui::Text("x %d  y %d  image %d   samples %lld %lld %lld", probe_->x, probe_->y,
-                        probe_->frame + 1, static_cast<long long>(probe_->samples[0]),
-                        static_cast<long long>(probe_->samples[1]),
-                        static_cast<long long>(probe_->samples[2]));
+            std::snprintf(text, sizeof text, "x %d  y %d  image %d   samples %lld %lld %lld",
+                          probe_->x, probe_->y, probe_->frame + 1,
+                          static_cast<long long>(probe_->samples[0]),
+                          static_cast<long long>(probe_->samples[1]),
+                          static_cast<long long>(probe_->samples[2]));
         } else {
-            ImGui::Text("x %d  y %d  image %d   stored %lld   value %g %s", probe_->x, probe_->y,
-                        probe_->frame + 1, static_cast<long long>(probe_->stored), probe_->modality,
-                        in.modalityFor(f).rescaleType.c_str());
+            // Units from Rescale Type, else HU for CT (PS3.3 C.8.2.1).
+            std::snprintf(text, sizeof text, "x %d  y %d  image %d   stored %lld   value %g %s",
+                          probe_->x, probe_->y, probe_->frame + 1,
+                          static_cast<long long>(probe_->stored), probe_->modality,
+                          model::modalityUnits(in.modalityFor(f), in.modalityCode).c_str());
         }
     } else if (workspace_.opening()) {
-        const auto openings = workspace_.openings();
-        const auto& o = openings.front();
-        ImGui::Text("opening %s: %s %zu%s%s", o.name.c_str(), o.progress.stage.c_str(),
-                    o.progress.done, o.progress.total ? " of " : "",
-                    o.progress.total ? std::to_string(o.progress.total).c_str() : "");
+        const auto o = workspace_.openings().front();
+        std::snprintf(
+            text, sizeof text, "opening %s: %s %zu%s", o.name.c_str(), o.progress.stage.c_str(),
+            o.progress.done,
+            o.progress.total ? (" of " + model::countText(o.progress.total, "file")).c_str() : "");
     } else {
-        ImGui::TextDisabled("F1 or ? shows the shortcuts");
+        std::snprintf(text, sizeof text, "F1 or ? shows the shortcuts");
+        hint = true;
+    }
+    status_ = text;
+    if (hint) {
+        ImGui::TextDisabled("%s", text);
+    } else {
+        ImGui::TextUnformatted(text);
     }
     ImGui::End();
 }

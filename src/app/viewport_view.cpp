@@ -1,4 +1,5 @@
 #include "app/viewport_view.hpp"
+#include "model/display_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -337,8 +338,8 @@ void ViewportView::drawMeasurements(AppContext& ctx, int k, ImDrawList* list, Im
             label = ImVec2(std::max(label.x, p.x), std::max(label.y, p.y));
         }
         const model::PixelBuffer* values = v.frameValues(ctx.workspace);
-        const viewer::MeasurementResult r =
-            viewer::measure(m, in, f, values, in.modalityFor(f).rescaleType);
+        const viewer::MeasurementResult r = viewer::measure(
+            m, in, f, values, model::modalityUnits(in.modalityFor(f), in.modalityCode));
         const std::string text = std::to_string(i + 1) + ": " + r.text;
         list->AddText(ImVec2(label.x + 6, label.y + 2), kMeasureColour, text.c_str());
     }

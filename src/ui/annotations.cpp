@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "model/display_text.hpp"
 #include "ui/panels.hpp"
 
 namespace dcmlens::ui {
@@ -48,7 +49,8 @@ void drawAnnotations(ImDrawList* list, ImVec2 o, ImVec2 size, const viewer::View
     float y = o.y + 6;
     for (const std::string& s :
          {in.patientName + (in.patientId.empty() ? "" : "  (" + in.patientId + ")"),
-          in.studyDescription + (in.studyDate.empty() ? "" : "  " + in.studyDate),
+          in.studyDescription +
+              (in.studyDate.empty() ? "" : "  " + model::formatDate(in.studyDate)),
           in.seriesDescription.empty() ? description : in.seriesDescription,
           in.modalityCode + "  " + in.pixel.photometricText}) {
         if (!s.empty()) {

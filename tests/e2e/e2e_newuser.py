@@ -133,6 +133,16 @@ def test_colour_and_stages(args, work):
     check("render --window on RGB is an error, not silently ignored",
           r.returncode == 1 and "greyscale" in r.stderr and len(r.stderr.strip().splitlines()) == 1,
           r.stderr.strip())
+    ct = Path(args.corpus) / "CT_small.dcm"  # a CT without Rescale Type (0028,1054)
+    v = Viewer(args, ct)
+    try:
+        v.wait(lambda s: s["resident"], "CT_small")
+        xdo("mousemove", *v.image_point(64, 64))
+        s = v.wait(lambda s: s["status"].startswith("x 64  y 64"), "the status line")
+        check("a CT's values without Rescale Type are HU (PS3.3 C.8.2.1)", s["status"].endswith(" HU"),
+              s["status"])
+    finally:
+        v.close()
     mr = Path(args.corpus) / "MR_small.dcm"
     v = Viewer(args, mr, extra=["--panel", "Pixel data"])
     try:

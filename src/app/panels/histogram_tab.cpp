@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "app/panels/panel.hpp"
+#include "model/display_text.hpp"
 #include "pixel/modality.hpp"
 
 namespace dcmlens::app {
@@ -44,7 +45,7 @@ void HistogramTab::draw(AppContext& ctx) {
         for_ = key;
     }
     const pixel::Histogram& h = histogram_;
-    const std::string& unit = in.modalityFor(f).rescaleType;
+    const std::string unit = model::modalityUnits(in.modalityFor(f), in.modalityCode);
     ImGui::TextWrapped("n %.0f  mean %.2f  SD %.2f  min %g  max %g %s", stats_[0], stats_[1],
                        stats_[2], h.range.min, h.range.max, unit.c_str());
     const ImVec2 size(ImGui::GetContentRegionAvail().x, 180 * ctx.scale);

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "app/panels/panel.hpp"
+#include "model/display_text.hpp"
 #include "viewer/measurements.hpp"
 
 namespace dcmlens::app {
@@ -117,8 +118,8 @@ void MeasureTab::draw(AppContext& ctx) {
         }
         const model::Instance& in = session->instanceOf(m.frame);
         const int f = session->frameInInstance(m.frame);
-        const viewer::MeasurementResult r =
-            viewer::measure(m, in, f, values, in.modalityFor(f).rescaleType);
+        const viewer::MeasurementResult r = viewer::measure(
+            m, in, f, values, model::modalityUnits(in.modalityFor(f), in.modalityCode));
         ImGui::TextWrapped("%zu. %s: %s", i + 1, viewer::toolName(m.tool), r.text.c_str());
         if (m.tool == viewer::Tool::Line && m.points.size() == 2 && values &&
             in.pixel.samplesPerPixel == 1) {
@@ -128,7 +129,8 @@ void MeasureTab::draw(AppContext& ctx) {
                                    m.points[1].first, m.points[1].second);
             const std::vector<float> samples(profile.begin(), profile.end());
             plotWithAxes("##profile", samples, r.lengthMm.value_or(r.lengthPixels),
-                         r.lengthMm ? "mm" : "px", in.modalityFor(f).rescaleType, 140 * ctx.scale);
+                         r.lengthMm ? "mm" : "px",
+                         model::modalityUnits(in.modalityFor(f), in.modalityCode), 140 * ctx.scale);
         }
         ImGui::PopID();
     }

@@ -2,6 +2,7 @@
 
 #include "app/panels/panel.hpp"
 #include "app/probe.hpp"
+#include "model/display_text.hpp"
 
 namespace dcmlens::app {
 
@@ -87,7 +88,7 @@ void ProbeTab::draw(AppContext& ctx) {
                       static_cast<long long>(*probe->modalityLutEntry));
     } else {
         std::snprintf(buf, sizeof buf, "%g %s", probe->modality,
-                      in.modalityFor(f).rescaleType.c_str());
+                      model::modalityUnits(in.modalityFor(f), in.modalityCode).c_str());
     }
     row("modality", buf);
     std::snprintf(buf, sizeof buf, "%.6f", probe->voi);

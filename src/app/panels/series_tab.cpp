@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "app/panels/panel.hpp"
+#include "model/display_text.hpp"
 
 namespace dcmlens::app {
 
@@ -30,8 +31,9 @@ void SeriesTab::draw(AppContext& ctx) {
         const float fraction =
             p.total ? static_cast<float>(p.done) / static_cast<float>(p.total) : 1.0f;
         char text[160];
-        std::snprintf(text, sizeof text, "%zu of %zu file%s loaded, %.0f MB/s%s", p.done, p.total,
-                      p.total == 1 ? "" : "s",
+        // The shown series' files (a folder may hold other series: the list below).
+        std::snprintf(text, sizeof text, "%zu of %s of this series loaded, %.0f MB/s%s", p.done,
+                      model::countText(p.total, "file").c_str(),
                       p.seconds > 0 ? static_cast<double>(p.bytes) / 1e6 / p.seconds : 0.0,
                       p.cancelled ? " (cancelled)" : "");
         ImGui::ProgressBar(fraction, ImVec2(-1, 0), text);
@@ -50,7 +52,8 @@ void SeriesTab::draw(AppContext& ctx) {
         if (first.studyInstanceUid != study || i == 0) {
             study = first.studyInstanceUid;
             ImGui::Separator();
-            ImGui::TextWrapped("%s  %s  %s", first.patientName.c_str(), first.studyDate.c_str(),
+            ImGui::TextWrapped("%s  %s  %s", first.patientName.c_str(),
+                               model::formatDate(first.studyDate).c_str(),
                                first.studyDescription.c_str());
         }
         const SeriesThumbnails::Result thumb = thumbnails_.get(
@@ -82,8 +85,9 @@ void SeriesTab::draw(AppContext& ctx) {
         ImGui::TextWrapped("%s", first.seriesDescription.empty() ? "(no description)"
                                                                  : first.seriesDescription.c_str());
         const std::size_t n = s.stack.frameCount();
-        ImGui::TextDisabled("%s, %zu image%s, %dx%d", first.modalityCode.c_str(), n,
-                            n == 1 ? "" : "s", first.pixel.columns, first.pixel.rows);
+        ImGui::TextDisabled("%s, %s, %dx%d", first.modalityCode.c_str(),
+                            model::countText(n, "image").c_str(), first.pixel.columns,
+                            first.pixel.rows);
         ImGui::EndGroup();
         ImGui::PopID();
     }
