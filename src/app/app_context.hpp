@@ -101,6 +101,14 @@ struct AppContext {
     session::StackSession* activeSession() const {
         return active().empty() ? nullptr : workspace.session(active().seriesId);
     }
+    // The active viewport's session; without one, says so in the panel and returns null.
+    session::StackSession* activeSessionOrSay() const {
+        session::StackSession* s = activeSession();
+        if (!s) {
+            ImGui::TextDisabled("the active viewport shows no series");
+        }
+        return s;
+    }
 };
 
 }  // namespace dcmlens::app

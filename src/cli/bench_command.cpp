@@ -3,8 +3,6 @@
 // image shown and the whole series resident, then a window/level drag of 200 steps and a scroll
 // through every image twice, with the bytes uploaded during each, and the peak RSS.
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +13,7 @@
 
 #include "cli/arguments.hpp"
 #include "cli/bench_layout.hpp"
+#include "cli/bench_stats.hpp"
 #include "cli/commands.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/report.hpp"
@@ -30,31 +29,10 @@
 
 namespace dcmlens::cli {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) {
-        return 0;
-    }
-    std::sort(v.begin(), v.end());
-    const auto k = static_cast<std::size_t>(std::min<double>(
-        static_cast<double>(v.size() - 1), p / 100 * static_cast<double>(v.size())));
-    return v[k];
-}
-
-std::uint64_t peakRssBytes() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
-}
-
-}  // namespace
+using bench::Clock;
+using bench::msSince;
+using bench::peakRssBytes;
+using bench::percentile;
 
 int runBench(const std::vector<std::string>& args) {
     const Arguments a(args, {"--json"}, {"--viewport", "--layout"});

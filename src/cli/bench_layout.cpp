@@ -4,8 +4,6 @@
 // that one is drawn again: its render key alone changed) and a linked scroll of every viewport
 // through the first one's frames, with the frame times and the bytes uploaded during each.
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +12,7 @@
 
 #include "cli/arguments.hpp"
 #include "cli/bench_layout.hpp"
+#include "cli/bench_stats.hpp"
 #include "cli/json_writer.hpp"
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
@@ -23,25 +22,10 @@
 
 namespace dcmlens::cli {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> v, double p = 50) {
-    if (v.empty()) {
-        return 0;
-    }
-    std::sort(v.begin(), v.end());
-    const auto k = static_cast<std::size_t>(std::min<double>(
-        static_cast<double>(v.size() - 1), p / 100 * static_cast<double>(v.size())));
-    return v[k];
-}
-
-}  // namespace
+using bench::Clock;
+using bench::msSince;
+using bench::peakRssBytes;
+using bench::percentile;
 
 int benchLayout(const viewer::Grid& grid, const std::vector<std::string>& inputs, int width,
                 int height, bool json) {
@@ -148,9 +132,7 @@ int benchLayout(const viewer::Grid& grid, const std::vector<std::string>& inputs
         }
     }
     const std::uint64_t scrollUpload = renderer.uploadedBytes() - beforeScroll;
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const auto peak = static_cast<unsigned long>(usage.ru_maxrss) * 1024;
+    const auto peak = static_cast<unsigned long>(peakRssBytes());
 
     JsonWriter j;
     j.beginObject();
@@ -159,12 +141,12 @@ int benchLayout(const viewer::Grid& grid, const std::vector<std::string>& inputs
     j.key("series").value(static_cast<unsigned long>(ws.series().size()));
     j.key("first_frame_ms").value(firstFrameMs);
     j.key("resident_ms").value(residentMs);
-    j.key("wl_frame_ms_median").value(median(wl));
-    j.key("wl_frame_ms_p99").value(median(wl, 99));
+    j.key("wl_frame_ms_median").value(percentile(wl, 50));
+    j.key("wl_frame_ms_p99").value(percentile(wl, 99));
     j.key("wl_upload_bytes").value(static_cast<unsigned long>(wlUpload));
     j.key("wl_viewports_drawn_per_step").value(static_cast<double>(wlDrawn) / 200);
-    j.key("scroll_frame_ms_median").value(median(scroll));
-    j.key("scroll_frame_ms_p99").value(median(scroll, 99));
+    j.key("scroll_frame_ms_median").value(percentile(scroll, 50));
+    j.key("scroll_frame_ms_p99").value(percentile(scroll, 99));
     j.key("scroll_upload_bytes").value(static_cast<unsigned long>(scrollUpload));
     j.key("scroll_viewports_drawn_per_step")
         .value(scroll.empty() ? 0.0 : static_cast<double>(scrollDrawn) / scroll.size());
@@ -182,12 +164,13 @@ int benchLayout(const viewer::Grid& grid, const std::vector<std::string>& inputs
         std::printf(
             "window/level step   median %.2f ms, p99 %.2f ms, %llu bytes uploaded, "
             "%.2f viewports drawn a step\n",
-            median(wl), median(wl, 99), static_cast<unsigned long long>(wlUpload),
+            percentile(wl, 50), percentile(wl, 99), static_cast<unsigned long long>(wlUpload),
             static_cast<double>(wlDrawn) / 200);
         std::printf(
             "linked scroll step  median %.2f ms, p99 %.2f ms, %llu bytes uploaded, "
             "%.2f viewports drawn a step\n",
-            median(scroll), median(scroll, 99), static_cast<unsigned long long>(scrollUpload),
+            percentile(scroll, 50), percentile(scroll, 99),
+            static_cast<unsigned long long>(scrollUpload),
             scroll.empty() ? 0.0 : static_cast<double>(scrollDrawn) / scroll.size());
         std::printf("peak RSS            %.1f MB\n", static_cast<double>(peak) / 1e6);
     }

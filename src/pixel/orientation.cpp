@@ -21,6 +21,15 @@ Orientation Orientation::fromFlipAndRotation(std::optional<char> flip, int degre
     return o;
 }
 
+std::vector<Orientation> Orientation::all() {
+    std::vector<Orientation> out;
+    for (int turns = 0; turns < 4; ++turns) {
+        out.push_back({turns, false});
+        out.push_back({turns, true});
+    }
+    return out;
+}
+
 Orientation Orientation::rotatedClockwise() const {
     return {(quarterTurns + 1) % 4, mirror};
 }

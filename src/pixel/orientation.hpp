@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dcmlens::pixel {
 
@@ -37,6 +38,8 @@ struct Orientation {
 
     // "none", "rotate 90", "flip h", "flip h, rotate 270": for the state log and the corner text.
     std::string describe() const;
+    // The eight of them (tests sweep every one).
+    static std::vector<Orientation> all();
 };
 
 // The size of the view (unturned output) for an output of width x height.

@@ -38,19 +38,20 @@ RoiBounds clipToImage(const Roi& roi, int width, int height) {
     return b;
 }
 
-RoiStatistics roiStatistics(const model::PixelBuffer& buffer, int frame,
-                            const ModalityTransform& modality, const model::Padding& padding,
-                            const Roi& roi) {
+namespace {
+
+// Statistics of the modality values of the pixels in [x0, x1) x [y0, y1) that `inside` accepts,
+// padding excluded (and counted).
+template <class Inside>
+RoiStatistics statisticsOver(const model::PixelBuffer& buffer, int frame,
+                             const ModalityTransform& modality, const model::Padding& padding,
+                             int x0, int y0, int x1, int y1, Inside&& inside) {
     RoiStatistics s;
-    const int x0 = std::max(0, static_cast<int>(std::floor(roi.x)));
-    const int y0 = std::max(0, static_cast<int>(std::floor(roi.y)));
-    const int x1 = std::min(buffer.width(), static_cast<int>(std::ceil(roi.x + roi.width)));
-    const int y1 = std::min(buffer.height(), static_cast<int>(std::ceil(roi.y + roi.height)));
     double sum = 0;
     double sum2 = 0;
-    for (int y = y0; y < y1; ++y) {
-        for (int x = x0; x < x1; ++x) {
-            if (!roi.contains(x, y)) {
+    for (int y = std::max(0, y0); y < std::min(buffer.height(), y1); ++y) {
+        for (int x = std::max(0, x0); x < std::min(buffer.width(), x1); ++x) {
+            if (!inside(x, y)) {
                 continue;
             }
             const std::int64_t stored = buffer.at(frame, x, y, 0);
@@ -77,12 +78,23 @@ RoiStatistics roiStatistics(const model::PixelBuffer& buffer, int frame,
     return s;
 }
 
+}  // namespace
+
+RoiStatistics roiStatistics(const model::PixelBuffer& buffer, int frame,
+                            const ModalityTransform& modality, const model::Padding& padding,
+                            const Roi& roi) {
+    return statisticsOver(buffer, frame, modality, padding, static_cast<int>(std::floor(roi.x)),
+                          static_cast<int>(std::floor(roi.y)),
+                          static_cast<int>(std::ceil(roi.x + roi.width)),
+                          static_cast<int>(std::ceil(roi.y + roi.height)),
+                          [&](int x, int y) { return roi.contains(x, y); });
+}
+
 RoiStatistics polygonStatistics(const model::PixelBuffer& buffer, int frame,
                                 const ModalityTransform& modality, const model::Padding& padding,
                                 const std::vector<std::pair<double, double>>& polygon) {
-    RoiStatistics s;
     if (polygon.size() < 3) {
-        return s;
+        return {};
     }
     double minX = polygon[0].first, maxX = minX, minY = polygon[0].second, maxY = minY;
     for (const auto& [x, y] : polygon) {
@@ -91,48 +103,23 @@ RoiStatistics polygonStatistics(const model::PixelBuffer& buffer, int frame,
         minY = std::min(minY, y);
         maxY = std::max(maxY, y);
     }
-    const int x0 = std::max(0, static_cast<int>(std::floor(minX)));
-    const int y0 = std::max(0, static_cast<int>(std::floor(minY)));
-    const int x1 = std::min(buffer.width(), static_cast<int>(std::ceil(maxX)));
-    const int y1 = std::min(buffer.height(), static_cast<int>(std::ceil(maxY)));
-    double sum = 0;
-    double sum2 = 0;
-    for (int y = y0; y < y1; ++y) {
+    // A pixel belongs when its centre is inside: even-odd, crossings of a ray to the right.
+    auto inside = [&](int x, int y) {
+        const double cx = x + 0.5;
         const double cy = y + 0.5;
-        for (int x = x0; x < x1; ++x) {
-            const double cx = x + 0.5;
-            bool inside = false;  // even-odd: count crossings of a ray to the right
-            for (std::size_t i = 0, j = polygon.size() - 1; i < polygon.size(); j = i++) {
-                const auto& [xi, yi] = polygon[i];
-                const auto& [xj, yj] = polygon[j];
-                if ((yi > cy) != (yj > cy) && cx < (xj - xi) * (cy - yi) / (yj - yi) + xi) {
-                    inside = !inside;
-                }
+        bool in = false;
+        for (std::size_t i = 0, j = polygon.size() - 1; i < polygon.size(); j = i++) {
+            const auto& [xi, yi] = polygon[i];
+            const auto& [xj, yj] = polygon[j];
+            if ((yi > cy) != (yj > cy) && cx < (xj - xi) * (cy - yi) / (yj - yi) + xi) {
+                in = !in;
             }
-            if (!inside) {
-                continue;
-            }
-            const std::int64_t stored = buffer.at(frame, x, y, 0);
-            if (padding.contains(stored)) {
-                continue;
-            }
-            const double m = modality.apply(stored);
-            if (s.count == 0) {
-                s.min = s.max = m;
-            }
-            s.min = std::min(s.min, m);
-            s.max = std::max(s.max, m);
-            sum += m;
-            sum2 += m * m;
-            ++s.count;
         }
-    }
-    if (s.count > 0) {
-        const double n = static_cast<double>(s.count);
-        s.mean = sum / n;
-        s.sd = std::sqrt(std::max(0.0, sum2 / n - s.mean * s.mean));
-    }
-    return s;
+        return in;
+    };
+    return statisticsOver(buffer, frame, modality, padding, static_cast<int>(std::floor(minX)),
+                          static_cast<int>(std::floor(minY)), static_cast<int>(std::ceil(maxX)),
+                          static_cast<int>(std::ceil(maxY)), inside);
 }
 
 namespace {

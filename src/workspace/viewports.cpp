@@ -294,22 +294,27 @@ void ViewportSet::scrolled(int k, bool alone, const Workspace& workspace) {
     }
 }
 
+template <class F>
+void ViewportSet::forEachOther(int k, F&& f) {
+    for (std::size_t t = 0; t < viewports_.size(); ++t) {
+        if (static_cast<int>(t) != k && !viewports_[t].empty()) {
+            f(viewports_[t]);
+        }
+    }
+}
+
 void ViewportSet::windowChanged(int k) {
     if (!links.window) {
         return;
     }
     const Viewport& source = viewports_[static_cast<std::size_t>(k)];
-    for (std::size_t t = 0; t < viewports_.size(); ++t) {
-        Viewport& target = viewports_[t];
-        if (static_cast<int>(t) == k || target.empty()) {
-            continue;
-        }
+    forEachOther(k, [&](Viewport& target) {
         target.view.center = source.view.center;
         target.view.width = source.view.width;
         target.view.function = source.view.function;
         target.view.voiLut.reset();
         target.windowAdjusted = true;
-    }
+    });
 }
 
 void ViewportSet::zoomPanChanged(int k) {
@@ -317,16 +322,12 @@ void ViewportSet::zoomPanChanged(int k) {
         return;
     }
     const Viewport& source = viewports_[static_cast<std::size_t>(k)];
-    for (std::size_t t = 0; t < viewports_.size(); ++t) {
-        Viewport& target = viewports_[t];
-        if (static_cast<int>(t) == k || target.empty()) {
-            continue;
-        }
+    forEachOther(k, [&](Viewport& target) {
         target.view.fit = source.view.fit;
         target.view.zoom = source.view.zoom;
         target.view.panX = source.view.panX;
         target.view.panY = source.view.panY;
-    }
+    });
 }
 
 std::optional<viewer::Segment> ViewportSet::referenceLine(int k, const Workspace& workspace) const {

@@ -151,6 +151,9 @@ public:
 
 private:
     const viewer::SlicePlane* shownPlane(const Viewport& v, const Workspace& workspace) const;
+    // Calls f(viewport) for every viewport but k that shows a series.
+    template <class F>
+    void forEachOther(int k, F&& f);
     viewer::Grid grid_{1, 1};
     std::vector<Viewport> viewports_;
     int active_ = 0;

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from harness import DEFAULT_CORPUS, HERE, RESULTS, Viewer, check, hold, render_reference, screen, xdo
+from harness import run_tests, DEFAULT_CORPUS, HERE, RESULTS, Viewer, check, hold, render_reference, screen, xdo
 
 
 def test_window_level_drag(args):
@@ -467,10 +467,6 @@ def main():
     p.add_argument("--screenshot", help="save a screenshot of the viewer here (README)")
     p.add_argument("--only", help="comma-separated names of the tests to run (default: all)")
     args = p.parse_args()
-    if not os.environ.get("DISPLAY"):
-        print("no DISPLAY: run under xvfb-run")
-        print("0 passed, 1 failed")
-        return 1
     work = tempfile.mkdtemp(prefix="dcmlens-e2e-")
     args.work = args.work or work
     tests = [("window_level_drag", test_window_level_drag), ("zoom_and_pan", test_zoom_and_pan),
@@ -480,15 +476,7 @@ def main():
              ("export_annotated", test_export_annotated),
              ("series_browser", lambda a: test_series_browser(a, work)), ("dicomdir", test_dicomdir),
              ("malformed", test_malformed)]
-    chosen = [(n, t) for n, t in tests if not args.only or n in args.only.split(",")]
-    if not chosen:
-        print(f"--only {args.only}: no such test (tests: {', '.join(n for n, _ in tests)})")
-        return 1
-    for name, test in chosen:
-        try:
-            test(args)
-        except Exception as e:  # a hang or a crash is a failure, reported, not a stop
-            check(name, False, f"{type(e).__name__}: {e}")
+    status = run_tests(tests, args)
     if args.screenshot:
         v = Viewer(args)
         try:
@@ -499,9 +487,7 @@ def main():
         finally:
             v.close()
     shutil.rmtree(work, ignore_errors=True)
-    passed = sum(RESULTS)
-    print(f"{passed} passed, {len(RESULTS) - passed} failed")
-    return 0 if RESULTS and all(RESULTS) else 1
+    return status
 
 
 if __name__ == "__main__":

@@ -159,3 +159,25 @@ def render_reference(args, path, frame, w, h, work, center, width):
     return np.asarray(Image.open(out).convert("RGB")).astype(np.int16)
 
 
+
+
+def run_tests(tests, args):
+    """Runs the named tests (args.only: a comma-separated subset) under the X display, each in a
+    try so that a hang or crash is one failure, and prints CTest's closing line."""
+    import os
+    if not os.environ.get("DISPLAY"):
+        print("no DISPLAY: run under xvfb-run")
+        print("0 passed, 1 failed")
+        return 1
+    chosen = [(n, t) for n, t in tests if not args.only or n in args.only.split(",")]
+    if not chosen:
+        print(f"--only {args.only}: no such test (tests: {', '.join(n for n, _ in tests)})")
+        return 1
+    for name, test in chosen:
+        try:
+            test(args)
+        except Exception as e:  # a hang or a crash is a failure, reported, not a stop
+            check(name, False, f"{type(e).__name__}: {e}")
+    passed = sum(RESULTS)
+    print(f"{passed} passed, {len(RESULTS) - passed} failed")
+    return 0 if RESULTS and all(RESULTS) else 1

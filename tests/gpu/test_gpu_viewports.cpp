@@ -25,40 +25,8 @@ using Storage = render::Renderer::Storage;
 
 namespace {
 
-struct Diff {
-    int maxDiff = 0;
-    std::size_t differing = 0;
-    std::size_t pixels = 0;
-};
-
-Diff compare(const pixel::Image& a, const pixel::Image& b) {
-    Diff d;
-    if (a.data.size() != b.data.size() || a.width != b.width) {
-        d.maxDiff = 256;
-        return d;
-    }
-    d.pixels = static_cast<std::size_t>(a.width) * a.height;
-    for (std::size_t i = 0; i < d.pixels; ++i) {
-        int worst = 0;
-        for (int c = 0; c < a.channels; ++c) {
-            const std::size_t k = i * static_cast<std::size_t>(a.channels) + c;
-            worst = std::max(worst, std::abs(a.data[k] - b.data[k]));
-        }
-        d.maxDiff = std::max(d.maxDiff, worst);
-        d.differing += worst > 0 ? 1 : 0;
-    }
-    return d;
-}
-
-std::vector<pixel::Orientation> allOrientations() {
-    std::vector<pixel::Orientation> all;
-    for (int turns = 0; turns < 4; ++turns) {
-        for (bool mirror : {false, true}) {
-            all.push_back({turns, mirror});
-        }
-    }
-    return all;
-}
+using gputest::compare;
+using gputest::Diff;
 
 }  // namespace
 
@@ -87,7 +55,7 @@ TEST_P(Views, FlippedAndRotatedViewsMatchTheCpu) {
     o.center = 600;
     o.width = 1200;
     const auto pipeline = pixel::makeGrayPipeline(in, {buffer, 0, 0}, o);
-    for (const auto& orientation : allOrientations()) {
+    for (const auto& orientation : pixel::Orientation::all()) {
         for (bool fit : {true, false}) {
             viewer::ViewState s;
             s.orientation = orientation;

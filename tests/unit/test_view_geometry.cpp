@@ -15,16 +15,6 @@ using namespace dcmlens;
 
 namespace {
 
-std::vector<pixel::Orientation> allOrientations() {
-    std::vector<pixel::Orientation> all;
-    for (int turns = 0; turns < 4; ++turns) {
-        for (bool mirror : {false, true}) {
-            all.push_back({turns, mirror});
-        }
-    }
-    return all;
-}
-
 // Where image pixel (ix, iy) of a w x h image shows on a screen of one pixel per image pixel.
 std::pair<int, int> shownAt(const pixel::Orientation& o, int w, int h, int ix, int iy) {
     const int sw = o.swapsAxes() ? h : w;
@@ -63,7 +53,7 @@ TEST(Orientation, TurnsAsTheScreenShowsThem) {
 }
 
 TEST(Orientation, EveryTransformMapsEveryPixelOnceAndPointsBothWays) {
-    for (const auto& o : allOrientations()) {
+    for (const auto& o : pixel::Orientation::all()) {
         const int w = 7;
         const int h = 5;
         const int vw = pixel::viewWidth(o, w, h);
@@ -107,7 +97,7 @@ TEST(ViewState, ScreenToImageAndBackForEveryTransformZoomAndPan) {
     ctx.imageWidth = 200;
     ctx.imageHeight = 150;
     ctx.pixelAspect = 1.25;
-    for (const auto& o : allOrientations()) {
+    for (const auto& o : pixel::Orientation::all()) {
         for (bool fit : {true, false}) {
             viewer::ViewState s;
             s.orientation = o;

@@ -4,9 +4,8 @@
 namespace dcmlens::app {
 
 void InfoTab::draw(AppContext& ctx) {
-    session::StackSession* session = ctx.activeSession();
+    session::StackSession* session = ctx.activeSessionOrSay();
     if (!session) {
-        ImGui::TextDisabled("the active viewport shows no series");
         return;
     }
     const workspace::Viewport& v = ctx.active();

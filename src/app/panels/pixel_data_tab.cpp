@@ -9,9 +9,8 @@ namespace dcmlens::app {
 // fragments, and a hex view of the shown frame's bytes as the file holds them, with the bytes
 // of the pixel under the cursor highlighted (native data); the stage and bit-plane views.
 void PixelDataTab::draw(AppContext& ctx) {
-    session::StackSession* session = ctx.activeSession();
+    session::StackSession* session = ctx.activeSessionOrSay();
     if (!session) {
-        ImGui::TextDisabled("the active viewport shows no series");
         return;
     }
     workspace::Viewport& v = ctx.active();

@@ -22,9 +22,8 @@ void keepFrameGroups(std::vector<model::TagNode>& tags, int frame) {
 }  // namespace
 
 void TagsTab::draw(AppContext& ctx) {
-    session::StackSession* session = ctx.activeSession();
+    session::StackSession* session = ctx.activeSessionOrSay();
     if (!session) {
-        ImGui::TextDisabled("the active viewport shows no series");
         return;
     }
     const workspace::Viewport& v = ctx.active();

@@ -6,9 +6,8 @@
 namespace dcmlens::app {
 
 void WindowTab::draw(AppContext& ctx) {
-    session::StackSession* session = ctx.activeSession();
+    session::StackSession* session = ctx.activeSessionOrSay();
     if (!session) {
-        ImGui::TextDisabled("the active viewport shows no series");
         return;
     }
     workspace::Viewport& v = ctx.active();
