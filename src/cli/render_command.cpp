@@ -17,6 +17,7 @@
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/display_arguments.hpp"
+#include "cli/plane_commands.hpp"
 #include "cli/render_engine.hpp"
 #include "cli/report.hpp"
 #include "common/error.hpp"
@@ -37,6 +38,7 @@ const std::set<std::string> kRenderSwitches = {"--cpu", "--timings"};
 std::set<std::string> renderValueNames() {
     std::set<std::string> names = displayOptionNames();
     names.insert({"-o", "--frame", "--size", "--interp", "--stage"});
+    names.insert(planeOptionNames().begin(), planeOptionNames().end());
     return names;
 }
 
@@ -65,6 +67,10 @@ int runRender(const std::vector<std::string>& args) {
             throw UsageError{"--stage " + *s + " shows grey values: it takes no --colormap"};
         }
         settings.options.stage = *stage;
+    }
+    if (const auto plane = readPlaneOptions(a)) {
+        // A plane of the volume the inputs form (one series), into one PNG.
+        return renderPlane(a, *plane, settings, *out);
     }
 
     // One input file and an output that is not a folder: that file. Otherwise a batch into OUTDIR,

@@ -336,6 +336,42 @@ PlaneImage renderPlane(const VolumeGrid& grid, const std::vector<VolumeSlice>& s
     return out;
 }
 
+GrayPipeline makePlanePipeline(const model::Instance& reference, int frame,
+                               const DisplayOptions& options,
+                               const std::optional<ValueRange>& volumeRange,
+                               const std::optional<model::Window>& percentile) {
+    using Stage = DisplayOptions::Stage;
+    if (options.stage != Stage::Output && options.stage != Stage::Voi) {
+        throw Error(std::string("the ") + stageName(options.stage) +
+                    " stage is shown for 2D images only");
+    }
+    DisplayOptions o = options;
+    using Mode = DisplayOptions::WindowMode;
+    const bool fileMinMax =
+        o.windowMode == Mode::FileDefault && reference.windowsFor(frame).empty() && !o.voiLutIndex;
+    if (o.windowMode == Mode::MinMax || fileMinMax) {
+        if (volumeRange) {
+            const model::Window w = minMaxWindow(*volumeRange);
+            o.windowMode = Mode::Explicit;
+            o.center = w.center;
+            o.width = w.width;
+            o.voiFunction = model::VoiFunction::Linear;  // a min-max window is LINEAR
+        } else {
+            o.windowMode = Mode::None;
+        }
+    } else if (o.windowMode == Mode::Percentile) {
+        if (!percentile) {
+            throw Error("no percentile window for this volume");
+        }
+        o.windowMode = Mode::Explicit;
+        o.center = percentile->center;
+        o.width = percentile->width;
+        o.voiFunction = model::VoiFunction::Linear;
+    }
+    const model::PixelBuffer none;  // only min-max and percentile windows read values
+    return makeGrayPipeline(reference, {none, 0, frame}, o);
+}
+
 PlaneProbe probePlane(const VolumeGrid& grid, const std::vector<VolumeSlice>& slices,
                       const PlaneSampling& sampling, const PlaneView& view,
                       const GrayPipeline& gray, const std::string& colormap, bool linear, int x,

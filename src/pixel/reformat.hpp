@@ -13,10 +13,12 @@
 #include <vector>
 
 #include "model/pixel_buffer.hpp"
+#include "pixel/auto_window.hpp"
 #include "pixel/gray_pipeline.hpp"
 #include "pixel/image.hpp"
 #include "pixel/modality.hpp"
 #include "pixel/plane.hpp"
+#include "pixel/render.hpp"
 
 namespace dcmlens::pixel {
 
@@ -169,6 +171,18 @@ PlaneProbe probePlane(const VolumeGrid& grid, const std::vector<VolumeSlice>& sl
                       const PlaneSampling& sampling, const PlaneView& view,
                       const GrayPipeline& gray, const std::string& colormap, bool linear, int x,
                       int y);
+
+// The greyscale pipeline a plane is shown with: the windows, VOI function, VOI LUTs and polarity
+// of the volume's reference slice (`reference`, its frame `frame`: e.g. the middle slice); a
+// min-max window (asked for, or the default when the reference has no window) over
+// `volumeRange`, the slices' modality range (padding excluded), none without it; a percentile
+// window as `percentile` gives it. Its modality part is the reference's (the shader uses it for
+// a Modality LUT; rescales are per slice). The Output and VOI stages only. Throws
+// dcmlens::Error (a window or VOI LUT the file does not have, another stage).
+GrayPipeline makePlanePipeline(const model::Instance& reference, int frame,
+                               const DisplayOptions& options,
+                               const std::optional<ValueRange>& volumeRange,
+                               const std::optional<model::Window>& percentile = std::nullopt);
 
 // The slices an output pixel's samples read (the probe's, e.g. to read just those back from a GPU).
 std::vector<int> slicesRead(const VolumeGrid& grid, const PlaneSampling& sampling, int x, int y,

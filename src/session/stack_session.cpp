@@ -256,50 +256,20 @@ pixel::GrayPipeline StackSession::planePipeline(const pixel::DisplayOptions& opt
     if (!volume_) {
         throw Error("no volume to reformat: " + volumeProblem_);
     }
-    using Stage = pixel::DisplayOptions::Stage;
-    if (options.stage != Stage::Output && options.stage != Stage::Voi) {
-        throw Error(std::string("the ") + pixel::stageName(options.stage) +
-                    " stage is shown for 2D images only");
-    }
     const auto& slices = volume_->slices();
     const auto& reference = slices[slices.size() / 2];
-    const model::Instance& in = instanceOf(reference.frame);
-    pixel::DisplayOptions o = options;
-    using Mode = pixel::DisplayOptions::WindowMode;
-    const bool fileMinMax = o.windowMode == Mode::FileDefault &&
-                            in.windowsFor(reference.instanceFrame).empty() && !o.voiLutIndex;
-    if (o.windowMode == Mode::MinMax || fileMinMax) {
-        // Over the volume: every resident slice's range (padding excluded).
-        std::optional<pixel::ValueRange> range;
-        for (const auto& slice : slices) {
-            if (!resident(slice.frame)) {
-                continue;
-            }
-            const pixel::ValueRange r = frameStats(slice.frame).range;
-            range =
-                range ? pixel::ValueRange{std::min(range->min, r.min), std::max(range->max, r.max)}
-                      : r;
+    // Min-max over the volume: every resident slice's range (padding excluded).
+    std::optional<pixel::ValueRange> range;
+    for (const auto& slice : slices) {
+        if (!resident(slice.frame)) {
+            continue;
         }
-        if (range) {
-            const model::Window w = pixel::minMaxWindow(*range);
-            o.windowMode = Mode::Explicit;
-            o.center = w.center;
-            o.width = w.width;
-            o.voiFunction = model::VoiFunction::Linear;  // a min-max window is LINEAR
-        } else {
-            o.windowMode = Mode::None;
-        }
-    } else if (o.windowMode == Mode::Percentile) {
-        const auto& p = frameStats(reference.frame).percentile;
-        if (p) {
-            o.windowMode = Mode::Explicit;
-            o.center = p->center;
-            o.width = p->width;
-            o.voiFunction = model::VoiFunction::Linear;
-        }
+        const pixel::ValueRange r = frameStats(slice.frame).range;
+        range =
+            range ? pixel::ValueRange{std::min(range->min, r.min), std::max(range->max, r.max)} : r;
     }
-    const model::PixelBuffer none;
-    return pixel::makeGrayPipeline(in, {none, 0, reference.instanceFrame}, o);
+    return pixel::makePlanePipeline(instanceOf(reference.frame), reference.instanceFrame, options,
+                                    range, frameStats(reference.frame).percentile);
 }
 
 void StackSession::drawPlane(const pixel::PlaneView& view, double slabMm,
