@@ -10,8 +10,10 @@ packages=(
   libglfw3-dev libimgui-dev libstb-dev libpng-dev libgtest-dev
   libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri python3-glad
   # tests: reference renderers and encoders, the pydicom corpus, a display for the window
-  libgdcm-tools openjph-tools python3-pydicom python3-numpy python3-pil
+  libgdcm-tools openjph-tools python3-pydicom python3-numpy python3-pil python3-scipy
   xvfb xauth xdotool imagemagick
+  # benchmarks: VTK's reslice as the MPR peer (bench/mpr_vs_vtk.py)
+  python3-vtk9
 )
 
 missing=()
