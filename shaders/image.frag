@@ -17,6 +17,8 @@
 //                   fixed-point positions (pixel/reformat.hpp), from CHUNKS chunks of layers
 //   UNEVEN          1: slices found through per-slice positions (uneven spacing, gaps)
 //   PROJECTION      slab projection: 0 none (the plane), 1 MIP, 2 MinIP, 3 mean
+//   DIRECT          1: every slice resident at layer u_layer0 + k * u_layerStep with the same
+//                   rescale (u_slope, u_intercept): no per-slice table to read
 
 uniform STORED_SAMPLER u_stored;  // one layer per frame, values as decoded
 uniform int u_layer;
@@ -174,6 +176,19 @@ uvec3 fixedTerm(uint n, ivec3 hi, uvec3 lo) {
     return n * uvec3(hi) + ((n * lo + 32768u) >> 16u);
 }
 
+#if DIRECT
+uniform int u_layer0;
+uniform int u_layerStep;
+// The slice's layer and rescale, from uniforms: a loaded stack in its own order.
+ivec4 sliceInfoOf(int k) {
+    return ivec4(u_layer0 + k * u_layerStep, 0, 0, 0);
+}
+#else
+ivec4 sliceInfoOf(int k) {
+    return rowTable(u_sliceInfo, k);
+}
+#endif
+
 int voxelAt(int layer, int x, int y) {
 #if CHUNKS == 1
     int l = layer;
@@ -191,7 +206,7 @@ int voxelAt(int layer, int x, int y) {
 }
 
 float sliceModality(ivec4 info, int s) {
-#if MODALITY_LUT
+#if MODALITY_LUT || DIRECT
     return modality(s);
 #else
     return float(s) * intBitsToFloat(info.y) + intBitsToFloat(info.z);
@@ -280,20 +295,20 @@ int sampleVolume(uvec3 vxy, vec3 fxy, int j, out float m) {
         return 0;
     }
 #if LINEAR
-    ivec4 i0 = rowTable(u_sliceInfo, k0);
+    ivec4 i0 = sliceInfoOf(k0);
     if (i0.x < 0) {
         return 2;
     }
     m = bilinearIn(i0, p0);
     if (t > 0.0) {
-        ivec4 i1 = rowTable(u_sliceInfo, k1);
+        ivec4 i1 = sliceInfoOf(k1);
         if (i1.x < 0) {
             return 2;
         }
         m = mix(m, bilinearIn(i1, p1), t);
     }
 #else
-    ivec4 info = rowTable(u_sliceInfo, ks);
+    ivec4 info = sliceInfoOf(ks);
     if (info.x < 0) {
         return 2;
     }
@@ -308,6 +323,18 @@ void main() {
     uint y = uint(o.y);
     uvec3 vxy = uvec3(u_base) + fixedTerm(x, u_xHi, u_xLo) + fixedTerm(y, u_yHi, u_yLo);
     vec3 fxy = u_baseF + float(o.x) * u_xF + float(o.y) * u_yF;
+#if PROJECTION == 0
+    // The plane alone: one sample, no loop.
+    float m;
+    int state = sampleVolume(vxy, fxy, 0, m);
+    if (state == 0) {
+        fragColor = vec4(0.0, 0.0, 0.0, 1.0);
+    } else if (state == 2) {
+        fragColor = vec4(0.0);  // missing: alpha 0, never a grey that looks like data
+    } else {
+        fragColor = levelColor(levelOf(m));
+    }
+#else
     int count = 0;
     float acc = 0.0;
     for (int j = 0; j < u_samples; ++j) {
@@ -324,10 +351,8 @@ void main() {
         acc = count == 0 ? m : max(acc, m);
 #elif PROJECTION == 2
         acc = count == 0 ? m : min(acc, m);
-#elif PROJECTION == 3
-        acc += m;
 #else
-        acc = m;
+        acc += m;
 #endif
         count += 1;
     }
@@ -339,6 +364,7 @@ void main() {
     acc = acc / float(count);
 #endif
     fragColor = levelColor(levelOf(acc));
+#endif
 }
 #else  // !VOLUME
 

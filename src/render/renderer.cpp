@@ -610,6 +610,7 @@ GlProgram& Renderer::program(const Variant& v) {
         prefix += "#define UNEVEN " + std::to_string(v.uneven ? 1 : 0) + "\n";
         prefix += "#define PROJECTION " + std::to_string(v.projection) + "\n";
         prefix += "#define CHUNKS " + std::to_string(v.chunks) + "\n";
+        prefix += "#define DIRECT " + std::to_string(v.direct ? 1 : 0) + "\n";
         // Samplers in an array take constant indices only (GLSL 3.30): one test per chunk.
         std::string fetches;
         for (int k = 1; k < v.chunks; ++k) {
@@ -943,6 +944,23 @@ std::array<std::int32_t, 4> sliceInfo(const GpuVolume::Slice& s) {
 
 }  // namespace
 
+void GpuVolume::findDirect(const std::vector<Slice>& slices) {
+    direct_ = !slices.empty() && slices.front().layer >= 0;
+    if (!direct_) {
+        return;
+    }
+    layer0_ = slices.front().layer;
+    layerStep_ = slices.size() > 1 ? slices[1].layer - slices[0].layer : 1;
+    slope_ = slices.front().slope;
+    intercept_ = slices.front().intercept;
+    for (std::size_t k = 0; k < slices.size() && direct_; ++k) {
+        const Slice& s = slices[k];
+        direct_ = s.layer == layer0_ + static_cast<int>(k) * layerStep_ &&
+                  static_cast<float>(s.slope) == static_cast<float>(slope_) &&
+                  static_cast<float>(s.intercept) == static_cast<float>(intercept_);
+    }
+}
+
 std::unique_ptr<GpuVolume> Renderer::makeVolume(const GpuImage& image,
                                                 const pixel::VolumeGrid& grid,
                                                 const std::vector<GpuVolume::Slice>& slices) {
@@ -962,6 +980,7 @@ std::unique_ptr<GpuVolume> Renderer::makeVolume(const GpuImage& image,
         }
         v->info_.push_back(sliceInfo(s));
     }
+    v->findDirect(slices);
     v->info = tableTexture(GL_RGBA32I, GL_RGBA_INTEGER, v->info_.data(), v->info_.size(), 16);
     if (grid.uneven) {
         std::vector<std::array<std::int32_t, 4>> positions;
@@ -981,6 +1000,7 @@ void Renderer::updateVolume(GpuVolume& volume, const std::vector<GpuVolume::Slic
         throw Error("the volume has " + std::to_string(volume.info_.size()) + " slices, " +
                     std::to_string(slices.size()) + " given");
     }
+    volume.findDirect(slices);
     std::size_t first = slices.size();
     std::size_t last = 0;
     for (std::size_t k = 0; k < slices.size(); ++k) {
@@ -1042,6 +1062,8 @@ void Renderer::drawPlane(const GpuImage& image, const GpuVolume& volume,
     variant.sigmoid = r.gray->voi.kind() == pixel::VoiTransform::Kind::Window &&
                       r.gray->voi.function() == model::VoiFunction::Sigmoid;
     variant.grayOutput = r.colormap == "gray";
+    // Modality LUT volumes use the pipeline's table whatever their layers.
+    variant.direct = volume.direct_ && !variant.modalityLut;
     GlProgram& prog = program(variant);
     glUseProgram(prog.id());
     glBindVertexArray(vao_);
@@ -1056,6 +1078,13 @@ void Renderer::drawPlane(const GpuImage& image, const GpuVolume& volume,
     };
     setGrayUniforms(prog, variant, *r.gray, r.colormap);
     glUniform1i(u("u_outputHeight"), s.height);
+    if (variant.direct) {
+        glUniform1i(u("u_layer0"), volume.layer0_);
+        glUniform1i(u("u_layerStep"), volume.layerStep_);
+        // The slices' own rescale, as the table would give it (not the reference's).
+        glUniform1f(u("u_slope"), static_cast<float>(volume.slope_));
+        glUniform1f(u("u_intercept"), static_cast<float>(volume.intercept_));
+    }
     glUniform3i(u("u_volumeSize"), g.columns, g.rows, g.slices);
     glUniform1i(u("u_chunkLayers"), image.chunkLayers_);
     bindTexture(4, GL_TEXTURE_2D, volume.info, "u_sliceInfo");

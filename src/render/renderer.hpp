@@ -97,6 +97,14 @@ private:
     GpuVolume() = default;
     pixel::VolumeGrid grid_;
     std::vector<std::array<std::int32_t, 4>> info_;  // what u_sliceInfo holds
+    // Every slice resident at layer0 + k * layerStep, one rescale: the shader takes those from
+    // uniforms instead of reading the table at every sample.
+    void findDirect(const std::vector<Slice>& slices);
+    bool direct_ = false;
+    int layer0_ = 0;
+    int layerStep_ = 1;
+    double slope_ = 1;
+    double intercept_ = 0;
     GLuint info = 0;
     GLuint positions = 0;
     GLuint buckets = 0;
@@ -241,14 +249,15 @@ private:
         bool buffer = false;  // shared memory: a buffer texture
         bool volume = false;  // a plane of a volume
         bool uneven = false;
-        int projection = 0;  // pixel::Projection
-        int chunks = 1;      // chunk samplers of a volume draw (1..32)
+        int projection = 0;   // pixel::Projection
+        int chunks = 1;       // chunk samplers of a volume draw (1..32)
+        bool direct = false;  // a volume's layers and rescale from uniforms (GpuVolume::direct)
         int key() const {
             return (signedSamples ? 1 : 0) | colorMode << 1 | (linear ? 16 : 0) |
                    (modalityLut ? 32 : 0) | (voiLut ? 64 : 0) | (sigmoid ? 128 : 0) |
                    (grayOutput ? 256 : 0) | (tiled ? 512 : 0) | (buffer ? 1024 : 0) |
                    (volume ? 2048 : 0) | (uneven ? 4096 : 0) | projection << 13 |
-                   (chunks - 1) << 15;
+                   (chunks - 1) << 15 | (direct ? 1 << 20 : 0);
         }
     };
     // The uniforms of the greyscale pipeline (modality LUT or rescale, VOI, polarity, colormap).
