@@ -19,6 +19,7 @@
 //   PROJECTION      slab projection: 0 none (the plane), 1 MIP, 2 MinIP, 3 mean
 //   DIRECT          1: every slice resident at layer u_layer0 + k * u_layerStep with the same
 //                   rescale (u_slope, u_intercept): no per-slice table to read
+//   COARSE          1: the float test first, for views whose far points could wrap the integers
 
 uniform STORED_SAMPLER u_stored;  // one layer per frame, values as decoded
 uniform int u_layer;
@@ -232,10 +233,12 @@ float bilinearIn(ivec4 info, ivec2 p) {
 // 0 outside the volume, 1 a value (m), 2 a slice it needs is not loaded.
 int sampleVolume(uvec3 vxy, vec3 fxy, int j, out float m) {
     m = 0.0;
+#if COARSE
     vec3 a = fxy + float(j) * u_jF;
     if (any(lessThan(a, u_coarseLow)) || any(greaterThan(a, u_coarseHigh))) {
         return 0;
     }
+#endif
     ivec3 v = ivec3(vxy + fixedTerm(uint(j), u_jHi, u_jLo));
     int last = u_volumeSize.z - 1;
     int k0;
@@ -322,7 +325,11 @@ void main() {
     uint x = uint(o.x);
     uint y = uint(o.y);
     uvec3 vxy = uvec3(u_base) + fixedTerm(x, u_xHi, u_xLo) + fixedTerm(y, u_yHi, u_yLo);
+#if COARSE
     vec3 fxy = u_baseF + float(o.x) * u_xF + float(o.y) * u_yF;
+#else
+    vec3 fxy = vec3(0.0);
+#endif
 #if PROJECTION == 0
     // The plane alone: one sample, no loop.
     float m;

@@ -48,6 +48,25 @@ std::int32_t FixedLinear::at(std::uint32_t x, std::uint32_t y, std::uint32_t j) 
     return static_cast<std::int32_t>(v);  // two's complement, as GLSL's int(uint)
 }
 
+bool needsCoarseTest(const PlaneSampling& s) {
+    // The coordinates are linear: their extremes are at the corners of (x, y, j).
+    const double xs[2] = {0, static_cast<double>(std::max(0, s.width - 1))};
+    const double ys[2] = {0, static_cast<double>(std::max(0, s.height - 1))};
+    const double js[2] = {0, static_cast<double>(std::max(0, s.samples - 1))};
+    for (const FixedLinear* f : {&s.column, &s.row, &s.slice}) {
+        for (double x : xs) {
+            for (double y : ys) {
+                for (double j : js) {
+                    if (!(std::abs(f->approx(x, y, j)) < 32000)) {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+    return false;
+}
+
 const char* projectionName(Projection p) {
     switch (p) {
         case Projection::None:
@@ -313,8 +332,9 @@ PlaneImage renderPlane(const VolumeGrid& grid, const std::vector<VolumeSlice>& s
     out.image = Image(sampling.width, sampling.height, grey ? 1 : 3);
     out.missing.assign(static_cast<std::size_t>(sampling.width) * sampling.height, 0);
     const auto fetch = sliceFetch(slices);
-    for (int y = 0; y < sampling.height; ++y) {
-        for (int x = 0; x < sampling.width; ++x) {
+    const auto& c = sampling.cover;
+    for (int y = std::max(0, c[1]); y < std::min(sampling.height, c[3]); ++y) {
+        for (int x = std::max(0, c[0]); x < std::min(sampling.width, c[2]); ++x) {
             const PlaneValue v = projectCore(grid, sampling, x, y, linear, fetch);
             if (v.state == VolumeSample::State::Missing) {
                 out.missing[static_cast<std::size_t>(y) * sampling.width + x] = 1;

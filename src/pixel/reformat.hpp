@@ -7,6 +7,7 @@
 // patient positions they have is series/volume.hpp's business: it turns a plane into the
 // integers below.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -99,7 +100,15 @@ struct PlaneSampling {
     int samples = 1;           // j = 0 .. samples - 1; 1 without a slab
     int planeSample = 0;       // the j on the plane itself
     double sampleSpacing = 0;  // mm between samples along the normal (0 without a slab)
+    // Output columns [0], rows [1] to [2], [3] (exclusive) outside which no sample can be inside
+    // the volume (its outline on the screen, with a margin): the rest is black unshaded.
+    std::array<int, 4> cover{0, 0, 0, 0};
 };
+
+// Whether some coordinate of a sampling can leave the range its 16.16 integers hold (a view
+// zoomed far out, or panned far away): then far points must first fail the coarse float test.
+// Elsewhere the test never rejects a point the exact one accepts, so the shader may skip it.
+bool needsCoarseTest(const PlaneSampling& sampling);
 
 // The stored values and modality transform of one slice; `buffer` null: not loaded (yet).
 struct VolumeSlice {

@@ -126,9 +126,18 @@ public:
                    int height) {
         int x0 = 0, x1 = 0, y0 = 0, y1 = 0;  // output columns and rows (top row 0), end exclusive
         if (!span(view.offsetX, view.scaleX, imageWidth, width, x0, x1) ||
-            !span(view.offsetY, view.scaleY, imageHeight, height, y0, y1) ||
-            (x0 == 0 && y0 == 0 && x1 == width && y1 == height)) {
-            return;  // the image covers the output (or the mapping is degenerate): shade it all
+            !span(view.offsetY, view.scaleY, imageHeight, height, y0, y1)) {
+            return;  // the mapping is degenerate: shade it all
+        }
+        restrict(x0, y0, x1, y1, width, height);
+    }
+    // Only output columns [x0, x1) and rows [y0, y1) (top row 0) are shaded, the rest cleared.
+    LetterboxClear(const std::array<int, 4>& cover, int width, int height) {
+        restrict(cover[0], cover[1], cover[2], cover[3], width, height);
+    }
+    void restrict(int x0, int y0, int x1, int y1, int width, int height) {
+        if (x0 <= 0 && y0 <= 0 && x1 >= width && y1 >= height) {
+            return;  // the image covers the output: shade it all
         }
         GLfloat clear[4] = {0, 0, 0, 0};
         glGetFloatv(GL_COLOR_CLEAR_VALUE, clear);
@@ -611,6 +620,7 @@ GlProgram& Renderer::program(const Variant& v) {
         prefix += "#define PROJECTION " + std::to_string(v.projection) + "\n";
         prefix += "#define CHUNKS " + std::to_string(v.chunks) + "\n";
         prefix += "#define DIRECT " + std::to_string(v.direct ? 1 : 0) + "\n";
+        prefix += "#define COARSE " + std::to_string(v.coarse ? 1 : 0) + "\n";
         // Samplers in an array take constant indices only (GLSL 3.30): one test per chunk.
         std::string fetches;
         for (int k = 1; k < v.chunks; ++k) {
@@ -1064,6 +1074,8 @@ void Renderer::drawPlane(const GpuImage& image, const GpuVolume& volume,
     variant.grayOutput = r.colormap == "gray";
     // Modality LUT volumes use the pipeline's table whatever their layers.
     variant.direct = volume.direct_ && !variant.modalityLut;
+    // Where no coordinate of the view can leave the 16.16 range, the exact test alone decides.
+    variant.coarse = pixel::needsCoarseTest(s);
     GlProgram& prog = program(variant);
     glUseProgram(prog.id());
     glBindVertexArray(vao_);
@@ -1131,6 +1143,8 @@ void Renderer::drawPlane(const GpuImage& image, const GpuVolume& volume,
     glUniform3fv(u("u_coarseLow"), 1, low.data());
     glUniform3fv(u("u_coarseHigh"), 1, high.data());
     glUniform1i(u("u_samples"), s.samples);
+    // Pixels beyond the volume's outline on the screen are black: cleared, not shaded.
+    const LetterboxClear outline(s.cover, s.width, s.height);
     const GpuImage::Tile& tile = image.tiles_.front();
     std::vector<GLint> units;
     for (int c = 0; c < variant.chunks; ++c) {

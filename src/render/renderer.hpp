@@ -252,12 +252,13 @@ private:
         int projection = 0;   // pixel::Projection
         int chunks = 1;       // chunk samplers of a volume draw (1..32)
         bool direct = false;  // a volume's layers and rescale from uniforms (GpuVolume::direct)
+        bool coarse = false;  // the float test that keeps far points out (needsCoarseTest)
         int key() const {
             return (signedSamples ? 1 : 0) | colorMode << 1 | (linear ? 16 : 0) |
                    (modalityLut ? 32 : 0) | (voiLut ? 64 : 0) | (sigmoid ? 128 : 0) |
                    (grayOutput ? 256 : 0) | (tiled ? 512 : 0) | (buffer ? 1024 : 0) |
                    (volume ? 2048 : 0) | (uneven ? 4096 : 0) | projection << 13 |
-                   (chunks - 1) << 15 | (direct ? 1 << 20 : 0);
+                   (chunks - 1) << 15 | (direct ? 1 << 20 : 0) | (coarse ? 1 << 21 : 0);
         }
     };
     // The uniforms of the greyscale pipeline (modality LUT or rescale, VOI, polarity, colormap).

@@ -408,6 +408,45 @@ pixel::PlaneSampling VolumeGeometry::sampling(const pixel::PlaneView& view, doub
         axes = {(1 / columnSpacing_) * rowDirection_, (1 / rowSpacing_) * columnDirection_,
                 (1 / unit_) * sliceAxis_};
     }
+    // The outline on the screen (along the normal, as the slab's samples lie): every point of
+    // the volume projects inside the outline of these points, two pixels of margin for rounding.
+    std::vector<Vec3> hull(corners().begin(), corners().end());
+    if (!even()) {
+        // Each slice's pixels, half its gaps to either side: an irregular stack may bulge beyond
+        // the corners.
+        for (std::size_t k = 0; k < slices_.size(); ++k) {
+            const double below = k > 0 ? slices_[k - 1].along - slices_[k].along
+                                       : slices_[1].along - slices_[0].along;
+            const double above = k + 1 < slices_.size() ? slices_[k].along - slices_[k + 1].along
+                                                        : slices_[k - 1].along - slices_[k].along;
+            for (int i = 0; i < 8; ++i) {
+                const Vec3 corner =
+                    slices_[k].position +
+                    (((i & 1) ? columns_ - 0.5 : -0.5) * columnSpacing_) * rowDirection_ +
+                    (((i & 2) ? rows_ - 0.5 : -0.5) * rowSpacing_) * columnDirection_;
+                hull.push_back(corner +
+                               (((i & 4) ? 0.5 * std::abs(below) : -0.5 * std::abs(above))) *
+                                   normal_);
+            }
+        }
+    }
+    double sx0 = std::numeric_limits<double>::infinity();
+    double sx1 = -sx0;
+    double sy0 = sx0;
+    double sy1 = -sx0;
+    for (const Vec3& p : hull) {
+        const auto q = view.screenOf(p);
+        sx0 = std::min(sx0, q[0]);
+        sx1 = std::max(sx1, q[0]);
+        sy0 = std::min(sy0, q[1]);
+        sy1 = std::max(sy1, q[1]);
+    }
+    auto pixelAt = [](double v, int limit) {
+        return static_cast<int>(std::clamp(std::floor(v), -1.0, static_cast<double>(limit) + 1));
+    };
+    s.cover = {std::max(0, pixelAt(sx0, s.width) - 2), std::max(0, pixelAt(sy0, s.height) - 2),
+               std::min(s.width, pixelAt(sx1, s.width) + 3),
+               std::min(s.height, pixelAt(sy1, s.height) + 3)};
     const Vec3 d = start - slices_.front().position;
     pixel::FixedLinear* out[3] = {&s.column, &s.row, &s.slice};
     for (int i = 0; i < 3; ++i) {

@@ -425,3 +425,39 @@ TEST_P(Mpr, PlaneSlabProjectionAndWindowChangesUploadNothing) {
     EXPECT_EQ(draws, 48);
     EXPECT_EQ(renderer.uploadedBytes(), before);
 }
+
+// A view zoomed so far out that its corners lie beyond the 16.16 range: the coarse float test
+// keeps those points out (the shader variant that has it), GPU = CPU still, and the volume is
+// where it should be.
+TEST_P(Mpr, FarZoomedOutViewsStayExact) {
+    const Volume v = makeVolume(37, 29, line(23, {-10, -12, 30}, {0, 0, -1.5}), kAxial);
+    session::StackSession s(renderer, v.stack);
+    loadAll(s);
+    const series::VolumeGeometry& g = *s.volume();
+    pixel::PlaneView view =
+        g.fitView(pixel::standardPlane(pixel::PlaneKind::Coronal, g.center()), 1400, 600);
+    view = pixel::zoomedAbout(view, 700.5, 300.5, view.mmPerPixel / (g.columnSpacing() * 60));
+    const pixel::PlaneSampling sampling = g.sampling(view);
+    ASSERT_TRUE(pixel::needsCoarseTest(sampling));
+    pixel::DisplayOptions o;
+    o.windowMode = pixel::DisplayOptions::WindowMode::MinMax;
+    for (bool linear : {false, true}) {
+        const Diff d = compareView(s, v, view, 0, Projection::None, o, linear);
+        EXPECT_EQ(d.differing, 0u);
+        EXPECT_EQ(d.missingMismatch, 0u);
+    }
+    std::size_t inside = 0;
+    const auto slices = cpuSlices(v, g);
+    for (int y = 0; y < view.height; ++y) {
+        for (int x = 0; x < view.width; ++x) {
+            inside += pixel::planeValue(g.grid(), slices, sampling, x, y, false).state ==
+                              pixel::VolumeSample::State::Value
+                          ? 1
+                          : 0;
+        }
+    }
+    EXPECT_GT(inside, 0u);  // the volume, a few pixels in the middle
+    EXPECT_LT(inside, 20u);
+    // A view of the usual size needs no coarse test.
+    EXPECT_FALSE(pixel::needsCoarseTest(g.sampling(g.fitView(view.plane))));
+}

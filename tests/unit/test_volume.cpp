@@ -159,7 +159,7 @@ TEST(Volume, UnevenSpacingAndGapsAreSampledWhereTheSlicesAre) {
     EXPECT_DOUBLE_EQ(g.sliceSpacing(), 1);
     expectRoundTrips(g);
     // The slice coordinate is piecewise between the real positions.
-    EXPECT_NEAR(g.voxelFromPatient({0, 0, 6})[2], 2.5, 1e-12);   // half way across the gap
+    EXPECT_NEAR(g.voxelFromPatient({0, 0, 6})[2], 2.5, 1e-12);  // half way across the gap
     EXPECT_NEAR(g.voxelFromPatient({0, 0, 3.75})[2], 3.5, 1e-12);
     EXPECT_NEAR(g.voxelFromPatient({0, 0, 3})[2], 4.5, 1e-12);
     EXPECT_DOUBLE_EQ(g.corners()[0][2], 10.5);  // half the first gap beyond
@@ -186,7 +186,8 @@ TEST(Volume, UnevenSpacingAndGapsAreSampledWhereTheSlicesAre) {
             << z;
     }
     // Trilinear across the gap: weights by distance to the two real slices.
-    const pixel::PlaneView at5 = g.fitView(pixel::standardPlane(pixel::PlaneKind::Axial, {0, 0, 5}));
+    const pixel::PlaneView at5 =
+        g.fitView(pixel::standardPlane(pixel::PlaneKind::Axial, {0, 0, 5}));
     const pixel::PlaneSampling s5 = g.sampling(at5);
     const auto near = pixel::sampleVolume(g.grid(), l.slices, s5, 4, 3, 0, false);
     const auto lin = pixel::sampleVolume(g.grid(), l.slices, s5, 4, 3, 0, true);
@@ -388,11 +389,11 @@ TEST(Reformat, FixedPointIsExactEnoughAndTiesGoUp) {
             if (std::abs(want) > 30000) {
                 continue;
             }
-            worst = std::max(worst, std::abs(f.at(static_cast<std::uint32_t>(x),
-                                                  static_cast<std::uint32_t>(y),
-                                                  static_cast<std::uint32_t>(j)) /
-                                                 65536.0 -
-                                             want));
+            worst = std::max(
+                worst, std::abs(f.at(static_cast<std::uint32_t>(x), static_cast<std::uint32_t>(y),
+                                     static_cast<std::uint32_t>(j)) /
+                                    65536.0 -
+                                want));
         }
     }
     EXPECT_LT(worst, 4.0 / 65536);  // a few 2^-16 voxel at the far corner of a 16384^2 output
@@ -412,9 +413,8 @@ TEST(Reformat, AxialPlaneOfAnAxialSeriesIsTheSlice) {
     const auto g = volumeOf(stackAt(along(5, {10, -20, 30}, {0, 0, -2})));
     const Labelled l = labelled(g);
     // Through slice 2's centre, square pixels of 0.75 mm (the columns): one voxel each column.
-    const pixel::PlaneView view =
-        pixel::fitPlane(pixel::standardPlane(pixel::PlaneKind::Axial, {0, 0, 26}), g.corners(),
-                        0.75);
+    const pixel::PlaneView view = pixel::fitPlane(
+        pixel::standardPlane(pixel::PlaneKind::Axial, {0, 0, 26}), g.corners(), 0.75);
     ASSERT_EQ(view.width, 8);
     const pixel::PlaneSampling s = g.sampling(view);
     for (int x = 0; x < view.width; ++x) {
@@ -452,4 +452,41 @@ TEST(Reformat, AxialPlaneOfAnAxialSeriesIsTheSlice) {
               pixel::VolumeSample::State::Missing);
     const std::vector<int> read = pixel::slicesRead(g.grid(), mip, 3, 2, true);
     EXPECT_EQ(read, (std::vector<int>{1, 2, 3}));
+}
+
+// The outline a plane draw shades is conservative: no pixel beyond it reaches the volume, for
+// even, uneven and tilted stacks, oblique planes and slabs.
+TEST(Reformat, NothingBeyondTheOutlineIsInside) {
+    const double t = 20 * 3.14159265358979323846 / 180;
+    const std::array<double, 6> tilted{1, 0, 0, 0, std::cos(t), -std::sin(t)};
+    std::vector<Vec3> irregular;
+    for (double z : {0.0, -3.0, -6.0, -10.0, -12.0}) {
+        irregular.push_back({0, 0, z});
+    }
+    irregular[2] = irregular[2] + Vec3{2.5, -1.5, 0};  // a slice shifted in-plane
+    for (const auto& g : {volumeOf(stackAt(along(5, {0, 0, 0}, {0, 0, -2}))),
+                          volumeOf(stackAt(irregular, tilted))}) {
+        const Labelled l = labelled(g);
+        const pixel::Plane oblique = *pixel::obliquePlane(g.center(), {1, 0.4, 0.3}, {0, 0.3, -1});
+        for (const auto& view :
+             {g.fitView(pixel::standardPlane(pixel::PlaneKind::Coronal, g.center()), 60, 50),
+              g.fitView(oblique, 70, 60)}) {
+            for (auto projection : {pixel::Projection::None, pixel::Projection::Mip}) {
+                const pixel::PlaneSampling s = g.sampling(view, 50, projection);
+                int inside = 0;
+                for (int y = 0; y < s.height; ++y) {
+                    for (int x = 0; x < s.width; ++x) {
+                        const bool in =
+                            x >= s.cover[0] && x < s.cover[2] && y >= s.cover[1] && y < s.cover[3];
+                        const auto v = pixel::planeValue(g.grid(), l.slices, s, x, y, true);
+                        if (v.state != pixel::VolumeSample::State::Outside) {
+                            ++inside;
+                            EXPECT_TRUE(in) << x << "," << y;
+                        }
+                    }
+                }
+                EXPECT_GT(inside, 100);
+            }
+        }
+    }
 }
