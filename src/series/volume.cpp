@@ -372,7 +372,7 @@ pixel::PlaneSampling VolumeGeometry::sampling(const pixel::PlaneView& view, doub
     int jLow = 0;
     int jHigh = 0;
     double spacing = 0;
-    if (projection != pixel::Projection::None && slabMm > 0 && std::isfinite(slabMm)) {
+    if (projection != pixel::Projection::None && slabMm > 0) {  // infinity: the whole volume
         spacing = slabSpacing(n);
         const double half = std::min(slabMm / 2, 1e7);
         const int reach = static_cast<int>(std::floor(half / spacing + 1e-9));
