@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "pixel/plane.hpp"
@@ -445,6 +446,10 @@ TEST(Reformat, AxialPlaneOfAnAxialSeriesIsTheSlice) {
     EXPECT_DOUBLE_EQ(mean.value, (v.value + min.value) / 2);
     // Whole-volume slabs are clipped to the volume.
     EXPECT_LE(g.sampling(view, 1e9, pixel::Projection::Mean).samples, 7);
+    EXPECT_GE(g.sampling(view, 1e9, pixel::Projection::Mean).samples, 5);
+    EXPECT_EQ(
+        g.sampling(view, std::numeric_limits<double>::infinity(), pixel::Projection::Mean).samples,
+        g.sampling(view, 1e9, pixel::Projection::Mean).samples);
     // Slices not loaded are missing, not values.
     Labelled gaps = labelled(g);
     gaps.slices[2].buffer = nullptr;
