@@ -96,6 +96,9 @@ def vtk_frames(folder, mm_per_pixel, linear, frames=30):
 
 
 def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "--vtk":
+        print(vtk_frames(Path(sys.argv[2]), float(sys.argv[3]), sys.argv[4] == "1"))
+        return
     p = argparse.ArgumentParser()
     p.add_argument("--build", required=True)
     p.add_argument("--data", default="/tmp/dcmlens-bench")
@@ -134,8 +137,12 @@ def main():
                 continue  # seconds a frame: measured in the first round only
             results[name].append(bench(dcmlens, folder, extra))
         mm = results["oblique, nearest"][-1]["plane_mm_per_pixel"]
-        vtk_near.append(vtk_frames(folder, mm, False))
-        vtk_lin.append(vtk_frames(folder, mm, True))
+        # VTK in a process of its own: a child forked from a parent holding the volume would
+        # inherit its peak RSS, and the next dcmlens' ru_maxrss would report it.
+        for linear, out in ((False, vtk_near), (True, vtk_lin)):
+            out.append(float(subprocess.run([sys.executable, __file__, "--vtk", str(folder), str(mm),
+                                             "1" if linear else "0"], check=True,
+                                            capture_output=True, text=True).stdout))
 
     def med(name, key):
         return statistics.median(r[key] for r in results[name])

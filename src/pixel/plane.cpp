@@ -210,6 +210,13 @@ PlaneView moved(const PlaneView& view, double mm) {
     return v;
 }
 
+PlaneView throughPoint(const PlaneView& view, const Vec3& p) {
+    const double d = view.distance(p);
+    PlaneView v = moved(view, d);
+    v.plane.point = p;
+    return v;
+}
+
 PlaneView rotated(const PlaneView& view, const Vec3& axis, double radians) {
     PlaneView v = view;
     v.plane = rotated(view.plane, axis, radians);

@@ -107,6 +107,9 @@ PlaneView zoomedAbout(const PlaneView& view, double sx, double sy, double factor
 PlaneView panned(const PlaneView& view, double dx, double dy);
 // The view's plane moved `mm` along its normal, the screen mapping moved with it.
 PlaneView moved(const PlaneView& view, double mm);
+// The view's plane moved along its normal to pass through `p`, which becomes its point (the
+// crosshair set from another viewport); the in-plane screen mapping stays.
+PlaneView throughPoint(const PlaneView& view, const Vec3& p);
 // The view's plane rotated about its point (rotated() above), the screen mapping with it: the
 // point stays where it was on the screen.
 PlaneView rotated(const PlaneView& view, const Vec3& axis, double radians);

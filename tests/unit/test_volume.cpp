@@ -358,6 +358,13 @@ TEST(Plane, ObliqueRotationAndViews) {
     EXPECT_NEAR(after[0], before[0], 1e-9);
     EXPECT_NEAR(after[1], before[1], 1e-9);
     EXPECT_NEAR(pixel::moved(v, 3).distance(v.plane.point), -3, 1e-12);
+    // The crosshair set from another viewport: the plane passes through it, and it shows where
+    // the in-plane mapping puts it.
+    const Vec3 cross{-20, 14, 10};
+    const pixel::PlaneView through = pixel::throughPoint(v, cross);
+    EXPECT_NEAR(through.distance(cross), 0, 1e-12);
+    expectNear(through.plane.point, cross);
+    expectNear(through.patientAt(60, 60), cross);
 
     // Fitting a box: square pixels covering it, centred.
     std::array<Vec3, 8> box{};
