@@ -27,10 +27,13 @@ uniform ivec2 u_imageSize;  // the whole image
 uniform ivec4 u_tile;       // x, y, width, height of this tile's texture inside the image
 uniform ivec4 u_owned;      // the pixels this tile draws (its texture adds a 1-pixel margin)
 
-// Output pixel -> image coordinates: p = (output + 0.5 - u_offset) * u_scale (pixels).
+// Output pixel -> view pixel (the flip and rotation: an integer signed permutation plus an
+// offset, pixel::pixelTransform) -> image coordinates: p = (view + 0.5 - u_offset) * u_scale.
 uniform vec2 u_offset;
 uniform vec2 u_scale;
 uniform int u_outputHeight;
+uniform ivec4 u_turn;        // a00, a01, a10, a11
+uniform ivec2 u_turnOffset;  // b0, b1
 
 out vec4 fragColor;
 
@@ -401,7 +404,9 @@ uniform int u_paletteCount;
 
 void main() {
     ivec2 o = ivec2(int(gl_FragCoord.x), u_outputHeight - 1 - int(gl_FragCoord.y));
-    vec2 p = (vec2(o) + 0.5 - u_offset) * u_scale;
+    ivec2 view = ivec2(u_turn.x * o.x + u_turn.y * o.y, u_turn.z * o.x + u_turn.w * o.y) +
+                 u_turnOffset;
+    vec2 p = (vec2(view) + 0.5 - u_offset) * u_scale;
     if (p.x < 0.0 || p.y < 0.0 || p.x >= float(u_imageSize.x) || p.y >= float(u_imageSize.y)) {
         fragColor = vec4(0.0, 0.0, 0.0, 1.0);
         return;

@@ -7,17 +7,18 @@
 // first complete one, then, after the 2D steps, 100 plane moves along the normal and 50 window
 // steps on the plane, with the bytes uploaded and the peak RSS before and after.
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "cli/arguments.hpp"
+#include "cli/bench_layout.hpp"
+#include "cli/bench_stats.hpp"
 #include "cli/commands.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/plane_engine.hpp"
@@ -26,6 +27,7 @@
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
 #include "headless/egl_context.hpp"
+#include "model/display_text.hpp"
 #include "pixel/auto_window.hpp"
 #include "render/renderer.hpp"
 #include "series/series_builder.hpp"
@@ -34,35 +36,14 @@
 
 namespace dcmlens::cli {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) {
-        return 0;
-    }
-    std::sort(v.begin(), v.end());
-    const auto k = static_cast<std::size_t>(std::min<double>(
-        static_cast<double>(v.size() - 1), p / 100 * static_cast<double>(v.size())));
-    return v[k];
-}
-
-std::uint64_t peakRssBytes() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
-}
-
-}  // namespace
+using bench::Clock;
+using bench::msSince;
+using bench::peakRssBytes;
+using bench::percentile;
 
 int runBench(const std::vector<std::string>& args) {
     std::set<std::string> valued = planeOptionNames();
-    valued.insert({"--viewport", "--interp"});
+    valued.insert({"--viewport", "--layout", "--interp"});
     const Arguments a(args, {"--json"}, valued);
     const auto plane = readPlaneOptions(a);
     RenderSettings interp;
@@ -73,6 +54,13 @@ int runBench(const std::vector<std::string>& args) {
     if (a.positionals().empty()) {
         throw UsageError{"bench needs a file or folder"};
     }
+    std::optional<viewer::Grid> grid;
+    if (auto l = a.value("--layout")) {
+        grid = viewer::parseGrid(*l);
+        if (!grid) {
+            throw UsageError{"--layout is 1x1, 1x2, 2x1, 2x2, 1x3 or 3x3, not '" + *l + "'"};
+        }
+    }
     int vw = 1024;
     int vh = 1024;
     if (auto v = a.value("--viewport")) {
@@ -82,6 +70,13 @@ int runBench(const std::vector<std::string>& args) {
         }
         vw = static_cast<int>(w);
         vh = static_cast<int>(h);
+    }
+    if (grid) {
+        try {
+            return benchLayout(*grid, a.positionals(), vw, vh, a.has("--json"));
+        } catch (const Error& e) {
+            return reportError(a.positionals().front(), e.what());
+        }
     }
     try {
         // The viewer has its window and GL context before a folder is opened.
@@ -113,7 +108,7 @@ int runBench(const std::vector<std::string>& args) {
         const double scanMs = msSince(opened);
         session::StackSession session(renderer, std::move(stacks.front()), 0);
         const double sessionMs = msSince(opened);
-        viewer::ViewerState state;
+        viewer::ViewState state;
         state.frameCount = session.frameCount();
         viewer::ViewContext ctx;
         ctx.viewportWidth = vw;
@@ -304,8 +299,10 @@ int runBench(const std::vector<std::string>& args) {
         if (a.has("--json")) {
             std::cout << j.str() << std::endl;
         } else {
-            std::printf("%zu files, %d images, %.1f MB of pixels\n", files.size(),
-                        session.frameCount(), static_cast<double>(session.pixelBytes()) / 1e6);
+            std::printf(
+                "%s, %s, %.1f MB of pixels\n", model::countText(files.size(), "file").c_str(),
+                model::countText(static_cast<std::uint64_t>(session.frameCount()), "image").c_str(),
+                static_cast<double>(session.pixelBytes()) / 1e6);
             std::printf("headers read        %8.1f ms, stack allocated at %.1f ms\n", scanMs,
                         sessionMs);
             std::printf("first image shown   %8.1f ms after opening\n", firstFrameMs);

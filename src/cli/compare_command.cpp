@@ -5,6 +5,7 @@
 // `dcmlens compare A --gpu-vs-cpu [--frame N] [display options] [--size WxH] [--interp ...]`:
 // the view rendered on the GPU against the CPU reference of the same view, level by level.
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -17,6 +18,7 @@
 #include "cli/report.hpp"
 #include "common/error.hpp"
 #include "io/png_writer.hpp"
+#include "model/display_text.hpp"
 #include "pixel/compare.hpp"
 
 namespace dcmlens::cli {
@@ -40,7 +42,7 @@ void print(const pixel::FrameDifference& d, bool json) {
         return;
     }
     std::printf("compared   %s, %dx%d\n", d.compared.c_str(), d.width, d.height);
-    std::printf("differing  %zu of %zu pixels\n", d.differing, d.pixels);
+    std::printf("differing  %zu of %s\n", d.differing, model::countText(d.pixels, "pixel").c_str());
     std::printf("B - A      max |d| %g, mean %g, rms %g\n", d.maxAbs, d.mean, d.rms);
 }
 
@@ -48,7 +50,8 @@ void print(const pixel::FrameDifference& d, bool json) {
 
 int runCompare(const std::vector<std::string>& args) {
     std::set<std::string> valued = displayOptionNames();
-    valued.insert({"-o", "--frame", "--frame-b", "--size", "--interp"});
+    valued.insert({"-o", "--frame", "--frame-b"});
+    valued.insert(viewOptionNames().begin(), viewOptionNames().end());
     valued.insert(planeOptionNames().begin(), planeOptionNames().end());
     const Arguments a(args, {"--json", "--gpu-vs-cpu"}, valued);
     const bool gpuVsCpu = a.has("--gpu-vs-cpu");
@@ -67,12 +70,17 @@ int runCompare(const std::vector<std::string>& args) {
     settings.frame = a.value("--frame") ? parseInt("--frame", *a.value("--frame"), 1) - 1 : 0;
     readViewOptions(a, settings);
     for (const std::string& name : displayOptionNames()) {
-        if (!gpuVsCpu && (a.has(name) || a.has("--size") || a.has("--interp"))) {
+        const auto& view = viewOptionNames();
+        if (!gpuVsCpu && (a.has(name) || std::any_of(view.begin(), view.end(),
+                                                     [&](const auto& v) { return a.has(v); }))) {
             throw UsageError{"display options only apply to compare --gpu-vs-cpu"};
         }
     }
     if (gpuVsCpu && a.has("--frame-b")) {
         throw UsageError{"compare --gpu-vs-cpu renders one frame: it takes no --frame-b"};
+    }
+    if (auto out = a.value("-o")) {
+        requireExtension(*out, {".png"}, "the difference image is a PNG");
     }
     std::string current = pathA;
     try {

@@ -26,6 +26,9 @@ void checkPlaneArguments(const Arguments& a) {
     if (a.has("--frame")) {
         throw UsageError{"--frame picks a 2D image: a plane takes --at X,Y,Z instead"};
     }
+    if (a.has("--flip") || a.has("--rotate")) {
+        throw UsageError{"--flip and --rotate turn 2D images: a plane is turned with --axes"};
+    }
 }
 
 const char* stateName(pixel::VolumeSample::State s) {

@@ -77,7 +77,8 @@ private:
 
 // Throws dcmlens::Error ("no such file", "not a regular file", or `whenEmpty`) unless `path` is a
 // non-empty regular file: checked before DCMTK opens it, whose own messages are less clear.
-void requireNonEmptyFile(const std::string& path, const std::string& whenEmpty);
+// Returns the file's size.
+std::uint64_t requireNonEmptyFile(const std::string& path, const std::string& whenEmpty);
 
 // Registers DCMTK's decoders (JPEG, JPEG-LS, RLE) once per process, and the compiled data
 // dictionary when main() chose it (dictionary.hpp); thread-safe. Every use of DCMTK starts here.

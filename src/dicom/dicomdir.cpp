@@ -21,6 +21,7 @@
 
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
+#include "dicom/signature.hpp"
 
 namespace dcmlens::dicom {
 
@@ -240,7 +241,7 @@ bool isDicomdir(const std::string& path) {
 
 DicomdirContents readDicomdir(const std::string& path) {
     registerCodecs();
-    requireNonEmptyFile(path, "DICOMDIR is empty");
+    requireDicomSignature(path, requireNonEmptyFile(path, "DICOMDIR is empty"));
     DcmFileFormat file;
     const OFCondition status =
         file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);

@@ -129,10 +129,26 @@ GrayPipeline makeGrayPipeline(const model::Instance& instance, const FrameRef& r
 namespace {
 
 // Calls f(x, y, px, py) for every output pixel whose point p = (px, py) is inside the image;
-// other pixels stay black.
+// other pixels stay black. The view's orientation turns output pixels into view pixels first
+// (integers: exact), then p = (view pixel + 0.5 - offset) * scale.
 template <class F>
 void forEachOutputPixel(int width, int height, int imageWidth, int imageHeight,
                         const ViewMapping& view, F&& f) {
+    if (!view.orientation.identity()) {
+        for (int y = 0; y < height; ++y) {
+            for (int x = 0; x < width; ++x) {
+                int u = 0;
+                int v = 0;
+                outputToViewPixel(view.orientation, width, height, x, y, u, v);
+                const double px = (u + 0.5 - view.offsetX) * view.scaleX;
+                const double py = (v + 0.5 - view.offsetY) * view.scaleY;
+                if (px >= 0 && py >= 0 && px < imageWidth && py < imageHeight) {
+                    f(x, y, px, py);
+                }
+            }
+        }
+        return;
+    }
     for (int y = 0; y < height; ++y) {
         const double py = (y + 0.5 - view.offsetY) * view.scaleY;
         if (py < 0 || py >= imageHeight) {
@@ -278,21 +294,20 @@ ViewMapping fitView(int imageWidth, int imageHeight, double aspect, int width, i
 
 Image resample(const Image& image, int width, int height, const ViewMapping& view) {
     Image out(width, height, image.channels);
-    for (int y = 0; y < height; ++y) {
-        const double py = (y + 0.5 - view.offsetY) * view.scaleY;
-        if (py < 0 || py >= image.height) {
-            continue;
-        }
-        for (int x = 0; x < width; ++x) {
-            const double px = (x + 0.5 - view.offsetX) * view.scaleX;
-            if (px < 0 || px >= image.width) {
-                continue;
-            }
-            std::copy_n(image.pixel(static_cast<int>(px), static_cast<int>(py)), image.channels,
-                        out.pixel(x, y));
-        }
-    }
+    forEachOutputPixel(width, height, image.width, image.height, view,
+                       [&](int x, int y, double px, double py) {
+                           std::copy_n(image.pixel(static_cast<int>(px), static_cast<int>(py)),
+                                       image.channels, out.pixel(x, y));
+                       });
     return out;
+}
+
+ViewMapping fitView(int imageWidth, int imageHeight, double aspect, int width, int height,
+                    const Orientation& orientation) {
+    ViewMapping v = fitView(imageWidth, imageHeight, aspect, viewWidth(orientation, width, height),
+                            viewHeight(orientation, width, height));
+    v.orientation = orientation;
+    return v;
 }
 
 }  // namespace dcmlens::pixel

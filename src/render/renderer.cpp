@@ -124,11 +124,22 @@ class LetterboxClear {
 public:
     LetterboxClear(const pixel::ViewMapping& view, int imageWidth, int imageHeight, int width,
                    int height) {
-        int x0 = 0, x1 = 0, y0 = 0, y1 = 0;  // output columns and rows (top row 0), end exclusive
-        if (!span(view.offsetX, view.scaleX, imageWidth, width, x0, x1) ||
-            !span(view.offsetY, view.scaleY, imageHeight, height, y0, y1)) {
+        // View columns and rows (top row 0), end exclusive; then the output rectangle they
+        // cover once turned by the orientation.
+        const int viewW = pixel::viewWidth(view.orientation, width, height);
+        const int viewH = pixel::viewHeight(view.orientation, width, height);
+        int u0 = 0, u1 = 0, v0 = 0, v1 = 0;
+        if (!span(view.offsetX, view.scaleX, imageWidth, viewW, u0, u1) ||
+            !span(view.offsetY, view.scaleY, imageHeight, viewH, v0, v1)) {
             return;  // the mapping is degenerate: shade it all
         }
+        double ax = 0, ay = 0, bx = 0, by = 0;
+        pixel::viewToOutput(view.orientation, width, height, u0, v0, ax, ay);
+        pixel::viewToOutput(view.orientation, width, height, u1, v1, bx, by);
+        const int x0 = static_cast<int>(std::lround(std::min(ax, bx)));
+        const int x1 = static_cast<int>(std::lround(std::max(ax, bx)));
+        const int y0 = static_cast<int>(std::lround(std::min(ay, by)));
+        const int y1 = static_cast<int>(std::lround(std::max(ay, by)));
         restrict(x0, y0, x1, y1, width, height);
     }
     // Only output columns [x0, x1) and rows [y0, y1) (top row 0) are shaded, the rest cleared.
@@ -853,6 +864,10 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
                 static_cast<float>(r.view.offsetY));
     glUniform2f(u("u_scale"), static_cast<float>(r.view.scaleX), static_cast<float>(r.view.scaleY));
     glUniform1i(u("u_outputHeight"), r.outputHeight);
+    const pixel::PixelTransform turn =
+        pixel::pixelTransform(r.view.orientation, r.outputWidth, r.outputHeight);
+    glUniform4i(u("u_turn"), turn.a00, turn.a01, turn.a10, turn.a11);
+    glUniform2i(u("u_turnOffset"), turn.b0, turn.b1);
 
     switch (variant.colorMode) {
         case 0:

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -24,9 +25,12 @@ struct MemoryBudget {
 MemoryBudget defaultBudget();
 
 // A stack being viewed: headers in display order, a StackLoader decoding on worker threads
-// (nearest to the shown image first), and one GPU array texture, preallocated, filled in bounded
-// chunks by pump() from the GL thread. When the series does not fit the budget, a window of
-// images around the focus is resident and `windowed()` says so.
+// (nearest to the shown images first: every viewport showing the stack steers it through
+// focus()), and one GPU array of layers, preallocated, filled in bounded chunks by pump() from
+// the GL thread. When the series does not fit the budget, a window of images around the focus
+// is resident and `windowed()` says so; focusing outside it slides the window (the layers of
+// images that leave it are reused: frame f lives in layer f mod windowFrames), without a new
+// session, so every viewport of the stack keeps its state.
 class StackSession {
 public:
     StackSession(render::Renderer& renderer, series::SeriesStack stack, int focusFrame = 0,
@@ -85,12 +89,18 @@ public:
     // A stored value of a resident frame: from memory, or read back from the GPU for greyscale
     // images, whose only copy is there.
     std::int64_t storedValue(int frame, int x, int y, int sample = 0);
-    int layerOf(int frame) const { return frame - windowStart_; }
+    int layerOf(int frame) const { return frame % std::max(1, windowFrames_); }
     const render::GpuImage* image() const { return image_.get(); }
-    void focus(int frame);
+    // The frames the viewports of this stack show, the one the user acts on first: decoding goes
+    // nearest to them first; over budget, the window recentres on the first when it leaves it.
+    void focus(int frame) { focus(std::vector<int>{frame}); }
+    void focus(const std::vector<int>& frames);
     void cancelLoading() { loader_->cancel(); }
     bool allResident() const { return residentCount_ == windowFrames_; }
+    // Over the resident window: images decoded (or failed) of those it holds.
     series::StackLoader::Progress progress() const;
+    // How many times the window moved (tests and the state log).
+    int slides() const { return slides_; }
     std::vector<std::string> takeErrors();
     const series::GeometryReport& geometry() const { return geometry_; }
     const std::string& description() const { return stack_.description; }
@@ -122,8 +132,15 @@ private:
     std::uint64_t pixelBytes_ = 0;
     std::unique_ptr<render::GpuImage> image_;
     std::unique_ptr<series::StackLoader> loader_;
+    void slideTo(int start);
+    std::vector<char> wantedInstances() const;
+    bool inWindow(int frame) const {
+        return frame >= windowStart_ && frame < windowStart_ + windowFrames_;
+    }
     std::vector<series::StackLoader::Ready> pending_;
-    std::vector<std::size_t> decodeIndex_;  // loader index -> instance index
+    std::vector<std::shared_ptr<const model::Instance>> headers_;  // as the stack was built
+    std::vector<char> failed_;                                     // per instance
+    int slides_ = 0;
     std::vector<std::string> errors_;
     series::GeometryReport geometry_;
     std::optional<series::VolumeGeometry> volume_;

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <random>
+#include <thread>
 
 #include "common/error.hpp"
 #include "io/png_writer.hpp"
@@ -122,9 +123,12 @@ protected:
 public:
     static void loadAll(session::StackSession& s) {
         for (int i = 0; i < 10000 && !s.allResident(); ++i) {
-            s.pump(64 << 20);
+            if (s.pump(64 << 20) == 0) {
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+            }
         }
-        ASSERT_TRUE(s.allResident());
+        const auto errors = s.takeErrors();
+        ASSERT_TRUE(s.allResident()) << (errors.empty() ? "" : errors.front());
     }
 
     // The same view drawn by the session (GPU) and by the CPU reference, compared.
