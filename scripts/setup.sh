@@ -12,12 +12,14 @@ packages=(
   # libgl-dev does not pull in without recommends
   libegl-dev libgl-dev libopengl-dev libegl-mesa0 libgl1-mesa-dri python3-glad
   # tests: reference renderers and encoders, the pydicom corpus, a display for the window
-  libgdcm-tools openjph-tools python3-pydicom python3-numpy python3-pil
+  libgdcm-tools openjph-tools python3-pydicom python3-numpy python3-pil python3-scipy
   xvfb xauth xdotool imagemagick
   # xrdb: the HiDPI test sets Xft.dpi, where GLFW reads the monitor's content scale
   x11-xserver-utils
   # the format check's self-test runs it inside a git checkout and without git
   git
+  # benchmarks: VTK's reslice as the MPR peer (bench/mpr_vs_vtk.py)
+  python3-vtk9
 )
 
 missing=()

@@ -13,6 +13,7 @@
 #include "cli/commands.hpp"
 #include "cli/display_arguments.hpp"
 #include "cli/json_writer.hpp"
+#include "cli/plane_commands.hpp"
 #include "cli/render_engine.hpp"
 #include "cli/report.hpp"
 #include "common/error.hpp"
@@ -51,9 +52,14 @@ int runCompare(const std::vector<std::string>& args) {
     std::set<std::string> valued = displayOptionNames();
     valued.insert({"-o", "--frame", "--frame-b"});
     valued.insert(viewOptionNames().begin(), viewOptionNames().end());
+    valued.insert(planeOptionNames().begin(), planeOptionNames().end());
     const Arguments a(args, {"--json", "--gpu-vs-cpu"}, valued);
     const bool gpuVsCpu = a.has("--gpu-vs-cpu");
-    if (a.positionals().empty() || a.positionals().size() > (gpuVsCpu ? 1u : 2u)) {
+    const auto plane = readPlaneOptions(a);
+    if (plane && !gpuVsCpu) {
+        throw UsageError{"--plane is for compare --gpu-vs-cpu"};
+    }
+    if (a.positionals().empty() || (!plane && a.positionals().size() > (gpuVsCpu ? 1u : 2u))) {
         throw UsageError{gpuVsCpu ? "compare --gpu-vs-cpu takes one file"
                                   : "compare needs FILE_A [FILE_B] (B defaults to A)"};
     }
@@ -80,7 +86,9 @@ int runCompare(const std::vector<std::string>& args) {
     try {
         Timings timings;
         pixel::FrameDifference d;
-        if (gpuVsCpu) {
+        if (plane) {
+            comparePlane(a, *plane, settings, d);
+        } else if (gpuVsCpu) {
             const Decoded decoded = decodeInput(pathA, settings, timings);
             GpuSession gpu;
             settings.cpu = false;

@@ -16,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "cli/display_arguments.hpp"
 #include "cli/json_writer.hpp"
+#include "cli/plane_commands.hpp"
 #include "cli/render_engine.hpp"
 #include "cli/report.hpp"
 #include "common/error.hpp"
@@ -43,12 +44,22 @@ std::string bitsText(std::uint64_t word, int bitsAllocated, int bitsStored, int 
 
 int runProbe(const std::vector<std::string>& args) {
     std::set<std::string> valued = displayOptionNames();
-    valued.insert({"--pixel", "--frame", "--flip", "--rotate"});
+    valued.insert({"--pixel", "--frame", "--flip", "--rotate", "--size", "--interp"});
+    valued.insert(planeOptionNames().begin(), planeOptionNames().end());
     const Arguments a(args, {"--json"}, valued);
-    if (a.positionals().size() != 1 || !a.value("--pixel")) {
-        throw UsageError{"probe needs FILE --pixel X,Y"};
+    const auto plane = readPlaneOptions(a);
+    if (a.positionals().empty() || (!plane && a.positionals().size() != 1) || !a.value("--pixel")) {
+        throw UsageError{"probe needs FILE --pixel X,Y (or FOLDER --plane ... --pixel X,Y)"};
     }
     const auto [fx, fy] = parsePair("--pixel", *a.value("--pixel"), ',');
+    if (plane) {
+        RenderSettings view;
+        readViewOptions(a, view);
+        return probePlane(a, *plane, displayOptions(a), view.linear, fx, fy);
+    }
+    if (a.has("--size") || a.has("--interp")) {
+        throw UsageError{"--size and --interp are for probe --plane: a 2D probe reads one pixel"};
+    }
     // With --flip/--rotate, X,Y is a pixel of the turned image (as `render` with the same options
     // and no --size draws it); the output names the file's column and row.
     const pixel::Orientation orientation = readOrientation(a);

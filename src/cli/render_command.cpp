@@ -16,6 +16,7 @@
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/display_arguments.hpp"
+#include "cli/plane_commands.hpp"
 #include "cli/render_engine.hpp"
 #include "cli/report.hpp"
 #include "common/error.hpp"
@@ -39,6 +40,7 @@ std::set<std::string> renderValueNames() {
     std::set<std::string> names = displayOptionNames();
     names.insert({"-o", "--frame", "--stage"});
     names.insert(viewOptionNames().begin(), viewOptionNames().end());
+    names.insert(planeOptionNames().begin(), planeOptionNames().end());
     return names;
 }
 
@@ -67,6 +69,10 @@ int runRender(const std::vector<std::string>& args) {
             throw UsageError{"--stage " + *s + " shows grey values: it takes no --colormap"};
         }
         settings.options.stage = *stage;
+    }
+    if (const auto plane = readPlaneOptions(a)) {
+        // A plane of the volume the inputs form (one series), into one PNG.
+        return renderPlane(a, *plane, settings, *out);
     }
 
     // One input file and an output that is not a folder: that file. Otherwise a batch into OUTDIR,

@@ -60,12 +60,26 @@ StackSession::StackSession(render::Renderer& renderer, series::SeriesStack stack
                          std::to_string(windowStart_ + 1) + "-" +
                          std::to_string(windowStart_ + windowFrames_) + ".";
     }
+    series::VolumeBuild volume = series::buildVolume(stack_);
+    volume_ = std::move(volume.volume);
+    volumeProblem_ = volume.problem;
+    // A volume's chunks of layers must all fit one plane draw's texture units.
     image_ = renderer_.allocate(first.pixel.columns, first.pixel.rows, first.pixel.samplesPerPixel,
-                                type, windowFrames_);
+                                type, windowFrames_, volume_ ? renderer_.planeChunkLimit() : 0);
+    if (volume_) {
+        volumeProblem_ = renderer_.volumeProblem(*image_);
+        if (!volumeProblem_.empty()) {
+            volume_.reset();
+        }
+    }
     resident_.assign(frames_.size(), 0);
     stats_.assign(frames_.size(), {});
     headers_ = stack_.instances;
     failed_.assign(stack_.instances.size(), 0);
+    if (volume_) {
+        // Its tables now (a few KB): switching to a plane later uploads nothing.
+        gpuVolume_ = renderer_.makeVolume(*image_, volume_->grid(), volumeSlices());
+    }
 
     // The loader has every instance of the stack and decodes those of the window, nearest to the
     // focus first. Where the GPU samples host memory in place, the workers decode straight into
@@ -212,6 +226,106 @@ void StackSession::draw(int frame, const pixel::DisplayOptions& options,
     r.outputWidth = width;
     r.outputHeight = height;
     renderer_.draw(*image_, r);
+}
+
+std::vector<render::GpuVolume::Slice> StackSession::volumeSlices() const {
+    std::vector<render::GpuVolume::Slice> out;
+    for (const auto& slice : volume_->slices()) {
+        const model::Instance& in = instanceOf(slice.frame);
+        const model::ModalityInfo& m = in.modalityFor(slice.instanceFrame);
+        render::GpuVolume::Slice s;
+        s.layer = resident(slice.frame) ? layerOf(slice.frame) : -1;
+        s.slope = m.slope;
+        s.intercept = m.intercept;
+        out.push_back(s);
+    }
+    return out;
+}
+
+pixel::GrayPipeline StackSession::planePipeline(const pixel::DisplayOptions& options) const {
+    if (!volume_) {
+        throw Error("no volume to reformat: " + volumeProblem_);
+    }
+    const auto& slices = volume_->slices();
+    const auto& reference = slices[slices.size() / 2];
+    // Min-max over the volume: every resident slice's range (padding excluded).
+    std::optional<pixel::ValueRange> range;
+    for (const auto& slice : slices) {
+        if (!resident(slice.frame)) {
+            continue;
+        }
+        const pixel::ValueRange r = frameStats(slice.frame).range;
+        range =
+            range ? pixel::ValueRange{std::min(range->min, r.min), std::max(range->max, r.max)} : r;
+    }
+    return pixel::makePlanePipeline(instanceOf(reference.frame), reference.instanceFrame, options,
+                                    range, frameStats(reference.frame).percentile);
+}
+
+void StackSession::drawPlane(const pixel::PlaneView& view, double slabMm,
+                             pixel::Projection projection, const pixel::DisplayOptions& options,
+                             bool linear) {
+    if (!volume_ || !gpuVolume_) {
+        throw Error("no volume to reformat: " + volumeProblem_);
+    }
+    const pixel::PlaneSampling sampling = volume_->sampling(view, slabMm, projection);
+    const pixel::GrayPipeline gray = planePipeline(options);
+    renderer_.updateVolume(*gpuVolume_, volumeSlices());
+    render::PlaneDrawRequest r;
+    r.gray = &gray;
+    r.colormap = options.colormap;
+    r.linear = linear;
+    r.sampling = &sampling;
+    renderer_.drawPlane(*image_, *gpuVolume_, r);
+}
+
+StackSession::PlaneProbe StackSession::probePlane(const pixel::PlaneView& view, double slabMm,
+                                                  pixel::Projection projection,
+                                                  const pixel::DisplayOptions& options, bool linear,
+                                                  int x, int y) {
+    if (!volume_) {
+        throw Error("no volume to reformat: " + volumeProblem_);
+    }
+    const pixel::PlaneSampling sampling = volume_->sampling(view, slabMm, projection);
+    const pixel::GrayPipeline gray = planePipeline(options);
+    // The stored values of the slices this pixel reads: in memory, the layers' shared memory, or
+    // read back from the GPU (textures), one layer each.
+    const auto& geometry = volume_->slices();
+    std::vector<pixel::VolumeSlice> slices(geometry.size());
+    std::vector<model::PixelBuffer> read;
+    const std::vector<int> needed = pixel::slicesRead(volume_->grid(), sampling, x, y, linear);
+    read.reserve(needed.size());
+    for (int k : needed) {
+        const auto& g = geometry[static_cast<std::size_t>(k)];
+        const model::Instance& in = instanceOf(g.frame);
+        pixel::VolumeSlice& s = slices[static_cast<std::size_t>(k)];
+        s.modality = pixel::ModalityTransform(in.modalityFor(g.instanceFrame), in.pixel);
+        if (!resident(g.frame)) {
+            continue;
+        }
+        if (!in.stored.empty()) {
+            s.buffer = &in.stored;
+            s.frame = g.instanceFrame;
+            continue;
+        }
+        model::PixelBuffer memory = renderer_.layerMemory(*image_, layerOf(g.frame));
+        read.push_back(memory.empty() ? renderer_.readLayer(*image_, layerOf(g.frame))
+                                      : std::move(memory));
+        s.buffer = &read.back();
+        s.frame = 0;
+    }
+    PlaneProbe out;
+    out.probe = pixel::probePlane(volume_->grid(), slices, sampling, view, gray, options.colormap,
+                                  linear, x, y);
+    if (out.probe.state != pixel::VolumeSample::State::Outside) {
+        const auto& g = geometry[static_cast<std::size_t>(out.probe.slice)];
+        out.file = instanceOf(g.frame).path;
+        out.stackFrame = g.frame;
+        out.probe.voxelPosition = volume_->patientFromVoxel({static_cast<double>(out.probe.column),
+                                                             static_cast<double>(out.probe.row),
+                                                             static_cast<double>(out.probe.slice)});
+    }
+    return out;
 }
 
 const model::Instance& StackSession::instanceOf(int frame) const {

@@ -6,10 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "pixel/plane.hpp"
+#include "pixel/reformat.hpp"
 #include "pixel/render.hpp"
 #include "render/renderer.hpp"
 #include "series/series_builder.hpp"
 #include "series/stack_loader.hpp"
+#include "series/volume.hpp"
 
 namespace dcmlens::session {
 
@@ -37,6 +40,37 @@ public:
     // pipeline `options` describes. Throws dcmlens::Error when the frame is not resident.
     void draw(int frame, const pixel::DisplayOptions& options, const pixel::ViewMapping& view,
               bool linear, int width, int height);
+
+    // The stack as a volume (MPR): its geometry, or null with the one-line reason in
+    // volumeProblem() (the 2D view works either way). Decided from the headers when the session
+    // is made; the GPU's tables for it are made then too, so that showing a plane later uploads
+    // nothing.
+    const series::VolumeGeometry* volume() const { return volume_ ? &*volume_ : nullptr; }
+    const std::string& volumeProblem() const { return volumeProblem_; }
+
+    // The greyscale pipeline a plane is drawn with: the file's windows, VOI function and
+    // polarity of the volume's middle slice (its reference); min-max over the resident slices'
+    // ranges; per-slice rescales are the slices' own. Throws dcmlens::Error without a volume.
+    pixel::GrayPipeline planePipeline(const pixel::DisplayOptions& options) const;
+
+    // Draws a plane of the volume into the bound framebuffer (view.width x view.height): the
+    // slab of `slabMm` around it projected as `projection` (None: the plane). Black outside the
+    // volume; where a slice it needs is not loaded yet, black with alpha 0 (draw something
+    // distinct there, e.g. a hatch). Uploads nothing once the slices are resident (a slice that
+    // became resident since the last draw costs 16 bytes of table). Throws dcmlens::Error
+    // without a volume or for a view it cannot sample (series::VolumeGeometry::sampling).
+    void drawPlane(const pixel::PlaneView& view, double slabMm, pixel::Projection projection,
+                   const pixel::DisplayOptions& options, bool linear);
+
+    // Every stage of output pixel (x, y) of that drawing (pixel::probePlane), with the file and
+    // frame of the nearest voxel and that voxel's centre in patient mm.
+    struct PlaneProbe {
+        pixel::PlaneProbe probe;
+        std::string file;     // of the nearest voxel's slice ("" outside the volume)
+        int stackFrame = -1;  // that slice's frame in the stack (as draw() counts them)
+    };
+    PlaneProbe probePlane(const pixel::PlaneView& view, double slabMm, pixel::Projection projection,
+                          const pixel::DisplayOptions& options, bool linear, int x, int y);
 
     // Makes decoded images resident, uploading at most `maxBytes` (at least one image) per call;
     // images decoded straight into shared-memory layers cost no upload. Returns how many images
@@ -109,6 +143,10 @@ private:
     int slides_ = 0;
     std::vector<std::string> errors_;
     series::GeometryReport geometry_;
+    std::optional<series::VolumeGeometry> volume_;
+    std::string volumeProblem_;
+    std::unique_ptr<render::GpuVolume> gpuVolume_;
+    std::vector<render::GpuVolume::Slice> volumeSlices() const;
 };
 
 }  // namespace dcmlens::session
