@@ -3,6 +3,7 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcdict.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmdata/dcistrmf.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcpixel.h>
@@ -293,22 +294,12 @@ DicomFile::DicomFile(const std::string& path)
     if (status.bad()) {
         throw Error(std::string("not a readable DICOM file (") + status.text() + ")");
     }
-    DcmDataset& dataset = *impl_->file.getDataset();
-    if (dataset.card() == 0) {
-        throw Error("not a DICOM file (no data elements)");
-    }
-    model::Instance& inst = impl_->instance;
-    inst.path = path;
-    inst.transferSyntaxUid =
-        getString(*impl_->file.getMetaInfo(), DCM_TransferSyntaxUID).value_or("");
-    if (inst.transferSyntaxUid.empty()) {
-        inst.transferSyntaxUid = DcmXfer(dataset.getOriginalXfer()).getXferID();
-    }
-    inst.transferSyntaxName = syntaxName(inst.transferSyntaxUid);
-    readAttributes(dataset, inst);
+    readParsed(path);
 
     // Native little-endian pixel data that DCMTK left in the file (it postpones large values):
     // note where, for loaders that read it later without parsing the file again.
+    DcmDataset& dataset = *impl_->file.getDataset();
+    model::Instance& inst = impl_->instance;
     DcmPixelData* pixelData = impl_->pixelData();
     const DcmXfer originalXfer(dataset.getOriginalXfer());
     if (pixelData != nullptr && !originalXfer.isEncapsulated() && originalXfer.isLittleEndian() &&
@@ -324,6 +315,45 @@ DicomFile::DicomFile(const std::string& path)
             inst.nativePixels->length = pixelData->getLength();
         }
     }
+}
+
+DicomFile::DicomFile(std::shared_ptr<const std::vector<std::uint8_t>> bytes,
+                     const std::string& name)
+    : impl_((registerCodecs(), std::make_unique<Impl>())) {
+    if (!bytes || bytes->empty()) {
+        throw Error("no data (an empty object)");
+    }
+    // A buffer stream has no factory for postponed values: everything is read now, so the
+    // dataset does not point into `bytes` afterwards. The same DcmFileFormat::read as
+    // loadFile() uses (meta header, preamble or none, transfer syntax detection).
+    DcmInputBufferStream stream;
+    stream.setBuffer(bytes->data(), static_cast<offile_off_t>(bytes->size()));
+    stream.setEos();
+    impl_->file.transferInit();
+    OFCondition status = impl_->file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+    impl_->file.transferEnd();
+    stream.releaseBuffer();
+    if (status.bad()) {
+        throw Error(std::string("not a readable DICOM object (") + status.text() + ")");
+    }
+    readParsed(name);
+    impl_->instance.encoded = std::move(bytes);
+}
+
+void DicomFile::readParsed(const std::string& path) {
+    DcmDataset& dataset = *impl_->file.getDataset();
+    if (dataset.card() == 0) {
+        throw Error("not a DICOM file (no data elements)");
+    }
+    model::Instance& inst = impl_->instance;
+    inst.path = path;
+    inst.transferSyntaxUid =
+        getString(*impl_->file.getMetaInfo(), DCM_TransferSyntaxUID).value_or("");
+    if (inst.transferSyntaxUid.empty()) {
+        inst.transferSyntaxUid = DcmXfer(dataset.getOriginalXfer()).getXferID();
+    }
+    inst.transferSyntaxName = syntaxName(inst.transferSyntaxUid);
+    readAttributes(dataset, inst);
 }
 
 std::optional<model::PixelBuffer> readNativeFrames(const model::Instance& header,
@@ -816,6 +846,13 @@ DicomFile::PixelLayout DicomFile::pixelLayout() const {
 
 std::vector<model::TagNode> DicomFile::tagTree() const {
     return buildTagTree(impl_->file);
+}
+
+std::unique_ptr<DicomFile> openInstance(const model::Instance& header) {
+    if (header.encoded) {
+        return std::make_unique<DicomFile>(header.encoded, header.path);
+    }
+    return std::make_unique<DicomFile>(header.path);
 }
 
 model::Instance loadInstance(const std::string& path) {

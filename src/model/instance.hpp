@@ -200,6 +200,10 @@ struct Instance {
         std::uint64_t inode = 0;
     };
     std::optional<NativePixels> nativePixels;
+    // The encoded object (a Part 10 file's bytes) when the instance lives in memory rather than in
+    // the file at `path` (a retrieved instance): loaders decode from these bytes. Shared, never
+    // copied; null for files.
+    std::shared_ptr<const std::vector<std::uint8_t>> encoded;
     // Photometric of the decoded values: JPEG decoders may already have turned YBR into RGB,
     // and YBR_FULL_422 is expanded to YBR_FULL on decode.
     Photometric decodedPhotometric = Photometric::Monochrome2;

@@ -109,9 +109,11 @@ void StackLoader::work() {
                 in->decodedPhotometric = in->pixel.photometric;
                 decoded = std::move(in);
             } else {
-                dicom::DicomFile file(path);
-                file.decodeAllFrames(std::move(destination));
-                decoded = std::make_shared<const model::Instance>(file.release());
+                // From the file, or from the bytes of an instance that lives in memory.
+                const std::unique_ptr<dicom::DicomFile> file =
+                    dicom::openInstance(*headers_[index]);
+                file->decodeAllFrames(std::move(destination));
+                decoded = std::make_shared<const model::Instance>(file->release());
             }
         } catch (const Error& e) {
             error = path + ": " + e.what();
