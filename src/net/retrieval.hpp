@@ -1,0 +1,114 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "model/instance.hpp"
+#include "net/cache.hpp"
+#include "net/json.hpp"
+#include "net/server.hpp"
+
+namespace dcmlens::net {
+
+// Retrieves one series in the background and hands over its instances as they arrive: the
+// producer behind a viewer that shows the first image before the last one has arrived. Made to
+// be polled from a UI thread: no call blocks (except wait() and the destructor), take() returns
+// what arrived since the last call.
+//
+// DICOMweb: QIDO-RS lists the instances (sorted by Instance Number), then several instance-level
+// WADO-RS requests run in parallel, the middle instance first and then outwards (the image a
+// viewer opens on), or nearest to whatever prioritise() named last; when the server does not
+// list instances, one series-level WADO-RS request instead. DIMSE: one C-GET (or C-MOVE, when
+// the server has a store port) of the series, in the server's order. Either way, instances in
+// the cache are not fetched, and a series the cache holds whole is opened without any request.
+// Every instance is parsed (dicom::DicomFile from memory, the code that reads files) before it
+// is handed over, and stored in the cache after.
+class SeriesRetrieval {
+public:
+    struct Options {
+        unsigned parallel = 4;           // WADO-RS requests at once
+        InstanceCache* cache = nullptr;  // none: no cache
+    };
+
+    struct Arrived {
+        // The parsed header (attributes, no pixels decoded): `encoded` holds the bytes of an
+        // instance that came over the network; one from the cache is a plain file at `path`.
+        std::shared_ptr<const model::Instance> header;
+        bool fromCache = false;
+    };
+
+    struct Progress {
+        std::size_t arrived = 0;  // instances handed over or waiting in take()
+        std::size_t failed = 0;
+        std::size_t total = 0;    // instances listed; 0 until the list is known
+        std::uint64_t bytes = 0;  // received from the network
+        double seconds = 0;       // since the start (frozen once finished)
+        double firstArrivalSeconds = -1;
+        bool listed = false;
+        bool finished = false;  // nothing more will arrive
+        bool cancelled = false;
+        bool fromCacheOnly = false;  // the whole series came from the cache: no request made
+        double megabytesPerSecond() const { return seconds > 0 ? bytes / 1e6 / seconds : 0; }
+    };
+
+    SeriesRetrieval(SeriesLocation location, Options options);
+    explicit SeriesRetrieval(SeriesLocation location) : SeriesRetrieval(std::move(location), {}) {}
+    ~SeriesRetrieval();  // cancels and joins
+    SeriesRetrieval(const SeriesRetrieval&) = delete;
+    SeriesRetrieval& operator=(const SeriesRetrieval&) = delete;
+
+    std::vector<Arrived> take();
+    std::vector<std::string> takeErrors();  // one line each: "SOURCE: reason"
+    Progress progress() const;
+    // The instance list (QIDO-RS or C-FIND records, in retrieval index order); empty until known.
+    std::vector<Record> instances() const;
+
+    // Fetch this instance (an index into instances()) next and then those nearest it.
+    void prioritise(std::size_t index);
+    void cancel();
+    // Blocks until something arrived, failed or finished, or `timeout` passed (for the CLI).
+    void wait(std::chrono::milliseconds timeout);
+
+    const SeriesLocation& location() const { return location_; }
+
+private:
+    void run();
+    void runDicomWeb();
+    void runDimse();
+    bool fromCache();
+    void deliver(const std::string& source, std::shared_ptr<const std::vector<std::uint8_t>> bytes,
+                 std::size_t index);
+    void fail(const std::string& message);
+    std::string sourceName(const std::string& sop) const;
+
+    SeriesLocation location_;
+    Options options_;
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<Arrived> ready_;
+    std::vector<std::string> errors_;
+    std::vector<Record> list_;
+    std::vector<std::string> delivered_;  // SOP Instance UIDs, for the cache's series list
+    std::vector<char> claimed_;
+    std::size_t focus_ = 0;
+    Progress progress_;
+    std::atomic<std::uint64_t> bytes_{0};
+    std::atomic<bool> cancelled_{false};
+    std::chrono::steady_clock::time_point start_;
+    // The running clients' cancel(), each removed by its client's owner before the client goes.
+    using CancelHooks = std::list<std::function<void()>>;
+    CancelHooks cancelHooks_;
+    class HookGuard;
+    std::thread thread_;
+};
+
+}  // namespace dcmlens::net
