@@ -15,6 +15,7 @@ int runProbe(const std::vector<std::string>& args);
 int runExport(const std::vector<std::string>& args);
 int runRoi(const std::vector<std::string>& args);
 int runCompare(const std::vector<std::string>& args);
+int runPacs(const std::vector<std::string>& args);
 
 // Whether a first argument names a subcommand (or help) rather than a file for the viewer.
 bool isCommand(const std::string& word);

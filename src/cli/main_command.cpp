@@ -42,6 +42,21 @@ const char* kUsage =
     "                                     the bytes of fragment K of encapsulated pixel data\n"
     "  dump-stored PATH -o OUT.raw [--frame N]\n"
     "                                     a frame's stored values as little-endian int32\n"
+    "  pacs echo SERVER                   a connection test (QIDO-RS or C-ECHO)\n"
+    "  pacs find SERVER [--level study|series|instance] [--patient-name ..] [--patient-id ..]\n"
+    "         [--date FROM-TO] [--modality ..] [--accession ..] [--description ..]\n"
+    "         [--study UID] [--series UID] [--include KEYWORD,..] [--limit N] [--offset N]\n"
+    "         [--json]                    query; --json: one array keyed by DICOM keyword\n"
+    "  pacs get SERVER STUDY_UID [SERIES_UID] -o DIR\n"
+    "                                     retrieve into DIR (one file per instance)\n"
+    "         SERVER: a name from servers.json, http(s)://[USER:PASSWORD@]HOST:PORT/PATH\n"
+    "         (DICOMweb) or dicom://CALLED_AET@HOST:PORT (DIMSE); with --calling-aet AET\n"
+    "         (default DCMLENS), --store-port N (C-MOVE to us on N instead of C-GET),\n"
+    "         --timeout SECONDS\n"
+    "\n"
+    "PATH may also be a series on a server: SERVER_URL/studies/STUDY_UID/series/SERIES_UID,\n"
+    "dicom://AET@HOST:PORT/studies/STUDY_UID/series/SERIES_UID or\n"
+    "NAME:studies/STUDY_UID/series/SERIES_UID (render, info, bench).\n"
     "\n"
     "Frames, windows and VOI LUTs are numbered from 1.\n";
 
@@ -49,7 +64,7 @@ using Command = int (*)(const std::vector<std::string>&);
 const std::pair<const char*, Command> kCommands[] = {
     {"info", runInfo},   {"render", runRender},          {"compare", runCompare},
     {"roi", runRoi},     {"export", runExport},          {"probe", runProbe},
-    {"bench", runBench}, {"dump-stored", runDumpStored},
+    {"bench", runBench}, {"dump-stored", runDumpStored}, {"pacs", runPacs},
 };
 
 }  // namespace

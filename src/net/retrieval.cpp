@@ -81,7 +81,10 @@ void SeriesRetrieval::deliver(const std::string& source,
         if (!file.hasImage()) {
             throw Error("no pixel data (7FE0,0010): not an image");
         }
-        header = std::make_shared<const model::Instance>(file.release());
+        model::Instance instance = file.release();
+        // Named by its resource, whatever request brought it (a series' part, a C-STORE).
+        instance.path = sourceName(instance.sopInstanceUid);
+        header = std::make_shared<const model::Instance>(std::move(instance));
     } catch (const Error& e) {
         fail(source + ": " + e.what());
         return;

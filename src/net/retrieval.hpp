@@ -79,6 +79,11 @@ public:
     void wait(std::chrono::milliseconds timeout);
 
     const SeriesLocation& location() const { return location_; }
+    // SERVER/studies/ST/series/SE/instances/SOP: what names an instance that came over the
+    // network (its header's path) in messages and outputs.
+    std::string resourceName(const std::string& sopInstanceUid) const {
+        return sourceName(sopInstanceUid);
+    }
 
 private:
     void run();
