@@ -2,7 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <mutex>
 
@@ -25,10 +27,21 @@ std::string lower(std::string s) {
     return s;
 }
 
-std::string escaped(CURL* curl, const std::string& text) {
-    char* e = curl_easy_escape(curl, text.c_str(), static_cast<int>(text.size()));
-    std::string out = e ? e : "";
-    curl_free(e);
+// A query value percent-encoded only where a URL needs it (RFC 3986 3.4): DICOM's wildcards and
+// the person name separator stay as written, because some servers match the raw text (Orthanc's
+// plugin 1.7 does not decode %5E back to '^').
+std::string escaped(const std::string& text) {
+    static const std::string keep = "-._~*?^,:@!$'();/";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || keep.find(static_cast<char>(c)) != std::string::npos) {
+            out += static_cast<char>(c);
+        } else {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", c);
+            out += hex;
+        }
+    }
     return out;
 }
 
@@ -265,7 +278,6 @@ void DicomWebClient::perform(Request& r) {
 }
 
 std::vector<Record> DicomWebClient::query(const Query& q) {
-    CURL* curl = static_cast<CURL*>(curl_);
     std::string path;
     switch (q.level) {
         case Query::Level::Study:
@@ -284,7 +296,7 @@ std::vector<Record> DicomWebClient::query(const Query& q) {
     }
     std::string params;
     auto param = [&](const std::string& name, const std::string& value) {
-        params += (params.empty() ? "?" : "&") + name + "=" + escaped(curl, value);
+        params += (params.empty() ? "?" : "&") + name + "=" + escaped(value);
     };
     for (const auto& [t, value] : matchKeys(q)) {
         // The resource path carries the parents' UIDs already.
