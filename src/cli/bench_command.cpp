@@ -129,6 +129,7 @@ int runBench(const std::vector<std::string>& args) {
             std::unique_ptr<net::InstanceCache> cache = openInstanceCache();
             net::SeriesRetrieval::Options options;
             options.cache = cache->usable() ? cache.get() : nullptr;
+            options.decode = true;  // while the rest arrives
             net::SeriesRetrieval retrieval(*remote, options);
             std::unique_ptr<session::StackSession> first;
             for (;;) {

@@ -51,12 +51,18 @@ private:
 SeriesRetrieval::SeriesRetrieval(SeriesLocation location, Options options)
     : location_(std::move(location)), options_(options), start_(std::chrono::steady_clock::now()) {
     options_.parallel = std::max(1u, options_.parallel);
+    const unsigned processors = options_.processors > 0
+                                    ? options_.processors
+                                    : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < processors; ++i) {
+        processors_.emplace_back([this] { process(); });
+    }
     thread_ = std::thread([this] { run(); });
 }
 
 SeriesRetrieval::~SeriesRetrieval() {
     cancel();
-    thread_.join();
+    thread_.join();  // it ends the processors
 }
 
 std::string SeriesRetrieval::sourceName(const std::string& sop) const {
@@ -71,39 +77,82 @@ void SeriesRetrieval::fail(const std::string& message) {
     changed_.notify_all();
 }
 
-// Parses an instance (the code that reads files, from memory) and hands it over; then keeps it.
 void SeriesRetrieval::deliver(const std::string& source,
-                              std::shared_ptr<const std::vector<std::uint8_t>> bytes,
-                              std::size_t index) {
-    std::shared_ptr<const model::Instance> header;
-    try {
-        dicom::DicomFile file(bytes, source);
-        if (!file.hasImage()) {
-            throw Error("no pixel data (7FE0,0010): not an image");
+                              std::shared_ptr<const std::vector<std::uint8_t>> bytes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_.push_back({source, std::move(bytes), ""});
+    jobsChanged_.notify_one();
+}
+
+void SeriesRetrieval::deliverCached(const std::string& file) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_.push_back({file, nullptr, file});
+    jobsChanged_.notify_one();
+}
+
+// The processors: each arrived instance is parsed (the code that reads files; from memory for
+// the network's bytes), decoded when asked, handed over, then kept in the cache. The network
+// threads only receive. In arrival order: the network threads fetch the wanted ones first.
+void SeriesRetrieval::process() {
+    for (;;) {
+        Job job;
+        {
+            std::unique_lock<std::mutex> lock(mutex_);
+            jobsChanged_.wait(lock, [&] { return !jobs_.empty() || !producing_ || cancelled_; });
+            if (cancelled_ || (jobs_.empty() && !producing_)) {
+                return;
+            }
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
+            ++processing_;
         }
-        model::Instance instance = file.release();
-        // Named by its resource, whatever request brought it (a series' part, a C-STORE).
-        instance.path = sourceName(instance.sopInstanceUid);
-        header = std::make_shared<const model::Instance>(std::move(instance));
-    } catch (const Error& e) {
-        fail(source + ": " + e.what());
-        return;
-    }
-    const std::string sop = header->sopInstanceUid;
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (progress_.firstArrivalSeconds < 0) {
-            progress_.firstArrivalSeconds =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+        std::shared_ptr<const model::Instance> header;
+        std::string error;
+        try {
+            std::unique_ptr<dicom::DicomFile> file =
+                job.bytes ? std::make_unique<dicom::DicomFile>(job.bytes, job.source)
+                          : std::make_unique<dicom::DicomFile>(job.file);
+            if (!file->hasImage()) {
+                throw Error("no pixel data (7FE0,0010): not an image");
+            }
+            // A cached file is left to the loader, which reads native frames straight into
+            // place (dicom::readNativeFrames); bytes from the network are decoded here.
+            if (options_.decode && job.bytes) {
+                file->decodeAllFrames();
+            }
+            model::Instance instance = file->release();
+            if (job.bytes) {
+                // Named by its resource, whatever request brought it (a series' part, a C-STORE).
+                instance.path = sourceName(instance.sopInstanceUid);
+            }
+            header = std::make_shared<const model::Instance>(std::move(instance));
+        } catch (const Error& e) {
+            error = job.source + ": " + e.what();
+        } catch (const std::bad_alloc&) {
+            error = job.source + ": out of memory";
         }
-        ready_.push_back({header, false});
-        delivered_.push_back(sop);
-        progress_.arrived += 1;
-        (void)index;
-        changed_.notify_all();
-    }
-    if (options_.cache) {
-        options_.cache->store(sop, *bytes);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            --processing_;
+            if (header) {
+                if (progress_.firstArrivalSeconds < 0) {
+                    progress_.firstArrivalSeconds =
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+                            .count();
+                }
+                ready_.push_back({header, !job.bytes});
+                delivered_.push_back(header->sopInstanceUid);
+                progress_.arrived += 1;
+            } else {
+                errors_.push_back(error);
+                progress_.failed += 1;
+            }
+            changed_.notify_all();
+            jobsChanged_.notify_all();
+        }
+        if (header && job.bytes && options_.cache) {
+            options_.cache->store(header->sopInstanceUid, *job.bytes);
+        }
     }
 }
 
@@ -115,43 +164,27 @@ bool SeriesRetrieval::fromCache() {
     if (!files) {
         return false;
     }
-    std::vector<Arrived> arrived;
-    for (const auto& path : *files) {
-        try {
-            dicom::DicomFile file(path.string());
-            if (!file.hasImage() || file.instance().seriesInstanceUid != location_.seriesUid) {
-                return false;  // not what the list says: retrieve again
-            }
-            arrived.push_back({std::make_shared<const model::Instance>(file.release()), true});
-        } catch (const Error&) {
-            return false;  // damaged: retrieve again
-        }
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        progress_.total = files->size();
+        progress_.listed = true;
+        progress_.fromCacheOnly = true;
     }
-    std::lock_guard<std::mutex> lock(mutex_);
-    progress_.total = arrived.size();
-    progress_.listed = true;
-    progress_.arrived = arrived.size();
-    progress_.fromCacheOnly = true;
-    progress_.firstArrivalSeconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    for (auto& a : arrived) {
-        ready_.push_back(std::move(a));
+    for (const auto& file : *files) {
+        deliverCached(file.string());
     }
-    changed_.notify_all();
     return true;
 }
 
 void SeriesRetrieval::run() {
+    bool cached = false;
     try {
-        if (!fromCache()) {
+        cached = fromCache();
+        if (!cached) {
             if (location_.server.kind == Server::Kind::DicomWeb) {
                 runDicomWeb();
             } else {
                 runDimse();
-            }
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (options_.cache && !cancelled_ && progress_.failed == 0 && !delivered_.empty()) {
-                options_.cache->storeSeries(location_.seriesUid, delivered_);
             }
         }
     } catch (const Error& e) {
@@ -159,7 +192,22 @@ void SeriesRetrieval::run() {
             fail(sourceName("") + ": " + e.what());
         }
     }
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        producing_ = false;
+        jobsChanged_.notify_all();
+    }
+    for (std::thread& t : processors_) {
+        t.join();
+    }
     std::lock_guard<std::mutex> lock(mutex_);
+    if (!progress_.listed || progress_.total < progress_.arrived + progress_.failed) {
+        progress_.total = progress_.arrived + progress_.failed;  // no list: what came
+        progress_.listed = true;
+    }
+    if (!cached && options_.cache && !cancelled_ && progress_.failed == 0 && !delivered_.empty()) {
+        options_.cache->storeSeries(location_.seriesUid, delivered_);
+    }
     progress_.finished = true;
     progress_.cancelled = cancelled_;
     progress_.seconds =
@@ -190,13 +238,8 @@ void SeriesRetrieval::runDicomWeb() {
             std::size_t index = 0;
             lister.retrieve(
                 location_.studyUid, location_.seriesUid, "",
-                [&](Bytes b) {
-                    deliver(sourceName("") + " part " + std::to_string(++index), b, 0);
-                },
+                [&](Bytes b) { deliver(sourceName("") + " part " + std::to_string(++index), b); },
                 &bytes_);
-            std::lock_guard<std::mutex> lock(mutex_);
-            progress_.listed = true;
-            progress_.total = progress_.arrived + progress_.failed;
             return;
         }
     }
@@ -216,25 +259,11 @@ void SeriesRetrieval::runDicomWeb() {
     // Cached instances first: no request for them.
     if (options_.cache) {
         for (std::size_t i = 0; i < list.size(); ++i) {
-            const auto path = options_.cache->find(list[i].first(tag::SopInstanceUid));
-            if (!path) {
-                continue;
-            }
-            try {
-                dicom::DicomFile file(path->string());
-                auto header = std::make_shared<const model::Instance>(file.release());
+            if (const auto path = options_.cache->find(list[i].first(tag::SopInstanceUid))) {
                 std::lock_guard<std::mutex> lock(mutex_);
                 claimed_[i] = 1;
-                ready_.push_back({header, true});
-                delivered_.push_back(header->sopInstanceUid);
-                progress_.arrived += 1;
-                if (progress_.firstArrivalSeconds < 0) {
-                    progress_.firstArrivalSeconds =
-                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
-                            .count();
-                }
-            } catch (const Error&) {
-                // damaged: fetched again below
+                jobs_.push_back({path->string(), nullptr, path->string()});
+                jobsChanged_.notify_one();
             }
         }
     }
@@ -265,7 +294,7 @@ void SeriesRetrieval::runDicomWeb() {
             try {
                 const std::size_t parts = client.retrieve(
                     location_.studyUid, location_.seriesUid, sop,
-                    [&](Bytes b) { deliver(source, b, index); }, &bytes_);
+                    [&](Bytes b) { deliver(source, b); }, &bytes_);
                 if (parts == 0) {
                     fail(source + ": the server sent no instance");
                 }
@@ -318,21 +347,9 @@ void SeriesRetrieval::runDimse() {
     }
     for (const Record& r : list) {
         const std::string sop = r.first(tag::SopInstanceUid);
-        const auto path = options_.cache ? options_.cache->find(sop) : std::nullopt;
-        bool cached = false;
-        if (path) {
-            try {
-                dicom::DicomFile file(path->string());
-                auto header = std::make_shared<const model::Instance>(file.release());
-                std::lock_guard<std::mutex> lock(mutex_);
-                ready_.push_back({header, true});
-                delivered_.push_back(sop);
-                progress_.arrived += 1;
-                cached = true;
-            } catch (const Error&) {
-            }
-        }
-        if (!cached) {
+        if (const auto path = options_.cache ? options_.cache->find(sop) : std::nullopt) {
+            deliverCached(path->string());
+        } else {
             missing.push_back(sop);
         }
     }
@@ -344,7 +361,7 @@ void SeriesRetrieval::runDimse() {
     const bool all = missing.size() == list.size();
     client.retrieve(
         location_.studyUid, location_.seriesUid, all ? std::vector<std::string>() : missing,
-        [&](Bytes b) { deliver(sourceName("") + " instance " + std::to_string(++index), b, 0); },
+        [&](Bytes b) { deliver(sourceName("") + " instance " + std::to_string(++index), b); },
         &bytes_);
 }
 
@@ -391,6 +408,7 @@ void SeriesRetrieval::cancel() {
         hook();
     }
     changed_.notify_all();
+    jobsChanged_.notify_all();
 }
 
 void SeriesRetrieval::wait(std::chrono::milliseconds timeout) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <list>
 #include <memory>
@@ -35,13 +36,21 @@ namespace dcmlens::net {
 class SeriesRetrieval {
 public:
     struct Options {
-        unsigned parallel = 4;           // WADO-RS requests at once
+        unsigned parallel = 8;           // WADO-RS requests at once
         InstanceCache* cache = nullptr;  // none: no cache
+        // Also decode the pixel data of every instance that comes over the network on the
+        // retrieval's threads, while the rest is still arriving: take() then gives them with
+        // their stored values (StackSession takes decoded instances), at the cost of holding
+        // the decoded values besides the encoded bytes until the taker drops them. Instances
+        // from the cache are files: a loader reads them as fast as any file.
+        bool decode = false;
+        unsigned processors = 0;  // threads that parse (and decode); 0: one per core
     };
 
     struct Arrived {
-        // The parsed header (attributes, no pixels decoded): `encoded` holds the bytes of an
-        // instance that came over the network; one from the cache is a plain file at `path`.
+        // The parsed header (attributes; pixels decoded only with Options::decode): `encoded`
+        // holds the bytes of an instance that came over the network; one from the cache is a
+        // plain file at `path`.
         std::shared_ptr<const model::Instance> header;
         bool fromCache = false;
     };
@@ -86,12 +95,19 @@ public:
     }
 
 private:
+    // An arrived instance to parse (and decode): its bytes, or a cached file.
+    struct Job {
+        std::string source;
+        std::shared_ptr<const std::vector<std::uint8_t>> bytes;
+        std::string file;
+    };
     void run();
     void runDicomWeb();
     void runDimse();
     bool fromCache();
-    void deliver(const std::string& source, std::shared_ptr<const std::vector<std::uint8_t>> bytes,
-                 std::size_t index);
+    void deliver(const std::string& source, std::shared_ptr<const std::vector<std::uint8_t>> bytes);
+    void deliverCached(const std::string& file);
+    void process();
     void fail(const std::string& message);
     std::string sourceName(const std::string& sop) const;
 
@@ -99,6 +115,10 @@ private:
     Options options_;
     mutable std::mutex mutex_;
     std::condition_variable changed_;
+    std::condition_variable jobsChanged_;
+    std::deque<Job> jobs_;        // in arrival order
+    bool producing_ = true;       // false: no more jobs will come
+    std::size_t processing_ = 0;  // jobs being worked on
     std::vector<Arrived> ready_;
     std::vector<std::string> errors_;
     std::vector<Record> list_;
@@ -113,6 +133,7 @@ private:
     using CancelHooks = std::list<std::function<void()>>;
     CancelHooks cancelHooks_;
     class HookGuard;
+    std::vector<std::thread> processors_;
     std::thread thread_;
 };
 

@@ -102,8 +102,12 @@ void StackLoader::work() {
         std::shared_ptr<const model::Instance> decoded;
         std::string error;
         try {
-            // Native data at a known place is read without parsing the file a second time.
-            if (auto stored = dicom::readNativeFrames(*headers_[index], destination)) {
+            if (!headers_[index]->stored.empty()) {
+                // Decoded already (the demo, or a retrieval that decodes as instances arrive):
+                // only its statistics are left to compute here; the owner copies it into place.
+                decoded = headers_[index];
+            } else if (auto stored = dicom::readNativeFrames(*headers_[index], destination)) {
+                // Native data at a known place is read without parsing the file a second time.
                 auto in = std::make_shared<model::Instance>(*headers_[index]);
                 in->stored = std::move(*stored);
                 in->decodedPhotometric = in->pixel.photometric;

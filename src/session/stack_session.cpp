@@ -66,20 +66,16 @@ StackSession::StackSession(render::Renderer& renderer, series::SeriesStack stack
     stats_.assign(frames_.size(), {});
 
     // Decode only the instances of the window, nearest to the focus first. Instances that
-    // arrive decoded (the demo) go straight to the upload queue.
+    // arrive decoded (the demo, a retrieval that decodes as they arrive) go through the loader
+    // too: their statistics are computed on its threads, not here.
     std::vector<std::shared_ptr<const model::Instance>> toDecode;
     std::vector<std::size_t> indexOf;
     const std::size_t firstInstance = frames_[static_cast<std::size_t>(windowStart_)].instance;
     const std::size_t lastInstance =
         frames_[static_cast<std::size_t>(windowStart_ + windowFrames_ - 1)].instance;
     for (std::size_t i = firstInstance; i <= lastInstance; ++i) {
-        if (!stack_.instances[i]->stored.empty()) {
-            pending_.push_back(
-                {i, stack_.instances[i], series::StackLoader::statsOf(*stack_.instances[i])});
-        } else {
-            toDecode.push_back(stack_.instances[i]);
-            indexOf.push_back(i);
-        }
+        toDecode.push_back(stack_.instances[i]);
+        indexOf.push_back(i);
     }
     const std::size_t focusInstance = frames_[static_cast<std::size_t>(focusFrame)].instance;
     std::size_t focusInDecode = 0;
