@@ -58,7 +58,7 @@ std::uint64_t peakRssBytes() {
 }  // namespace
 
 int runBench(const std::vector<std::string>& args) {
-    const Arguments a(args, {"--json"}, {"--viewport"});
+    const Arguments a(args, {"--json"}, {"--viewport", "--wado"});
     if (a.positionals().empty()) {
         throw UsageError{"bench needs a file or folder"};
     }
@@ -130,6 +130,15 @@ int runBench(const std::vector<std::string>& args) {
             net::SeriesRetrieval::Options options;
             options.cache = cache->usable() ? cache.get() : nullptr;
             options.decode = true;  // while the rest arrives
+            // --wado instances|series: how a DICOMweb series is fetched (benchmarks compare).
+            if (const auto wado = a.value("--wado")) {
+                if (*wado != "instances" && *wado != "series") {
+                    throw UsageError{"--wado is instances or series"};
+                }
+                options.strategy = *wado == "instances"
+                                       ? net::SeriesRetrieval::Strategy::Instances
+                                       : net::SeriesRetrieval::Strategy::SeriesAndWanted;
+            }
             net::SeriesRetrieval retrieval(*remote, options);
             std::unique_ptr<session::StackSession> first;
             for (;;) {

@@ -33,7 +33,7 @@ const char* kUsage =
     "                                     difference image\n"
     "  compare A --gpu-vs-cpu [--frame N] [display options as render] [--size WxH]\n"
     "                                     the GPU's view against the CPU reference\n"
-    "  bench PATH [--json] [--viewport WxH]\n"
+    "  bench PATH [--json] [--viewport WxH] [--wado instances|series]\n"
     "                                     load a folder as the viewer does and time it\n"
     "  export PATH --raw -o OUT.png|OUT.raw [--frame N]\n"
     "                                     a frame's stored values, losslessly (16-bit PNG or "

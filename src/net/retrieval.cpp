@@ -78,21 +78,26 @@ void SeriesRetrieval::fail(const std::string& message) {
 }
 
 void SeriesRetrieval::deliver(const std::string& source,
-                              std::shared_ptr<const std::vector<std::uint8_t>> bytes) {
+                              std::shared_ptr<const std::vector<std::uint8_t>> bytes, bool quiet) {
     std::lock_guard<std::mutex> lock(mutex_);
-    jobs_.push_back({source, std::move(bytes), ""});
-    jobsChanged_.notify_one();
+    jobs_.push_back({source, std::move(bytes), "", quiet});
+    jobsChanged_.notify_all();  // the picker waits on it too
 }
 
 void SeriesRetrieval::deliverCached(const std::string& file) {
     std::lock_guard<std::mutex> lock(mutex_);
     jobs_.push_back({file, nullptr, file});
-    jobsChanged_.notify_one();
+    jobsChanged_.notify_all();
 }
 
 // The processors: each arrived instance is parsed (the code that reads files; from memory for
 // the network's bytes), decoded when asked, handed over, then kept in the cache. The network
 // threads only receive. In arrival order: the network threads fetch the wanted ones first.
+bool SeriesRetrieval::duplicateCheck(const std::string& sop) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return arrivedSops_.insert(sop).second;
+}
+
 void SeriesRetrieval::process() {
     for (;;) {
         Job job;
@@ -120,6 +125,12 @@ void SeriesRetrieval::process() {
             if (options_.decode && job.bytes) {
                 file->decodeAllFrames();
             }
+            if (!duplicateCheck(file->instance().sopInstanceUid)) {
+                std::lock_guard<std::mutex> lock(mutex_);
+                --processing_;
+                jobsChanged_.notify_all();
+                continue;  // arrived twice (the wanted request and the series request)
+            }
             model::Instance instance = file->release();
             if (job.bytes) {
                 // Named by its resource, whatever request brought it (a series' part, a C-STORE).
@@ -143,7 +154,7 @@ void SeriesRetrieval::process() {
                 ready_.push_back({header, !job.bytes});
                 delivered_.push_back(header->sopInstanceUid);
                 progress_.arrived += 1;
-            } else {
+            } else if (!job.quiet) {
                 errors_.push_back(error);
                 progress_.failed += 1;
             }
@@ -263,9 +274,13 @@ void SeriesRetrieval::runDicomWeb() {
                 std::lock_guard<std::mutex> lock(mutex_);
                 claimed_[i] = 1;
                 jobs_.push_back({path->string(), nullptr, path->string()});
-                jobsChanged_.notify_one();
+                jobsChanged_.notify_all();
             }
         }
+    }
+    if (options_.strategy == Strategy::SeriesAndWanted) {
+        seriesAndWanted(list);
+        return;
     }
     auto work = [&] {
         DicomWebClient client(server);
@@ -321,6 +336,70 @@ void SeriesRetrieval::runDicomWeb() {
     for (std::thread& t : pool) {
         t.join();
     }
+}
+
+void SeriesRetrieval::seriesAndWanted(const std::vector<Record>& list) {
+    const Server& server = location_.server;
+    bool seriesDone = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        wanted_.push_back(focus_);  // the middle slice
+    }
+    // The wanted instances, one request each, while the series request runs.
+    std::thread picker([&] {
+        try {
+            DicomWebClient client(server);
+            const HookGuard hook(*this, client);
+            for (;;) {
+                std::size_t index = 0;
+                {
+                    std::unique_lock<std::mutex> lock(mutex_);
+                    jobsChanged_.wait(lock,
+                                      [&] { return !wanted_.empty() || seriesDone || cancelled_; });
+                    if (seriesDone || cancelled_) {
+                        return;
+                    }
+                    index = wanted_.front();
+                    wanted_.pop_front();
+                    const std::string sop =
+                        index < list.size() ? list[index].first(tag::SopInstanceUid) : "";
+                    if (sop.empty() || claimed_[index] || arrivedSops_.count(sop)) {
+                        continue;
+                    }
+                    claimed_[index] = 1;
+                }
+                const std::string sop = list[index].first(tag::SopInstanceUid);
+                try {
+                    client.retrieve(
+                        location_.studyUid, location_.seriesUid, sop,
+                        [&](Bytes b) { deliver(sourceName(sop), b, true); }, &bytes_);
+                } catch (const Error&) {
+                    // The series request brings it anyway, or says what is wrong.
+                }
+            }
+        } catch (const std::exception& e) {  // a thread must not end in an exception
+            fail(sourceName("") + ": " + e.what());
+        }
+    });
+    try {
+        DicomWebClient client(server);
+        const HookGuard hook(*this, client);
+        std::size_t part = 0;
+        client.retrieve(
+            location_.studyUid, location_.seriesUid, "",
+            [&](Bytes b) { deliver(sourceName("") + " part " + std::to_string(++part), b); },
+            &bytes_);
+    } catch (const Error& e) {
+        if (!cancelled_) {
+            fail(sourceName("") + ": " + e.what());
+        }
+    }
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        seriesDone = true;
+        jobsChanged_.notify_all();
+    }
+    picker.join();
 }
 
 void SeriesRetrieval::runDimse() {
@@ -399,6 +478,10 @@ std::vector<Record> SeriesRetrieval::instances() const {
 void SeriesRetrieval::prioritise(std::size_t index) {
     std::lock_guard<std::mutex> lock(mutex_);
     focus_ = index;
+    if (options_.strategy == Strategy::SeriesAndWanted) {
+        wanted_.push_front(index);
+        jobsChanged_.notify_all();
+    }
 }
 
 void SeriesRetrieval::cancel() {

@@ -9,6 +9,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,18 +26,33 @@ namespace dcmlens::net {
 // be polled from a UI thread: no call blocks (except wait() and the destructor), take() returns
 // what arrived since the last call.
 //
-// DICOMweb: QIDO-RS lists the instances (sorted by Instance Number), then several instance-level
-// WADO-RS requests run in parallel, the middle instance first and then outwards (the image a
-// viewer opens on), or nearest to whatever prioritise() named last; when the server does not
-// list instances, one series-level WADO-RS request instead. DIMSE: one C-GET (or C-MOVE, when
-// the server has a store port) of the series, in the server's order. Either way, instances in
-// the cache are not fetched, and a series the cache holds whole is opened without any request.
+// DICOMweb: QIDO-RS lists the instances (sorted by Instance Number); then, by default, the
+// middle one (the image a viewer opens on) by an instance-level WADO-RS request and the whole
+// series by one series-level request at the same time, and whatever prioritise() names next by
+// a request of its own; or (Strategy::Instances) several instance-level requests in parallel
+// from the middle outwards. When the server does not list instances: the series request alone.
+// DIMSE: one C-GET (or C-MOVE, when the server has a store port) of the series, in the server's
+// order. Either way, instances in the cache are not fetched, and a series the cache holds whole
+// is opened without any request.
 // Every instance is parsed (dicom::DicomFile from memory, the code that reads files) before it
 // is handed over, and stored in the cache after.
 class SeriesRetrieval {
 public:
+    // How a DICOMweb series is fetched once QIDO-RS listed its instances.
+    enum class Strategy {
+        // Instance-level WADO-RS requests, `parallel` at once, from the middle slice outwards
+        // (or around prioritise()).
+        Instances,
+        // The middle slice by an instance-level request and, at the same time, the whole series
+        // by one series-level request; prioritise() fetches the named instance at once by an
+        // instance-level request when it has not arrived yet. Copies that arrive twice are
+        // dropped. Per request a server looks the instance up again (Orthanc: 3x the CPU of one
+        // series request for 300 instances, benchmarks.md): on a busy server this is faster.
+        SeriesAndWanted,
+    };
     struct Options {
-        unsigned parallel = 8;           // WADO-RS requests at once
+        Strategy strategy = Strategy::SeriesAndWanted;
+        unsigned parallel = 8;           // WADO-RS requests at once (Strategy::Instances)
         InstanceCache* cache = nullptr;  // none: no cache
         // Also decode the pixel data of every instance that comes over the network on the
         // retrieval's threads, while the rest is still arriving: take() then gives them with
@@ -100,14 +116,18 @@ private:
         std::string source;
         std::shared_ptr<const std::vector<std::uint8_t>> bytes;
         std::string file;
+        bool quiet = false;  // a wanted instance's copy: the series request reports its trouble
     };
     void run();
     void runDicomWeb();
     void runDimse();
     bool fromCache();
-    void deliver(const std::string& source, std::shared_ptr<const std::vector<std::uint8_t>> bytes);
+    void deliver(const std::string& source, std::shared_ptr<const std::vector<std::uint8_t>> bytes,
+                 bool quiet = false);
     void deliverCached(const std::string& file);
     void process();
+    bool duplicateCheck(const std::string& sop);  // true the first time a SOP arrives
+    void seriesAndWanted(const std::vector<Record>& list);
     void fail(const std::string& message);
     std::string sourceName(const std::string& sop) const;
 
@@ -124,6 +144,8 @@ private:
     std::vector<Record> list_;
     std::vector<std::string> delivered_;  // SOP Instance UIDs, for the cache's series list
     std::vector<char> claimed_;
+    std::deque<std::size_t> wanted_;     // SeriesAndWanted: instances to fetch by themselves
+    std::set<std::string> arrivedSops_;  // copies that arrive twice are dropped
     std::size_t focus_ = 0;
     Progress progress_;
     std::atomic<std::uint64_t> bytes_{0};
