@@ -119,7 +119,8 @@ int runBench(const std::vector<std::string>& args) {
             ctx.valueMax = range.max;
         };
         double firstFrameMs = -1;
-        double retrievedMs = -1;  // a series on a server: when its last instance had arrived
+        double retrievedMs = -1;     // a series on a server: when its last instance had arrived
+        double firstArrivalMs = -1;  // and when its first had arrived (parsed)
         constexpr std::uint64_t kUploadPerFrame = 64ull << 20;
         std::vector<std::shared_ptr<const model::Instance>> headers;
         if (remote) {
@@ -129,7 +130,10 @@ int runBench(const std::vector<std::string>& args) {
             std::unique_ptr<net::InstanceCache> cache = openInstanceCache();
             net::SeriesRetrieval::Options options;
             options.cache = cache->usable() ? cache.get() : nullptr;
-            options.decode = true;  // while the rest arrives
+            // Decoded by the session's loader straight into the layers, as files are: decoding
+            // on the retrieval's threads as instances arrive measured slower on 2 cores (two
+            // more copies of every image and a copy into the layers; benchmarks.md).
+            options.decode = false;
             // --wado instances|series: how a DICOMweb series is fetched (benchmarks compare).
             if (const auto wado = a.value("--wado")) {
                 if (*wado != "instances" && *wado != "series") {
@@ -172,6 +176,7 @@ int runBench(const std::vector<std::string>& args) {
                 }
             }
             retrievedMs = msSince(opened);
+            firstArrivalMs = retrieval.progress().firstArrivalSeconds * 1000;
             for (const auto& h : headers) {
                 files.push_back(h->path);
             }
@@ -281,6 +286,7 @@ int runBench(const std::vector<std::string>& args) {
         if (remote) {
             // A series on a server: the last instance's arrival, from the start of the retrieve.
             j.key("retrieved_ms").value(retrievedMs);
+            j.key("first_arrival_ms").value(firstArrivalMs);
         }
         j.key("pump_ms").value(pumpMs);
         j.key("viewport").beginArray().value(vw).value(vh).endArray();

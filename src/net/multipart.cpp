@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 
 #include "common/error.hpp"
@@ -207,6 +208,16 @@ void MultipartParser::feed(const void* data, std::size_t size) {
                     skip = 4;
                 }
                 parseHeaders(pending_.substr(0, end));
+                // Parts of a series are alike: room for one like the last saves the copies of
+                // a growing buffer (a part's Content-Length says it exactly when given).
+                std::size_t expected = lastBodySize_;
+                if (const auto length = part_.headers.find("content-length");
+                    length != part_.headers.end()) {
+                    expected = static_cast<std::size_t>(std::min<unsigned long long>(
+                        std::strtoull(length->second.c_str(), nullptr, 10),
+                        std::uint64_t{1} << 30));
+                }
+                part_.body.reserve(expected + delimiter_.size() + 64);
                 part_.body.assign(pending_.begin() + static_cast<std::ptrdiff_t>(end + skip),
                                   pending_.end());
                 pending_.clear();
@@ -218,15 +229,34 @@ void MultipartParser::feed(const void* data, std::size_t size) {
                 // Search only the new bytes (and the tail that may hold a split delimiter).
                 const std::size_t from =
                     searched_ >= delimiter_.size() ? searched_ - delimiter_.size() + 1 : 0;
+                // memchr finds the delimiter's CR at memory speed; pixel data has few of them.
                 const auto* begin = reinterpret_cast<const char*>(part_.body.data());
                 const char* end = begin + part_.body.size();
-                const char* found =
-                    std::search(begin + from, end, delimiter_.begin(), delimiter_.end());
-                if (found == end) {
+                const char* at = begin + from;
+                const char* found = nullptr;
+                while (at < end) {
+                    at = static_cast<const char*>(
+                        std::memchr(at, '\r', static_cast<std::size_t>(end - at)));
+                    if (at == nullptr) {
+                        break;
+                    }
+                    const std::size_t left = static_cast<std::size_t>(end - at);
+                    if (left < delimiter_.size()) {
+                        if (std::memcmp(at, delimiter_.data(), left) == 0) {
+                            break;  // perhaps the start of a delimiter: wait for more bytes
+                        }
+                    } else if (std::memcmp(at, delimiter_.data(), delimiter_.size()) == 0) {
+                        found = at;
+                        break;
+                    }
+                    ++at;
+                }
+                if (found == nullptr) {
                     searched_ = part_.body.size();
                     return;
                 }
-                emit(static_cast<std::size_t>(found - begin));
+                lastBodySize_ = static_cast<std::size_t>(found - begin);
+                emit(lastBodySize_);
                 break;
             }
             case State::Epilogue:

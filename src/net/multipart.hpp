@@ -52,6 +52,7 @@ private:
     Part part_;
     std::size_t searched_ = 0;  // body bytes already searched for the delimiter
     std::size_t parts_ = 0;
+    std::size_t lastBodySize_ = 0;
 };
 
 }  // namespace dcmlens::net

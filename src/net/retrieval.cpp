@@ -227,6 +227,10 @@ void SeriesRetrieval::run() {
 }
 
 void SeriesRetrieval::runDicomWeb() {
+    if (options_.strategy == Strategy::SeriesAndWanted) {
+        seriesAndWanted();
+        return;
+    }
     const Server& server = location_.server;
     std::vector<Record> list;
     {
@@ -277,10 +281,6 @@ void SeriesRetrieval::runDicomWeb() {
                 jobsChanged_.notify_all();
             }
         }
-    }
-    if (options_.strategy == Strategy::SeriesAndWanted) {
-        seriesAndWanted(list);
-        return;
     }
     auto work = [&] {
         DicomWebClient client(server);
@@ -338,18 +338,39 @@ void SeriesRetrieval::runDicomWeb() {
     }
 }
 
-void SeriesRetrieval::seriesAndWanted(const std::vector<Record>& list) {
+// The series request starts at once; the instance list comes meanwhile (QIDO-RS costs the
+// server a lookup of every instance), then the middle instance and whatever prioritise() names
+// are fetched by themselves unless they have arrived.
+void SeriesRetrieval::seriesAndWanted() {
     const Server& server = location_.server;
     bool seriesDone = false;
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        wanted_.push_back(focus_);  // the middle slice
-    }
-    // The wanted instances, one request each, while the series request runs.
+    std::vector<Record> list;
     std::thread picker([&] {
         try {
             DicomWebClient client(server);
             const HookGuard hook(*this, client);
+            Query q;
+            q.level = Query::Level::Instance;
+            q.studyUid = location_.studyUid;
+            q.seriesUid = location_.seriesUid;
+            try {
+                list = client.query(q);
+            } catch (const Error&) {
+                return;  // no list: the series request brings everything, or says what is wrong
+            }
+            std::stable_sort(list.begin(), list.end(), [](const Record& a, const Record& b) {
+                return instanceNumber(a) < instanceNumber(b);
+            });
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                list_ = list;
+                claimed_.assign(list.size(), 0);
+                focus_ = list.size() / 2;  // the middle slice: the one a viewer opens on
+                wanted_.push_front(focus_);
+                progress_.total = list.size();
+                progress_.listed = !list.empty();
+                changed_.notify_all();
+            }
             for (;;) {
                 std::size_t index = 0;
                 {
@@ -369,6 +390,11 @@ void SeriesRetrieval::seriesAndWanted(const std::vector<Record>& list) {
                     claimed_[index] = 1;
                 }
                 const std::string sop = list[index].first(tag::SopInstanceUid);
+                // From the cache when it is there, else by a request of its own.
+                if (const auto path = options_.cache ? options_.cache->find(sop) : std::nullopt) {
+                    deliverCached(path->string());
+                    continue;
+                }
                 try {
                     client.retrieve(
                         location_.studyUid, location_.seriesUid, sop,

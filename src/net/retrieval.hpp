@@ -127,7 +127,7 @@ private:
     void deliverCached(const std::string& file);
     void process();
     bool duplicateCheck(const std::string& sop);  // true the first time a SOP arrives
-    void seriesAndWanted(const std::vector<Record>& list);
+    void seriesAndWanted();
     void fail(const std::string& message);
     std::string sourceName(const std::string& sop) const;
 
