@@ -190,6 +190,8 @@ struct Instance {
     // header may read the frames from there without parsing the file again, as long as the file
     // is still the same one (device and inode) with the same size, modification time and status
     // change time (which no one can set back: a rewrite in place that restores the mtime shows).
+    // For an instance in memory (`encoded`): where the value lies in those bytes (fileSize is
+    // their size; the times and file identity are 0).
     struct NativePixels {
         std::uint64_t offset = 0;  // of the value
         std::uint64_t length = 0;
