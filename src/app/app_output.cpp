@@ -92,7 +92,7 @@ void App::finishExport(const std::string& what, const std::string& path) {
                 throw Error("the demo stack has no tags");
             }
             std::ofstream out(path);
-            out << cli::dumpTags(dicom::DicomFile(in.path).tagTree());
+            out << cli::dumpTags(dicom::openInstance(in)->tagTree());
             out.close();
             if (!out) {
                 throw Error("cannot write " + path + ": " + std::strerror(errno));

@@ -192,7 +192,7 @@ void ViewportView::drawOverlays(AppContext& ctx, int k, ImDrawList* list, ImVec2
         // The bit-plane view: one bit of each word as decoded, before masking (sample 0).
         if (v.view.bitPlane >= 0) {
             v.view.bitPlane = std::min(v.view.bitPlane, in.pixel.bitsAllocated - 1);
-            if (const model::PixelBuffer* words = raw_.of(in.path, f)) {
+            if (const model::PixelBuffer* words = raw_.of(in, f)) {
                 const std::string key = "bits:" + in.path + ":" + std::to_string(f) + ":" +
                                         std::to_string(v.view.bitPlane);
                 layOver(textures_.get(key, [&](int& w, int& h, std::vector<std::uint32_t>& rgba) {

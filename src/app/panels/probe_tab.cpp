@@ -29,7 +29,7 @@ void ProbeTab::draw(AppContext& ctx) {
     const model::Instance& in = session->instanceOf(probe->frame);
     const auto& px = in.pixel;
     // The word as decoded comes from the file, decoded again once per frame while this shows.
-    const model::PixelBuffer* words = raw_.of(in.path, session->frameInInstance(probe->frame));
+    const model::PixelBuffer* words = raw_.of(in, session->frameInInstance(probe->frame));
     ImGui::Text("column %d, row %d, image %d", probe->x, probe->y, probe->frame + 1);
     if (!ImGui::BeginTable("stages", 2,
                            ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
