@@ -66,6 +66,9 @@ void ViewportView::draw(AppContext& ctx, int k, const viewer::Rect& cell,
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoFocusOnAppearing);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
+    if (v.view.plane) {
+        drawPlaneBackground(ImGui::GetWindowDrawList(), origin, size);
+    }
     if (const render::Framebuffer* target = v.target()) {
         ImGui::Image(imguiTexture(target->texture()), size, ImVec2(0, 1), ImVec2(1, 0));
     }
@@ -141,6 +144,10 @@ void ViewportView::drawOverlays(AppContext& ctx, int k, ImDrawList* list, ImVec2
     }
     session::StackSession* session = ctx.workspace.session(v.seriesId);
     if (!session || v.view.frame >= session->frameCount()) {
+        return;
+    }
+    if (v.view.plane) {
+        drawPlaneOverlays(ctx, k, list, origin, size);
         return;
     }
     const model::Instance& in = session->instanceOf(v.view.frame);
