@@ -236,7 +236,7 @@ void App::feed(int k, const input::Event& e) {
         const auto at = viewports_.crosshairOn(k).value_or(std::array<double, 2>{0, 0});
         o = v.planeMapper.handle(e, v.view, app_, ctx, presets, at[0], at[1]);
         if (o.crosshair) {
-            viewports_.setCrosshair(*o.crosshair);
+            viewports_.setCrosshair(*o.crosshair, &workspace_);
         }
         if (o.moveSteps != 0) {
             viewports_.movePlane(k, o.moveSteps, workspace_);

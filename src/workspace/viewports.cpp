@@ -574,13 +574,27 @@ bool ViewportSet::showMpr(int seriesId, Workspace& workspace, std::string* why) 
     return true;
 }
 
-void ViewportSet::setCrosshair(const pixel::Vec3& p) {
+void ViewportSet::setCrosshair(const pixel::Vec3& p, const Workspace* workspace) {
     crosshair_ = p;
     for (Viewport& v : viewports_) {
         if (v.view.plane && v.view.plane->fitted) {
             v.view.plane->view = pixel::throughPoint(v.view.plane->view, p);
         } else if (v.view.plane) {
             v.view.plane->view.plane.point = p;
+        }
+    }
+    if (!workspace) {
+        return;
+    }
+    for (Viewport& v : viewports_) {
+        const Series* series = workspace->find(v.seriesId);
+        const bool mpr = std::any_of(viewports_.begin(), viewports_.end(), [&](const Viewport& o) {
+            return o.view.plane && o.seriesId == v.seriesId;
+        });
+        if (!v.view.plane && series && mpr) {
+            if (auto frame = series->planes.nearestFrame({p[0], p[1], p[2]})) {
+                v.view.frame = *frame;  // the slice through the crosshair
+            }
         }
     }
 }
@@ -594,7 +608,7 @@ void ViewportSet::movePlane(int k, int steps, const Workspace& workspace) {
     const pixel::Vec3 n = v.view.plane->view.plane.normal();
     const double step = series->session->volume()->slabSpacing(n);
     const pixel::Vec3 from = crosshair_.value_or(v.view.plane->view.plane.point);
-    setCrosshair(from + (steps * step) * n);
+    setCrosshair(from + (steps * step) * n, &workspace);
 }
 
 void ViewportSet::rotateOthers(int k, double radians) {

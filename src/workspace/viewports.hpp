@@ -166,8 +166,9 @@ public:
     // Viewport k shows a plane of its series (kind: axial, coronal, sagittal; oblique keeps
     // the current axes), through the crosshair.
     bool showPlane(int k, pixel::PlaneKind kind, Workspace& workspace, std::string* why);
-    // Every MPR viewport's plane through p (the in-plane screen mappings stay).
-    void setCrosshair(const pixel::Vec3& p);
+    // Every MPR viewport's plane through p (the in-plane screen mappings stay); with the
+    // workspace, the slices of the MPR series shown in other viewports go to the slice nearest p.
+    void setCrosshair(const pixel::Vec3& p, const Workspace* workspace = nullptr);
     // Viewport k's plane moved by `steps` slab samples along its normal; the crosshair with it.
     void movePlane(int k, int steps, const Workspace& workspace);
     // The other MPR viewports' planes rotated about viewport k's normal through the crosshair.

@@ -64,6 +64,11 @@ def test_mpr(args):
         check("a click sets the crosshair in all three planes at the clicked patient point",
               all(np.allclose(p, want, atol=1e-6) for p in points), f"{want} vs {points}")
 
+        z = json.loads(subprocess.run([args.dcmlens, "info", s["viewports"][3]["file"], "--json"],
+                                      check=True, capture_output=True, text=True).stdout)["geometry"]["image_position"][2]
+        check("the slices follow the crosshair: the fourth viewport shows the slice through it",
+              abs(z - want[2]) <= 1.25 / 2 + 1e-6, f"slice at z {z}, crosshair z {want[2]:.3f}")
+
         # Each plane on the screen equals `dcmlens render --plane` of the same view.
         xdo("key", "a")  # annotations off: the planes alone
         s = v.wait(lambda s: not s["annotations"], "annotations off")
