@@ -327,7 +327,7 @@ void App::advanceCine() {
 
 bool App::busy(double& seconds) const {
     // Opening: the progress moves (and the scan runs off this thread: frames keep coming).
-    seconds = workspace_.opening() ? 0.005 : 0.25;
+    seconds = workspace_.opening() ? 0.01 : 0.25;
     bool busy = workspace_.opening() || !captureTo_.empty() || capture_.has_value();
     for (const auto& s : workspace_.series()) {
         if (s.session && !s.session->allResident() && !s.session->progress().finished()) {
