@@ -149,6 +149,27 @@ def test_layout(args, work):
               str([vp["file"] for vp in s["viewports"]]))
         check("linked scrolling is on for a layout of several viewports", s["links"]["scroll"])
 
+        # A series dragged from the Series tab onto the empty fourth viewport shows there.
+        v.click_widget("tab Series")
+        s = v.wait(lambda s: s["panel"] == "Series" and "thumbnail 3" in s["widgets"], "the Series tab")
+        tx, ty = v.widget("thumbnail 3")
+        dx, dy, dw, dh = v.viewport(3)
+        xdo("mousemove", tx, ty)
+        time.sleep(0.1)
+        xdo("mousedown", 1)
+        for k in range(1, 11):
+            xdo("mousemove", tx + (dx + dw // 2 - tx) * k // 10, ty + (dy + dh // 2 - ty) * k // 10)
+            time.sleep(0.05)
+        xdo("mouseup", 1)
+        s = v.wait(lambda s: s["viewports"][3]["series"] != -1, "the dropped series")
+        check("a thumbnail dragged onto a viewport shows its series there",
+              Path(s["viewports"][3]["file"]).parent.name == "C", s["viewports"][3]["file"])
+        v.click_widget("tab Window")
+        ax, ay, aw, ah = v.viewport(0)
+        xdo("mousemove", ax + aw // 2, ay + ah // 2)
+        xdo("click", 1)  # A active again (a click without a drag changes nothing)
+        s = v.wait(lambda s: s["active"] == 0 and s["panel"] == "Window", "A active")
+
         # Scroll A: B follows to its slice nearest to A's position (reversed order, other spacing).
         xdo("mousemove", *v.at(0.5, 0.5))  # viewport 1 (A) is the active one
         for _ in range(5):
