@@ -410,7 +410,8 @@ pixel::PlaneSampling VolumeGeometry::sampling(const pixel::PlaneView& view, doub
     }
     // The outline on the screen (along the normal, as the slab's samples lie): every point of
     // the volume projects inside the outline of these points, two pixels of margin for rounding.
-    std::vector<Vec3> hull(corners().begin(), corners().end());
+    const std::array<Vec3, 8> box = corners();
+    std::vector<Vec3> hull(box.begin(), box.end());
     if (!even()) {
         // Each slice's pixels, half its gaps to either side: an irregular stack may bulge beyond
         // the corners.
