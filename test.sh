@@ -12,4 +12,4 @@ DCMLENS_BUILD_DIR=build bash scripts/build.sh -DDCMLENS_STRICT=ON
 DCMLENS_BUILD_DIR=build-asan bash scripts/build.sh -DDCMLENS_STRICT=ON -DDCMLENS_SANITIZE=ON \
   -DCMAKE_BUILD_TYPE=Debug
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -L "unit|oracle" -LE gpu)
-(cd build-asan && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j2 -L gpu)
+(cd build-asan && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j2 -L gpu -LE sweep)

@@ -20,9 +20,20 @@ uniform ivec2 u_imageSize;  // the whole image
 uniform ivec4 u_tile;       // x, y, width, height of this tile's texture inside the image
 uniform ivec4 u_owned;      // the pixels this tile draws (its texture adds a 1-pixel margin)
 
-// Output pixel -> image coordinates: p = (output + 0.5 - u_offset) * u_scale (pixels).
-uniform vec2 u_offset;
-uniform vec2 u_scale;
+// Output pixel -> image pixel, in integers (src/pixel/view_sampling.hpp, docs/pipeline.md
+// "Sampling"): the CPU reference evaluates the same formula, so both pick the same pixel and the
+// same bilinear weights at every size, zoom and pan, ties included. Per axis: the position
+// P = base + d * step + ((d * stepFraction) >> 16), d = o - anchor, in 2^-F image pixels; integer
+// arithmetic is exact everywhere. Only output pixels that show the image are shaded (the renderer
+// scissors them and clears the rest to black), so P is in [0, size * 2^F) here.
+uniform ivec2 u_anchor;
+uniform ivec2 u_base;
+uniform uvec2 u_step;
+uniform uvec2 u_stepFraction;
+uniform ivec2 u_fractionBits;  // F
+uniform ivec2 u_half;          // 2^(F-1): bilinear positions are relative to pixel centres
+uniform ivec2 u_mask;          // 2^F - 1
+uniform vec2 u_unit;           // 2^-F, exact: the weights are exact floats
 uniform int u_outputHeight;
 
 out vec4 fragColor;
@@ -150,12 +161,9 @@ uniform int u_paletteCount;
 
 void main() {
     ivec2 o = ivec2(int(gl_FragCoord.x), u_outputHeight - 1 - int(gl_FragCoord.y));
-    vec2 p = (vec2(o) + 0.5 - u_offset) * u_scale;
-    if (p.x < 0.0 || p.y < 0.0 || p.x >= float(u_imageSize.x) || p.y >= float(u_imageSize.y)) {
-        fragColor = vec4(0.0, 0.0, 0.0, 1.0);
-        return;
-    }
-    ivec2 ip = ivec2(floor(p));
+    uvec2 d = uvec2(o - u_anchor);
+    ivec2 p = u_base + ivec2(d * u_step + ((d * u_stepFraction) >> 16u));
+    ivec2 ip = p >> u_fractionBits;  // a boundary belongs to the next pixel
 #if TILED
     if (any(lessThan(ip, u_owned.xy)) || any(greaterThanEqual(ip, u_owned.xy + u_owned.zw))) {
         discard;  // another tile draws this pixel
@@ -163,14 +171,18 @@ void main() {
 #endif
 #if COLOR_MODE == 0
 #if LINEAR
-    vec2 q = p - 0.5;
-    ivec2 i0 = ivec2(floor(q));
-    vec2 f = q - vec2(i0);
+    ivec2 q = p - u_half;
+    ivec2 i0 = q >> u_fractionBits;  // arithmetic: -1 left of the first centre (edges repeat)
+    vec2 f = vec2(q & u_mask) * u_unit;
     float m00 = modality(storedAt(i0).r);
     float m10 = modality(storedAt(i0 + ivec2(1, 0)).r);
     float m01 = modality(storedAt(i0 + ivec2(0, 1)).r);
     float m11 = modality(storedAt(i0 + ivec2(1, 1)).r);
-    float m = mix(mix(m00, m10, f.x), mix(m01, m11, f.x), f.y);
+    // The CPU's formula, term for term: the weights and 1 - weight are exact, so each product
+    // rounds once (or fuses), which keeps float within a level of the CPU's double.
+    float top = m00 * (1.0 - f.x) + m10 * f.x;
+    float bottom = m01 * (1.0 - f.x) + m11 * f.x;
+    float m = top * (1.0 - f.y) + bottom * f.y;
 #else
     float m = modality(storedAt(ip).r);
 #endif

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "common/error.hpp"
 #include "pixel/auto_window.hpp"
 #include "pixel/color.hpp"
 #include "pixel/colormap.hpp"
+#include "pixel/view_sampling.hpp"
 
 namespace dcmlens::pixel {
 
@@ -128,22 +130,42 @@ GrayPipeline makeGrayPipeline(const model::Instance& instance, const FrameRef& r
 
 namespace {
 
-// Calls f(x, y, px, py) for every output pixel whose point p = (px, py) is inside the image;
-// other pixels stay black.
+// The sampling of one axis (view_sampling.hpp) for every output pixel along it: the nearest
+// source pixel (-1: outside, black) and, for bilinear, the first of the two pixels and the
+// weight of the second.
+struct AxisTable {
+    std::vector<int> nearest;
+    std::vector<int> left;
+    std::vector<double> weight;
+};
+
+AxisTable axisTable(const AxisSampling& a, int outputSize) {
+    AxisTable t;
+    t.nearest.assign(static_cast<std::size_t>(outputSize), -1);
+    t.left.assign(static_cast<std::size_t>(outputSize), 0);
+    t.weight.assign(static_cast<std::size_t>(outputSize), 0.0);
+    for (int o = a.first; o <= a.last; ++o) {
+        const std::int32_t p = a.position(o);
+        const auto i = static_cast<std::size_t>(o);
+        t.nearest[i] = a.nearest(p);
+        t.left[i] = a.linear(p, t.weight[i]);
+    }
+    return t;
+}
+
+// Calls f(x, y, column, row) for every output pixel that shows the image, with the indices into
+// the two axis tables; other pixels stay black.
 template <class F>
-void forEachOutputPixel(int width, int height, int imageWidth, int imageHeight,
-                        const ViewMapping& view, F&& f) {
+void forEachOutputPixel(int width, int height, const AxisTable& columns, const AxisTable& rows,
+                        F&& f) {
     for (int y = 0; y < height; ++y) {
-        const double py = (y + 0.5 - view.offsetY) * view.scaleY;
-        if (py < 0 || py >= imageHeight) {
+        if (rows.nearest[static_cast<std::size_t>(y)] < 0) {
             continue;
         }
         for (int x = 0; x < width; ++x) {
-            const double px = (x + 0.5 - view.offsetX) * view.scaleX;
-            if (px < 0 || px >= imageWidth) {
-                continue;
+            if (columns.nearest[static_cast<std::size_t>(x)] >= 0) {
+                f(x, y, static_cast<std::size_t>(x), static_cast<std::size_t>(y));
             }
-            f(x, y, px, py);
         }
     }
 }
@@ -166,30 +188,34 @@ Image renderGray(const model::Instance& instance, const FrameRef& ref,
     };
     const bool gray = colormap->isGray();
     Image out(width, height, gray ? 1 : 3);
-    forEachOutputPixel(width, height, w, h, view, [&](int x, int y, double px, double py) {
-        double m;
-        if (linear) {
-            const double qx = px - 0.5;
-            const double qy = py - 0.5;
-            const int x0 = static_cast<int>(std::floor(qx));
-            const int y0 = static_cast<int>(std::floor(qy));
-            const double fx = qx - x0;
-            const double fy = qy - y0;
-            const double top = modalityAt(x0, y0) * (1 - fx) + modalityAt(x0 + 1, y0) * fx;
-            const double bottom =
-                modalityAt(x0, y0 + 1) * (1 - fx) + modalityAt(x0 + 1, y0 + 1) * fx;
-            m = top * (1 - fy) + bottom * fy;
-        } else {
-            m = modalityAt(static_cast<int>(px), static_cast<int>(py));
-        }
-        const int level = quantise(pipeline.voi.apply(m, pipeline.invert));
-        std::uint8_t* o = out.pixel(x, y);
-        if (gray) {
-            o[0] = static_cast<std::uint8_t>(level);
-        } else {
-            std::copy_n(colormap->table[static_cast<std::size_t>(level)].begin(), 3, o);
-        }
-    });
+    const ViewSampling sampling = viewSampling(view, w, h, width, height);
+    const AxisTable columns = axisTable(sampling.x, width);
+    const AxisTable rows = axisTable(sampling.y, height);
+    forEachOutputPixel(
+        width, height, columns, rows, [&](int x, int y, std::size_t c, std::size_t r) {
+            double m;
+            if (linear) {
+                // The same pixels and weights as the shader (view_sampling.hpp); the weights are
+                // exact in float and double alike.
+                const int x0 = columns.left[c];
+                const int y0 = rows.left[r];
+                const double fx = columns.weight[c];
+                const double fy = rows.weight[r];
+                const double top = modalityAt(x0, y0) * (1 - fx) + modalityAt(x0 + 1, y0) * fx;
+                const double bottom =
+                    modalityAt(x0, y0 + 1) * (1 - fx) + modalityAt(x0 + 1, y0 + 1) * fx;
+                m = top * (1 - fy) + bottom * fy;
+            } else {
+                m = modalityAt(columns.nearest[c], rows.nearest[r]);
+            }
+            const int level = quantise(pipeline.voi.apply(m, pipeline.invert));
+            std::uint8_t* o = out.pixel(x, y);
+            if (gray) {
+                o[0] = static_cast<std::uint8_t>(level);
+            } else {
+                std::copy_n(colormap->table[static_cast<std::size_t>(level)].begin(), 3, o);
+            }
+        });
     return out;
 }
 
@@ -205,11 +231,14 @@ Image renderColor(const model::Instance& instance, const model::PixelBuffer& fra
     if (palette && !instance.palette) {
         throw Error("PALETTE COLOR image without complete palette tables (0028,1101-1203)");
     }
+    const ViewSampling sampling =
+        viewSampling(view, frames.width(), frames.height(), width, height);
+    const AxisTable columns = axisTable(sampling.x, width);
+    const AxisTable rows = axisTable(sampling.y, height);
     forEachOutputPixel(
-        width, height, frames.width(), frames.height(), view,
-        [&](int x, int y, double px, double py) {
-            const int ix = static_cast<int>(px);
-            const int iy = static_cast<int>(py);
+        width, height, columns, rows, [&](int x, int y, std::size_t column, std::size_t row) {
+            const int ix = columns.nearest[column];
+            const int iy = rows.nearest[row];
             std::uint8_t* o = out.pixel(x, y);
             if (palette) {
                 const auto rgb = paletteLookup(*instance.palette, frames.at(frame, ix, iy, 0));
@@ -278,20 +307,14 @@ ViewMapping fitView(int imageWidth, int imageHeight, double aspect, int width, i
 
 Image resample(const Image& image, int width, int height, const ViewMapping& view) {
     Image out(width, height, image.channels);
-    for (int y = 0; y < height; ++y) {
-        const double py = (y + 0.5 - view.offsetY) * view.scaleY;
-        if (py < 0 || py >= image.height) {
-            continue;
-        }
-        for (int x = 0; x < width; ++x) {
-            const double px = (x + 0.5 - view.offsetX) * view.scaleX;
-            if (px < 0 || px >= image.width) {
-                continue;
-            }
-            std::copy_n(image.pixel(static_cast<int>(px), static_cast<int>(py)), image.channels,
-                        out.pixel(x, y));
-        }
-    }
+    const ViewSampling sampling = viewSampling(view, image.width, image.height, width, height);
+    const AxisTable columns = axisTable(sampling.x, width);
+    const AxisTable rows = axisTable(sampling.y, height);
+    forEachOutputPixel(width, height, columns, rows,
+                       [&](int x, int y, std::size_t c, std::size_t r) {
+                           std::copy_n(image.pixel(columns.nearest[c], rows.nearest[r]),
+                                       image.channels, out.pixel(x, y));
+                       });
     return out;
 }
 

@@ -13,6 +13,7 @@
 #include "pixel/colormap.hpp"
 #include "pixel/level_thresholds.hpp"
 #include "pixel/lut.hpp"
+#include "pixel/view_sampling.hpp"
 #include "render/gl_program.hpp"
 #include "render/program_cache.hpp"
 
@@ -116,19 +117,17 @@ int tableRows(std::size_t entries) {
     return static_cast<int>((entries + kTableWidth - 1) / kTableWidth);
 }
 
-// Output pixels whose centres map outside the image are black, the shader's letterbox. When the
-// image leaves part of the output, that part is cleared at once and the shader runs only over
-// the image (plus a margin, where it still decides every pixel): a software rasteriser pays per
-// fragment, and a 4096x5120 image fitted to a square viewport leaves a fifth of it.
+// Output pixels that do not show the image are black, the letterbox: the shader decides only
+// the pixels that show it (pixel::ViewSampling's [first, last] on both axes, exactly the CPU's),
+// so the rest is cleared at once and a scissor keeps the shader to the image. This is also what
+// a software rasteriser wants: it pays per fragment, and a 4096x5120 image fitted to a square
+// viewport leaves a fifth of it.
 class LetterboxClear {
 public:
-    LetterboxClear(const pixel::ViewMapping& view, int imageWidth, int imageHeight, int width,
-                   int height) {
-        int x0 = 0, x1 = 0, y0 = 0, y1 = 0;  // output columns and rows (top row 0), end exclusive
-        if (!span(view.offsetX, view.scaleX, imageWidth, width, x0, x1) ||
-            !span(view.offsetY, view.scaleY, imageHeight, height, y0, y1) ||
-            (x0 == 0 && y0 == 0 && x1 == width && y1 == height)) {
-            return;  // the image covers the output (or the mapping is degenerate): shade it all
+    LetterboxClear(const pixel::ViewSampling& s, int width, int height) {
+        if (!s.empty() && s.x.first == 0 && s.y.first == 0 && s.x.last == width - 1 &&
+            s.y.last == height - 1) {
+            return;  // the image covers the output: nothing to clear or to cut off
         }
         GLfloat clear[4] = {0, 0, 0, 0};
         glGetFloatv(GL_COLOR_CLEAR_VALUE, clear);
@@ -139,7 +138,13 @@ public:
         glClear(GL_COLOR_BUFFER_BIT);
         glClearColor(clear[0], clear[1], clear[2], clear[3]);
         glEnable(GL_SCISSOR_TEST);
-        glScissor(x0, height - y1, std::max(0, x1 - x0), std::max(0, y1 - y0));
+        if (s.empty()) {
+            glScissor(0, 0, 0, 0);  // nothing of the image shows
+        } else {
+            // GL counts rows from the bottom; output rows from the top.
+            glScissor(s.x.first, height - 1 - s.y.last, s.x.last - s.x.first + 1,
+                      s.y.last - s.y.first + 1);
+        }
         active_ = true;
     }
     ~LetterboxClear() {
@@ -154,19 +159,6 @@ public:
     LetterboxClear& operator=(const LetterboxClear&) = delete;
 
 private:
-    // The output pixels o with (o + 0.5 - offset) * scale in [0, size), widened by two pixels for
-    // float rounding in the shader, clamped to [0, limit).
-    static bool span(double offset, double scale, int size, int limit, int& lo, int& hi) {
-        if (!std::isfinite(offset) || !std::isfinite(scale) || scale == 0) {
-            return false;
-        }
-        const double a = offset - 0.5;
-        const double b = offset - 0.5 + size / scale;
-        const auto clampToInt = [](double v) { return static_cast<int>(std::clamp(v, -1e9, 1e9)); };
-        lo = std::clamp(clampToInt(std::floor(std::min(a, b))) - 2, 0, limit);
-        hi = std::clamp(clampToInt(std::ceil(std::max(a, b))) + 2, 0, limit);
-        return true;
-    }
     bool active_ = false;
     bool wasEnabled_ = false;
     GLint box_[4] = {0, 0, 0, 0};
@@ -746,9 +738,20 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
     }
     const std::size_t chunk = static_cast<std::size_t>(r.layer / image.chunkLayers_);
     glUniform1i(u("u_layer"), r.layer % image.chunkLayers_);
-    glUniform2f(u("u_offset"), static_cast<float>(r.view.offsetX),
-                static_cast<float>(r.view.offsetY));
-    glUniform2f(u("u_scale"), static_cast<float>(r.view.scaleX), static_cast<float>(r.view.scaleY));
+    // The sampling in integers, the CPU's own (pixel/view_sampling.hpp).
+    const pixel::ViewSampling sampling =
+        pixel::viewSampling(r.view, image.width_, image.height_, r.outputWidth, r.outputHeight);
+    const pixel::AxisSampling& sx = sampling.x;
+    const pixel::AxisSampling& sy = sampling.y;
+    glUniform2i(u("u_anchor"), sx.anchor, sy.anchor);
+    glUniform2i(u("u_base"), sx.base, sy.base);
+    glUniform2ui(u("u_step"), sx.step, sy.step);
+    glUniform2ui(u("u_stepFraction"), sx.stepFraction, sy.stepFraction);
+    glUniform2i(u("u_fractionBits"), sx.fractionBits, sy.fractionBits);
+    glUniform2i(u("u_half"), 1 << (sx.fractionBits - 1), 1 << (sy.fractionBits - 1));
+    glUniform2i(u("u_mask"), (1 << sx.fractionBits) - 1, (1 << sy.fractionBits) - 1);
+    glUniform2f(u("u_unit"), std::ldexp(1.0f, -sx.fractionBits),
+                std::ldexp(1.0f, -sy.fractionBits));
     glUniform1i(u("u_outputHeight"), r.outputHeight);
 
     switch (variant.colorMode) {
@@ -836,8 +839,7 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
     }
     glUniform1i(u("u_bits"), in.pixel.bitsStored);
 
-    const LetterboxClear letterbox(r.view, image.width_, image.height_, r.outputWidth,
-                                   r.outputHeight);
+    const LetterboxClear letterbox(sampling, r.outputWidth, r.outputHeight);
     const int step = std::max(1, maxTextureSize_ - 2);
     for (const GpuImage::Tile& tile : image.tiles_) {
         // The pixels this tile owns (without its one-pixel margin).
