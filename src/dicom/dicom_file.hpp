@@ -79,6 +79,10 @@ private:
 // non-empty regular file: checked before DCMTK opens it, whose own messages are less clear.
 void requireNonEmptyFile(const std::string& path, const std::string& whenEmpty);
 
+// Refuses (dcmlens::Error) what DCMTK 3.6.7's parser cannot take without throwing from inside
+// itself (codec_checks.hpp), looking at the first `limit` bytes of the file.
+void checkBeforeParsing(const std::string& path, std::size_t limit);
+
 // Registers DCMTK's decoders (JPEG, JPEG-LS, RLE) once per process, and the compiled data
 // dictionary when main() chose it (dictionary.hpp); thread-safe. Every use of DCMTK starts here.
 void registerCodecs();
