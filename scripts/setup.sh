@@ -9,6 +9,8 @@ packages=(
   libdcmtk-dev dcmtk libopenjp2-7-dev
   libglfw3-dev libimgui-dev libstb-dev libpng-dev libgtest-dev
   libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri python3-glad
+  # fuzzing: libFuzzer with ASan/UBSan (tests/fuzz/run_fuzzers.sh), its symbolizer
+  clang-16 libclang-rt-16-dev llvm-16
   # tests: reference renderers and encoders, the pydicom corpus, a display for the window
   libgdcm-tools openjph-tools python3-pydicom python3-numpy python3-pil
   xvfb xauth xdotool imagemagick

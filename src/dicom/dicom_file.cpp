@@ -459,6 +459,30 @@ bool DicomFile::hasImage() const {
            impl_->instance.pixel.columns > 0;
 }
 
+void DicomFile::checkPixelData() {
+    const model::PixelDescriptor& px = impl_->instance.pixel;
+    checkPixelModule(px, 0);
+    if (px.frames <= 1) {
+        return;
+    }
+    const PixelLayout layout = pixelLayout();
+    if (layout.encapsulated) {
+        if (layout.fragments.size() < static_cast<std::size_t>(px.frames)) {
+            throw Error("Number of Frames (0028,0008) is " + std::to_string(px.frames) +
+                        " but the pixel data has " + std::to_string(layout.fragments.size()) +
+                        " fragments");
+        }
+        return;
+    }
+    const std::uint64_t needed =
+        model::saturatingMultiply(layout.frameBytes, static_cast<std::uint64_t>(px.frames));
+    if (layout.nativeBytes < needed) {
+        throw Error("Number of Frames (0028,0008) is " + std::to_string(px.frames) +
+                    " but the pixel data holds " + std::to_string(layout.nativeBytes) +
+                    " bytes, not " + std::to_string(needed));
+    }
+}
+
 model::PixelBuffer DicomFile::decodeFrame(int frame) {
     model::Instance& inst = impl_->instance;
     const model::PixelDescriptor& px = inst.pixel;
@@ -469,7 +493,7 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
     const RawLayout layout = impl_->layout();
     const std::uint64_t frameBytes = rawFrameBytes(layout);
     // Before anything is allocated for it: the frame as decoded, and the decoder's words.
-    model::requireWithinBudget(decodedBytes(px, 1) + frameBytes, imageText(px, 1));
+    model::requireWithinBudget(decodedBytes(px, 1) + frameBytes, "decoding " + imageText(px, 1));
 
     DcmDataset& dataset = *impl_->file.getDataset();
     DcmPixelData* pixelData = impl_->pixelData();
@@ -500,7 +524,14 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
             throw Error("JPEG 2000 pixel data is not encapsulated");
         }
         const std::vector<std::uint8_t> code = frameCodestream(*seq, frame, px.frames);
-        J2kImage j2k = decodeJ2k(code.data(), code.size());
+        // OpenJPEG's own buffers (4 bytes a sample) and the decoded samples, besides the frame.
+        model::requireWithinBudget(
+            decodedBytes(px, 1) +
+                model::saturatingMultiply(8, static_cast<std::uint64_t>(px.columns) * px.rows *
+                                                 static_cast<std::uint64_t>(px.samplesPerPixel)),
+            "decoding " + imageText(px, 1) + " from JPEG 2000");
+        J2kImage j2k =
+            decodeJ2k(code.data(), code.size(), {px.columns, px.rows, px.samplesPerPixel});
         if (j2k.width != px.columns || j2k.height != px.rows ||
             j2k.components != px.samplesPerPixel) {
             throw Error("JPEG 2000 codestream is " + std::to_string(j2k.width) + "x" +

@@ -25,6 +25,13 @@ public:
 
     bool hasImage() const;
 
+    // Throws dcmlens::Error when decodeFrame would refuse the pixel module (sizes, bits, samples)
+    // or the pixel data cannot hold the frames the header claims: native data shorter than
+    // Number of Frames x the frame size, encapsulated data with fewer fragments than frames
+    // (PS3.5 A.4: a fragment holds data of one frame at most). What a loader checks before it
+    // keeps anything per frame: a header may claim 2^31 frames or 2^31 columns.
+    void checkPixelData();
+
     // Stored values of one frame (0-based), masked and sign-extended. Throws dcmlens::Error when
     // there is no image, the frame does not exist or the data cannot be decoded.
     model::PixelBuffer decodeFrame(int frame);

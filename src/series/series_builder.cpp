@@ -204,6 +204,7 @@ HeaderScan scanHeaders(const std::vector<std::string>& files, unsigned threads) 
                     errors[i] = files[i] + ": no pixel data (7FE0,0010): not an image";
                     continue;
                 }
+                file.checkPixelData();  // before the session keeps anything per frame
                 headers[i] = std::make_shared<const model::Instance>(file.release());
             } catch (const Error& e) {
                 errors[i] = files[i] + ": " + e.what();
