@@ -107,4 +107,13 @@ ViewSampling viewSampling(const ViewMapping& view, int imageWidth, int imageHeig
             axisSampling(view.offsetY, view.scaleY, imageHeight, outputHeight)};
 }
 
+bool shownPixel(const ViewSampling& s, int x, int y, int& imageX, int& imageY) {
+    if (s.empty() || x < s.x.first || x > s.x.last || y < s.y.first || y > s.y.last) {
+        return false;
+    }
+    imageX = s.x.nearest(s.x.position(x));
+    imageY = s.y.nearest(s.y.position(y));
+    return true;
+}
+
 }  // namespace dcmlens::pixel

@@ -69,4 +69,9 @@ struct ViewSampling {
 ViewSampling viewSampling(const ViewMapping& view, int imageWidth, int imageHeight, int outputWidth,
                           int outputHeight);
 
+// The image pixel output pixel (x, y) shows with nearest sampling, as the renderer and
+// renderView show it (ties included); false outside the image. For the viewer's probe and
+// measurements: the pixel under the cursor is then the pixel on the screen.
+bool shownPixel(const ViewSampling& sampling, int x, int y, int& imageX, int& imageY);
+
 }  // namespace dcmlens::pixel

@@ -10,6 +10,7 @@
 #include "common/error.hpp"
 #include "pixel/render.hpp"
 #include "pixel/view_sampling.hpp"
+#include "pixel/voi.hpp"
 
 using namespace dcmlens;
 
@@ -180,4 +181,41 @@ TEST(ViewSampling, RefusesViewsItCannotHold) {
     EXPECT_THROW(pixel::axisSampling(0, 1.0 / 64, 2000, 100000), Error);  // 128000 pixels wide
     EXPECT_THROW(pixel::axisSampling(0, 1e8, 10, 10), Error);
     EXPECT_NO_THROW(pixel::axisSampling(0, 1, 2000, 100000));  // the image is 2000 of them
+}
+
+// What the viewer's probe should call: the pixel renderView shows at an output pixel.
+TEST(ViewSampling, ShownPixelIsWhatRenderViewShows) {
+    model::Instance in;
+    in.pixel.rows = in.pixel.columns = 128;
+    in.pixel.bitsAllocated = in.pixel.bitsStored = 16;
+    in.pixel.highBit = 15;
+    model::PixelBuffer b(model::SampleType::U16, 128, 128, 1, 1, false);
+    for (int y = 0; y < 128; ++y) {
+        for (int x = 0; x < 128; ++x) {
+            b.set(0, static_cast<std::size_t>(y) * 128 + x, y * 128 + x);  // value = position
+        }
+    }
+    pixel::DisplayOptions o;
+    o.windowMode = pixel::DisplayOptions::WindowMode::Explicit;
+    o.center = 8191.5;
+    o.width = 16384;
+    const pixel::ViewMapping v = pixel::fitView(128, 128, 1.0, 900, 756);
+    const pixel::Image shown = pixel::renderView(in, {b, 0, 0}, o, 900, 756, v, false);
+    const pixel::ViewSampling s = pixel::viewSampling(v, 128, 128, 900, 756);
+    const pixel::VoiTransform voi =
+        *pixel::VoiTransform::window(o.center, o.width, model::VoiFunction::Linear);
+    int inside = 0;
+    for (int y = 0; y < 756; ++y) {
+        for (int x = 0; x < 900; ++x) {
+            int ix = 0, iy = 0;
+            if (!pixel::shownPixel(s, x, y, ix, iy)) {
+                ASSERT_EQ(shown.pixel(x, y)[0], 0) << x << "," << y;
+                continue;
+            }
+            ++inside;
+            ASSERT_EQ(shown.pixel(x, y)[0], pixel::quantise(voi.apply(iy * 128 + ix, false)))
+                << x << "," << y;
+        }
+    }
+    EXPECT_EQ(inside, 756 * 756);
 }
