@@ -230,6 +230,10 @@ def main():
     warnings.simplefilter("ignore")
     pydicom.config.settings.writing_validation_mode = pydicom.config.IGNORE
     work = work_folder(args.work, "mutation")
+    # The caches CTest points dcmlens at: Mesa says on stderr when its folder is missing.
+    for variable in ("MESA_SHADER_CACHE_DIR", "DCMLENS_CACHE_DIR"):
+        if os.environ.get(variable, "").startswith("/"):
+            Path(os.environ[variable]).mkdir(parents=True, exist_ok=True)
     sources = [Path(args.corpus) / n for n in SOURCES if (Path(args.corpus) / n).exists()]
     if args.synthetic:
         sources += [Path(args.synthetic) / n for n in SYNTHETIC
