@@ -8,12 +8,20 @@ packages=(
   cmake g++ make pkg-config clang-format
   libdcmtk-dev dcmtk libopenjp2-7-dev
   libglfw3-dev libimgui-dev libstb-dev libpng-dev libgtest-dev
-  libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri python3-glad
+  # find_package(OpenGL COMPONENTS OpenGL EGL) needs libOpenGL.so (libopengl-dev), which
+  # libgl-dev does not pull in without recommends
+  libegl-dev libgl-dev libopengl-dev libegl-mesa0 libgl1-mesa-dri python3-glad
   # fuzzing: libFuzzer with ASan/UBSan (tests/fuzz/run_fuzzers.sh), its symbolizer
   clang-16 libclang-rt-16-dev llvm-16
   # tests: reference renderers and encoders, the pydicom corpus, a display for the window
-  libgdcm-tools openjph-tools python3-pydicom python3-numpy python3-pil
+  libgdcm-tools openjph-tools python3-pydicom python3-numpy python3-pil python3-scipy
   xvfb xauth xdotool imagemagick
+  # xrdb: the HiDPI test sets Xft.dpi, where GLFW reads the monitor's content scale
+  x11-xserver-utils
+  # the format check's self-test runs it inside a git checkout and without git
+  git
+  # benchmarks: VTK's reslice as the MPR peer (bench/mpr_vs_vtk.py)
+  python3-vtk9
 )
 
 missing=()

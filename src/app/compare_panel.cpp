@@ -121,7 +121,11 @@ void ComparePanel::draw(float width) {
         ImGui::Image(imguiTexture(textureB_), shown);
         ImGui::EndGroup();
     }
-    ImGui::TextUnformatted("difference (black: equal; red: B > A; blue: B < A)");
+    // The colours of pixel::differenceImage: red turning yellow as B - A grows, blue turning
+    // cyan as A - B grows (large differences are mostly yellow or cyan).
+    ImGui::TextWrapped(
+        "difference: black where equal; red to yellow where B > A, blue to cyan where B < A "
+        "(the larger |B - A|, the brighter and the more yellow or cyan)");
     const float s = width / std::max(1.0f, sizeDiff_.x);
     ImGui::Image(imguiTexture(differenceTexture_), ImVec2(sizeDiff_.x * s, sizeDiff_.y * s));
 }

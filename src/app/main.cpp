@@ -8,6 +8,7 @@
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "dicom/dictionary.hpp"
+#include "viewer/layout.hpp"
 
 namespace {
 
@@ -51,13 +52,34 @@ int main(int argc, char** argv) {
     try {
         const dcmlens::cli::Arguments a(
             std::vector<std::string>(argv + 1, argv + argc), {},
-            {"--window-size", "--state-log", "--config-dir", "--panel"});
+            {"--window-size", "--state-log", "--config-dir", "--panel", "--layout", "--ui-scale"});
         dcmlens::app::ViewerOptions options;
         options.paths = a.positionals();
         if (auto s = a.value("--window-size")) {
             auto [w, h] = dcmlens::cli::parsePair("--window-size", *s, 'x');
+            if (w < 200 || h < 150 || w > 16384 || h > 16384) {
+                throw dcmlens::cli::UsageError{"--window-size needs WxH of at least 200x150"};
+            }
             options.width = static_cast<int>(w);
             options.height = static_cast<int>(h);
+        }
+        if (auto l = a.value("--layout")) {
+            if (!dcmlens::viewer::parseGrid(*l)) {
+                std::string names;
+                for (const auto& g : dcmlens::viewer::standardGrids()) {
+                    names += (names.empty() ? "" : ", ") + g.name();
+                }
+                throw dcmlens::cli::UsageError{"--layout is one of " + names + ", not '" + *l +
+                                               "'"};
+            }
+            options.layout = *l;
+        }
+        if (auto s = a.value("--ui-scale")) {
+            const double scale = dcmlens::cli::parseDouble("--ui-scale", *s);
+            if (scale < 0.5 || scale > 4) {
+                throw dcmlens::cli::UsageError{"--ui-scale is between 0.5 and 4"};
+            }
+            options.uiScale = static_cast<float>(scale);
         }
         options.stateLog = a.value("--state-log").value_or("");
         options.configDir = a.value("--config-dir").value_or("");

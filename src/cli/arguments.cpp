@@ -1,5 +1,8 @@
 #include "cli/arguments.hpp"
+#include <cmath>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 namespace dcmlens::cli {
@@ -40,6 +43,30 @@ std::optional<std::string> Arguments::value(const std::string& name) const {
     return it->second;
 }
 
+bool hasExtension(const std::string& path, const std::string& extension) {
+    if (path.size() <= extension.size()) {
+        return false;  // ".png" alone is no name
+    }
+    const std::string tail = path.substr(path.size() - extension.size());
+    return std::equal(tail.begin(), tail.end(), extension.begin(), extension.end(),
+                      [](char a, char b) {
+                          return std::tolower(static_cast<unsigned char>(a)) ==
+                                 std::tolower(static_cast<unsigned char>(b));
+                      });
+}
+
+void requireExtension(const std::string& path, const std::vector<std::string>& extensions,
+                      const std::string& what) {
+    std::string names;
+    for (const std::string& e : extensions) {
+        if (hasExtension(path, e)) {
+            return;
+        }
+        names += (names.empty() ? "" : " or ") + e;
+    }
+    throw UsageError{"-o " + path + ": " + what + ": give a name ending in " + names};
+}
+
 int parseInt(const std::string& option, const std::string& text, int minimum) {
     char* end = nullptr;
     const long v = std::strtol(text.c_str(), &end, 10);
@@ -48,6 +75,15 @@ int parseInt(const std::string& option, const std::string& text, int minimum) {
                          ", not '" + text + "'"};
     }
     return static_cast<int>(v);
+}
+
+double parseDouble(const std::string& option, const std::string& text) {
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(v)) {
+        throw UsageError{option + " needs a number, not '" + text + "'"};
+    }
+    return v;
 }
 
 std::pair<double, double> parsePair(const std::string& option, const std::string& text,

@@ -2,23 +2,32 @@
 // open a folder (headers, grouping, sorting, background decoding, chunked upload), time the first
 // image shown and the whole series resident, then a window/level drag of 200 steps and a scroll
 // through every image twice, with the bytes uploaded during each, and the peak RSS.
-
-#include <sys/resource.h>
+// With --plane (and --at, --axes, --slab, --projection, --interp) the stack is shown as that
+// plane of its volume from the start: the first MPR frame (drawn while slices still load) and the
+// first complete one, then, after the 2D steps, 100 plane moves along the normal and 50 window
+// steps on the plane, with the bytes uploaded and the peak RSS before and after.
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "cli/arguments.hpp"
+#include "cli/bench_layout.hpp"
+#include "cli/bench_stats.hpp"
 #include "cli/commands.hpp"
 #include "cli/json_writer.hpp"
+#include "cli/plane_engine.hpp"
+#include "cli/render_engine.hpp"
 #include "cli/report.hpp"
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
 #include "headless/egl_context.hpp"
+#include "model/display_text.hpp"
 #include "pixel/auto_window.hpp"
 #include "render/renderer.hpp"
 #include "series/series_builder.hpp"
@@ -27,36 +36,30 @@
 
 namespace dcmlens::cli {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) {
-        return 0;
-    }
-    std::sort(v.begin(), v.end());
-    const auto k = static_cast<std::size_t>(std::min<double>(
-        static_cast<double>(v.size() - 1), p / 100 * static_cast<double>(v.size())));
-    return v[k];
-}
-
-std::uint64_t peakRssBytes() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
-}
-
-}  // namespace
+using bench::Clock;
+using bench::msSince;
+using bench::peakRssBytes;
+using bench::percentile;
 
 int runBench(const std::vector<std::string>& args) {
-    const Arguments a(args, {"--json"}, {"--viewport"});
+    std::set<std::string> valued = planeOptionNames();
+    valued.insert({"--viewport", "--layout", "--interp"});
+    const Arguments a(args, {"--json"}, valued);
+    const auto plane = readPlaneOptions(a);
+    RenderSettings interp;
+    readViewOptions(a, interp);
+    if (a.has("--interp") && !plane) {
+        throw UsageError{"--interp is for bench --plane"};
+    }
     if (a.positionals().empty()) {
         throw UsageError{"bench needs a file or folder"};
+    }
+    std::optional<viewer::Grid> grid;
+    if (auto l = a.value("--layout")) {
+        grid = viewer::parseGrid(*l);
+        if (!grid) {
+            throw UsageError{"--layout is 1x1, 1x2, 2x1, 2x2, 1x3 or 3x3, not '" + *l + "'"};
+        }
     }
     int vw = 1024;
     int vh = 1024;
@@ -67,6 +70,13 @@ int runBench(const std::vector<std::string>& args) {
         }
         vw = static_cast<int>(w);
         vh = static_cast<int>(h);
+    }
+    if (grid) {
+        try {
+            return benchLayout(*grid, a.positionals(), vw, vh, a.has("--json"));
+        } catch (const Error& e) {
+            return reportError(a.positionals().front(), e.what());
+        }
     }
     try {
         // The viewer has its window and GL context before a folder is opened.
@@ -98,7 +108,7 @@ int runBench(const std::vector<std::string>& args) {
         const double scanMs = msSince(opened);
         session::StackSession session(renderer, std::move(stacks.front()), 0);
         const double sessionMs = msSince(opened);
-        viewer::ViewerState state;
+        viewer::ViewState state;
         state.frameCount = session.frameCount();
         viewer::ViewContext ctx;
         ctx.viewportWidth = vw;
@@ -112,6 +122,25 @@ int runBench(const std::vector<std::string>& args) {
                          viewer::viewMapping(state, ctx), state.linear, vw, vh);
             glFinish();
         };
+
+        // The plane, when one is asked for: fitted into the viewport.
+        std::optional<pixel::PlaneView> planeView;
+        if (plane) {
+            if (!session.volume()) {
+                throw Error("cannot reformat this series: " + session.volumeProblem());
+            }
+            planeView = cli::planeView(*session.volume(), *plane, std::make_pair(vw, vh));
+        }
+        auto drawPlane = [&](const pixel::PlaneView& view) {
+            pixel::DisplayOptions o;
+            o.windowMode = pixel::DisplayOptions::WindowMode::Explicit;
+            o.center = state.center;
+            o.width = state.width;
+            session.drawPlane(view, plane->slab, plane->projection, o, interp.linear);
+            glFinish();
+        };
+        double firstPlaneMs = -1;     // the first MPR frame (slices still loading)
+        double completePlaneMs = -1;  // the first with every slice resident
 
         // First image: as the viewer does, upload what is decoded each UI frame and draw the shown
         // image as soon as it is resident.
@@ -133,7 +162,12 @@ int runBench(const std::vector<std::string>& args) {
                 state.width = w.width;
                 ctx.valueMin = range.min;
                 ctx.valueMax = range.max;
-                drawFrame();
+                if (plane) {
+                    drawPlane(*planeView);  // the MPR view from the start
+                    firstPlaneMs = msSince(opened);
+                } else {
+                    drawFrame();
+                }
                 firstFrameMs = msSince(opened);
             }
             const auto p = session.progress();
@@ -148,6 +182,10 @@ int runBench(const std::vector<std::string>& args) {
             }
         }
         const double residentMs = msSince(opened);
+        if (plane) {
+            drawPlane(*planeView);
+            completePlaneMs = msSince(opened);
+        }
 
         // A window/level drag: 200 steps, each a new window and a draw.
         std::vector<double> wl;
@@ -178,6 +216,42 @@ int runBench(const std::vector<std::string>& args) {
         }
         const std::uint64_t scrollUpload = renderer.uploadedBytes() - beforeScroll;
 
+        // The plane: moved along its normal 100 times (the wheel in an MPR viewport), then 50
+        // window steps on it; nothing may be uploaded, and the peak RSS may not grow.
+        std::vector<double> planeSteps;
+        std::vector<double> axialSteps;  // 2D slice steps between them
+        std::vector<double> planeWl;
+        std::uint64_t planeUpload = 0;
+        const std::uint64_t rssBeforePlane = peakRssBytes();
+        if (plane) {
+            target.bind();
+            const std::uint64_t before = renderer.uploadedBytes();
+            pixel::PlaneView view = *planeView;
+            // Interleaved with 2D slice steps, so both see the same machine (the ratio).
+            // Slow projections (a whole-volume MIP) stop after 20 s, with at least 3 steps.
+            const auto planeStart = Clock::now();
+            for (int i = 0; i < 100 && (i < 3 || msSince(planeStart) < 20000); ++i) {
+                state.frame = (i * 7) % session.frameCount();
+                if (session.resident(state.frame)) {
+                    const auto t2 = Clock::now();
+                    drawFrame();
+                    axialSteps.push_back(msSince(t2));
+                }
+                view = pixel::moved(*planeView, ((i % 40) - 20) * 1.0);
+                const auto t = Clock::now();
+                drawPlane(view);
+                planeSteps.push_back(msSince(t));
+            }
+            const auto wlStart = Clock::now();
+            for (int i = 1; i <= 50 && (i <= 2 || msSince(wlStart) < 10000); ++i) {
+                viewer::dragWindow(state, startCenter, startWidth, i * 2.0, i * 1.0, ctx, false);
+                const auto t = Clock::now();
+                drawPlane(*planeView);
+                planeWl.push_back(msSince(t));
+            }
+            planeUpload = renderer.uploadedBytes() - before;
+        }
+
         JsonWriter j;
         j.beginObject();
         j.key("files").value(static_cast<unsigned long>(files.size()));
@@ -199,14 +273,36 @@ int runBench(const std::vector<std::string>& args) {
         j.key("decoded_ms").value(decodedMs);
         j.key("pump_ms").value(pumpMs);
         j.key("viewport").beginArray().value(vw).value(vh).endArray();
+        if (plane) {
+            j.key("plane").value(pixel::planeKindName(plane->kind));
+            j.key("interpolation").value(interp.linear ? "linear" : "nearest");
+            j.key("projection").value(pixel::projectionName(plane->projection));
+            j.key("slab_mm").value(std::isfinite(plane->slab) ? plane->slab : -1.0);
+            j.key("slab_samples")
+                .value(
+                    session.volume()->sampling(*planeView, plane->slab, plane->projection).samples);
+            j.key("plane_mm_per_pixel").value(planeView->mmPerPixel);
+            j.key("first_plane_ms").value(firstPlaneMs);
+            j.key("complete_plane_ms").value(completePlaneMs);
+            j.key("plane_frame_ms_median").value(percentile(planeSteps, 50));
+            j.key("plane_frame_ms_p99").value(percentile(planeSteps, 99));
+            j.key("interleaved_2d_frame_ms_median").value(percentile(axialSteps, 50));
+            j.key("plane_to_2d_ratio")
+                .value(percentile(planeSteps, 50) / std::max(1e-9, percentile(axialSteps, 50)));
+            j.key("plane_wl_ms_median").value(percentile(planeWl, 50));
+            j.key("plane_upload_bytes").value(static_cast<unsigned long>(planeUpload));
+            j.key("peak_rss_before_plane_bytes").value(static_cast<unsigned long>(rssBeforePlane));
+        }
         j.key("windowed").value(session.windowed());
         j.key("renderer").value(context.description());
         j.endObject();
         if (a.has("--json")) {
             std::cout << j.str() << std::endl;
         } else {
-            std::printf("%zu files, %d images, %.1f MB of pixels\n", files.size(),
-                        session.frameCount(), static_cast<double>(session.pixelBytes()) / 1e6);
+            std::printf(
+                "%s, %s, %.1f MB of pixels\n", model::countText(files.size(), "file").c_str(),
+                model::countText(static_cast<std::uint64_t>(session.frameCount()), "image").c_str(),
+                static_cast<double>(session.pixelBytes()) / 1e6);
             std::printf("headers read        %8.1f ms, stack allocated at %.1f ms\n", scanMs,
                         sessionMs);
             std::printf("first image shown   %8.1f ms after opening\n", firstFrameMs);
@@ -219,6 +315,27 @@ int runBench(const std::vector<std::string>& args) {
             std::printf("slice step          median %.2f ms, p99 %.2f ms, %llu bytes uploaded\n",
                         percentile(scroll, 50), percentile(scroll, 99),
                         static_cast<unsigned long long>(scrollUpload));
+            if (plane) {
+                std::printf("%s plane (%s%s%s)\n", pixel::planeKindName(plane->kind),
+                            interp.linear ? "trilinear" : "nearest",
+                            plane->projection == pixel::Projection::None ? "" : ", ",
+                            plane->projection == pixel::Projection::None
+                                ? ""
+                                : pixel::projectionName(plane->projection));
+                std::printf("first MPR frame     %8.1f ms after opening, complete at %.1f ms\n",
+                            firstPlaneMs, completePlaneMs);
+                std::printf(
+                    "plane step          median %.2f ms, p99 %.2f ms; W/L on it %.2f ms; "
+                    "%llu bytes uploaded\n",
+                    percentile(planeSteps, 50), percentile(planeSteps, 99), percentile(planeWl, 50),
+                    static_cast<unsigned long long>(planeUpload));
+                std::printf(
+                    "2D step between     median %.2f ms: plane / 2D %.2fx\n",
+                    percentile(axialSteps, 50),
+                    percentile(planeSteps, 50) / std::max(1e-9, percentile(axialSteps, 50)));
+                std::printf("peak RSS before MPR %.1f MB\n",
+                            static_cast<double>(rssBeforePlane) / 1e6);
+            }
             std::printf("peak RSS            %.1f MB\n", static_cast<double>(peakRssBytes()) / 1e6);
             std::printf("renderer            %s\n", context.description().c_str());
         }

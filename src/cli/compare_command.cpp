@@ -5,6 +5,7 @@
 // `dcmlens compare A --gpu-vs-cpu [--frame N] [display options] [--size WxH] [--interp ...]`:
 // the view rendered on the GPU against the CPU reference of the same view, level by level.
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -12,10 +13,12 @@
 #include "cli/commands.hpp"
 #include "cli/display_arguments.hpp"
 #include "cli/json_writer.hpp"
+#include "cli/plane_commands.hpp"
 #include "cli/render_engine.hpp"
 #include "cli/report.hpp"
 #include "common/error.hpp"
 #include "io/png_writer.hpp"
+#include "model/display_text.hpp"
 #include "pixel/compare.hpp"
 
 namespace dcmlens::cli {
@@ -39,7 +42,7 @@ void print(const pixel::FrameDifference& d, bool json) {
         return;
     }
     std::printf("compared   %s, %dx%d\n", d.compared.c_str(), d.width, d.height);
-    std::printf("differing  %zu of %zu pixels\n", d.differing, d.pixels);
+    std::printf("differing  %zu of %s\n", d.differing, model::countText(d.pixels, "pixel").c_str());
     std::printf("B - A      max |d| %g, mean %g, rms %g\n", d.maxAbs, d.mean, d.rms);
 }
 
@@ -47,10 +50,16 @@ void print(const pixel::FrameDifference& d, bool json) {
 
 int runCompare(const std::vector<std::string>& args) {
     std::set<std::string> valued = displayOptionNames();
-    valued.insert({"-o", "--frame", "--frame-b", "--size", "--interp"});
+    valued.insert({"-o", "--frame", "--frame-b"});
+    valued.insert(viewOptionNames().begin(), viewOptionNames().end());
+    valued.insert(planeOptionNames().begin(), planeOptionNames().end());
     const Arguments a(args, {"--json", "--gpu-vs-cpu"}, valued);
     const bool gpuVsCpu = a.has("--gpu-vs-cpu");
-    if (a.positionals().empty() || a.positionals().size() > (gpuVsCpu ? 1u : 2u)) {
+    const auto plane = readPlaneOptions(a);
+    if (plane && !gpuVsCpu) {
+        throw UsageError{"--plane is for compare --gpu-vs-cpu"};
+    }
+    if (a.positionals().empty() || (!plane && a.positionals().size() > (gpuVsCpu ? 1u : 2u))) {
         throw UsageError{gpuVsCpu ? "compare --gpu-vs-cpu takes one file"
                                   : "compare needs FILE_A [FILE_B] (B defaults to A)"};
     }
@@ -61,18 +70,25 @@ int runCompare(const std::vector<std::string>& args) {
     settings.frame = a.value("--frame") ? parseInt("--frame", *a.value("--frame"), 1) - 1 : 0;
     readViewOptions(a, settings);
     for (const std::string& name : displayOptionNames()) {
-        if (!gpuVsCpu && (a.has(name) || a.has("--size") || a.has("--interp"))) {
+        const auto& view = viewOptionNames();
+        if (!gpuVsCpu && (a.has(name) || std::any_of(view.begin(), view.end(),
+                                                     [&](const auto& v) { return a.has(v); }))) {
             throw UsageError{"display options only apply to compare --gpu-vs-cpu"};
         }
     }
     if (gpuVsCpu && a.has("--frame-b")) {
         throw UsageError{"compare --gpu-vs-cpu renders one frame: it takes no --frame-b"};
     }
+    if (auto out = a.value("-o")) {
+        requireExtension(*out, {".png"}, "the difference image is a PNG");
+    }
     std::string current = pathA;
     try {
         Timings timings;
         pixel::FrameDifference d;
-        if (gpuVsCpu) {
+        if (plane) {
+            comparePlane(a, *plane, settings, d);
+        } else if (gpuVsCpu) {
             const Decoded decoded = decodeInput(pathA, settings, timings);
             GpuSession gpu;
             settings.cpu = false;

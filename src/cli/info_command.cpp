@@ -1,5 +1,6 @@
 // `dcmlens info PATH [--json]`: what dcmlens decoded from a file.
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -13,6 +14,7 @@
 #include "dicom/dicom_file.hpp"
 #include "dicom/dicomdir.hpp"
 #include "dicom/dictionary.hpp"
+#include "model/display_text.hpp"
 
 namespace dcmlens::cli {
 
@@ -116,6 +118,8 @@ std::string infoJson(const model::Instance& in, bool hasImage) {
         .key("type")
         .value(in.modality.rescaleType)
         .endObject();
+    // What the viewer and `probe` show after modality values (display_text.hpp).
+    j.key("modality_units").value(model::modalityUnits(in.modality, in.modalityCode));
     j.key("modality_lut");
     if (in.modality.lut) {
         jsonLut(j, *in.modality.lut);
@@ -179,6 +183,10 @@ std::string infoJson(const model::Instance& in, bool hasImage) {
     return j.str();
 }
 
+std::string entries(std::uint64_t n) {
+    return model::countText(n, "entry", "entries");
+}
+
 template <std::size_t N>
 std::string joined(const std::array<double, N>& v) {
     std::ostringstream s;
@@ -195,26 +203,35 @@ std::string infoText(const model::Instance& in, bool hasImage) {
     s << "transfer syntax:  " << in.transferSyntaxUid << " (" << in.transferSyntaxName << ")\n";
     s << "SOP class:        " << in.sopClassUid << " (" << in.sopClassName << ")\n";
     s << "modality:         " << in.modalityCode << "\n";
+    if (!in.studyDate.empty() || !in.studyTime.empty()) {
+        // One format for every date shown (display_text.hpp), whatever the file's spelling.
+        const std::string date = model::formatDate(in.studyDate);
+        const std::string time = model::formatTime(in.studyTime);
+        s << "study date:       " << date << (date.empty() || time.empty() ? "" : " ") << time
+          << "\n";
+    }
     if (!hasImage) {
         s << "image:            none (no Pixel Data)\n";
         return s.str();
     }
-    s << "size:             " << px.columns << " x " << px.rows << ", " << px.frames
-      << (px.frames == 1 ? " frame" : " frames") << ", " << px.samplesPerPixel
-      << (px.samplesPerPixel == 1 ? " sample" : " samples") << " per pixel\n";
+    s << "size:             " << px.columns << " x " << px.rows << ", "
+      << model::countText(static_cast<std::uint64_t>(std::max(0, px.frames)), "frame") << ", "
+      << model::countText(static_cast<std::uint64_t>(std::max(0, px.samplesPerPixel)), "sample")
+      << " per pixel\n";
     s << "photometric:      " << px.photometricText << "\n";
     s << "bits:             allocated " << px.bitsAllocated << ", stored " << px.bitsStored
       << ", high bit " << px.highBit << ", " << (px.isSigned ? "signed" : "unsigned") << "\n";
     if (px.samplesPerPixel > 1) {
         s << "planar config:    " << px.planarConfiguration << "\n";
     }
+    const std::string units = model::modalityUnits(in.modality, in.modalityCode);
     if (in.modality.lut) {
-        s << "modality LUT:     " << in.modality.lut->entries.size() << " entries from "
-          << in.modality.lut->firstMapped << ", " << in.modality.lut->bits << " bits\n";
+        s << "modality LUT:     " << entries(in.modality.lut->entries.size()) << " from "
+          << in.modality.lut->firstMapped << ", " << in.modality.lut->bits << " bits"
+          << (units.empty() ? "" : ", units " + units) << "\n";
     } else if (in.modality.hasRescale) {
         s << "rescale:          slope " << in.modality.slope << ", intercept "
-          << in.modality.intercept
-          << (in.modality.rescaleType.empty() ? "" : ", type " + in.modality.rescaleType) << "\n";
+          << in.modality.intercept << (units.empty() ? "" : ", units " + units) << "\n";
     }
     for (std::size_t i = 0; i < in.voi.windows.size(); ++i) {
         const auto& w = in.voi.windows[i];
@@ -224,7 +241,7 @@ std::string infoText(const model::Instance& in, bool hasImage) {
     s << "VOI function:     " << model::voiFunctionName(in.voi.function) << "\n";
     for (std::size_t i = 0; i < in.voi.luts.size(); ++i) {
         const model::Lut& l = *in.voi.luts[i];
-        s << "VOI LUT " << i + 1 << ":        " << l.entries.size() << " entries from "
+        s << "VOI LUT " << i + 1 << ":        " << entries(l.entries.size()) << " from "
           << l.firstMapped << ", " << l.bits << " bits"
           << (l.explanation.empty() ? "" : " (" + l.explanation + ")") << "\n";
     }
@@ -237,14 +254,14 @@ std::string infoText(const model::Instance& in, bool hasImage) {
         s << "padding value:    " << *in.padding.value << "\n";
     }
     if (in.palette) {
-        s << "palette:          " << in.palette->red.entries.size() << " entries, "
+        s << "palette:          " << entries(in.palette->red.entries.size()) << ", "
           << in.palette->red.bits << " bits\n";
     }
     if (!in.overlays.empty()) {
         s << "overlays:         " << in.overlays.size() << "\n";
     }
     if (!in.frameAttributes.empty()) {
-        s << "functional groups: " << in.frameAttributes.size() << " frames\n";
+        s << "functional groups: " << model::countText(in.frameAttributes.size(), "frame") << "\n";
     }
     const auto& g = in.geometry;
     if (g.position) {
@@ -306,8 +323,8 @@ void appendDicomdir(std::string& text, const std::string& path, bool json) {
         return;
     }
     text +=
-        "DICOMDIR:         " + std::to_string(dir->files.size()) + " referenced files" +
-        (dir->problems.empty() ? "" : ", " + std::to_string(dir->problems.size()) + " problems") +
+        "DICOMDIR:         " + model::countText(dir->files.size(), "referenced file") +
+        (dir->problems.empty() ? "" : ", " + model::countText(dir->problems.size(), "problem")) +
         "\n";
     for (const std::string& f : dir->files) {
         text += "  " + f + "\n";
@@ -345,21 +362,26 @@ int runInfo(const std::vector<std::string>& args) {
                 text.insert(text.size() - 1, "," + inner);
             } else if (layout.encapsulated) {
                 std::ostringstream s;
-                s << "pixel data:       encapsulated, offset table of " << layout.offsetTable.size()
-                  << " entries, " << layout.fragments.size() << " fragments\n";
+                s << "pixel data:       encapsulated, offset table of "
+                  << entries(layout.offsetTable.size()) << ", "
+                  << model::countText(layout.fragments.size(), "fragment") << "\n";
                 for (std::size_t i = 0; i < layout.fragments.size(); ++i) {
                     s << "  fragment " << i + 1 << ":     offset " << layout.fragments[i].offset
-                      << ", " << layout.fragments[i].length << " bytes\n";
+                      << ", " << model::countText(layout.fragments[i].length, "byte") << "\n";
                 }
                 for (std::size_t f = 0; f < layout.frameFragments.size(); ++f) {
-                    s << "  frame " << f + 1 << ":        fragments "
-                      << layout.frameFragments[f].first + 1 << "-"
-                      << layout.frameFragments[f].first + layout.frameFragments[f].second << "\n";
+                    const auto [first, count] = layout.frameFragments[f];
+                    s << "  frame " << f + 1 << ":        "
+                      << (count == 1 ? "fragment " + std::to_string(first + 1)
+                                     : "fragments " + std::to_string(first + 1) + "-" +
+                                           std::to_string(first + count))
+                      << "\n";
                 }
                 text += s.str();
             } else {
-                text += "pixel data:       native, " + std::to_string(layout.nativeBytes) +
-                        " bytes, " + std::to_string(layout.frameBytes) + " per frame\n";
+                text += "pixel data:       native, " +
+                        model::countText(layout.nativeBytes, "byte") + ", " +
+                        std::to_string(layout.frameBytes) + " per frame\n";
             }
         }
         if (dicom::isDicomdir(path)) {

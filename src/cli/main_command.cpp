@@ -1,4 +1,7 @@
+#include <algorithm>
+#include <cctype>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/arguments.hpp"
@@ -33,8 +36,15 @@ const char* kUsage =
     "                                     difference image\n"
     "  compare A --gpu-vs-cpu [--frame N] [display options as render] [--size WxH]\n"
     "                                     the GPU's view against the CPU reference\n"
-    "  bench PATH [--json] [--viewport WxH]\n"
+    "  bench PATH [--json] [--viewport WxH] [plane options]\n"
     "                                     load a folder as the viewer does and time it\n"
+    "\n"
+    "plane options (render, probe, compare --gpu-vs-cpu and bench on a folder or multi-frame\n"
+    "file: a plane of the volume it forms):\n"
+    "  --plane axial|coronal|sagittal|oblique  [--at X,Y,Z] (patient mm, LPS; default centre)\n"
+    "  --axes RX,RY,RZ,DX,DY,DZ             oblique: the screen's right and down directions\n"
+    "  --slab MM|all [--projection mip|minip|mean]\n"
+    "                                     a slab around the plane, projected (MIP by default)\n"
     "  export PATH --raw -o OUT.png|OUT.raw [--frame N]\n"
     "                                     a frame's stored values, losslessly (16-bit PNG or "
     "int32)\n"
@@ -46,24 +56,58 @@ const char* kUsage =
     "Frames, windows and VOI LUTs are numbered from 1.\n";
 
 using Command = int (*)(const std::vector<std::string>&);
+// In the order of the usage text.
 const std::pair<const char*, Command> kCommands[] = {
-    {"info", runInfo},   {"render", runRender},          {"compare", runCompare},
-    {"roi", runRoi},     {"export", runExport},          {"probe", runProbe},
-    {"bench", runBench}, {"dump-stored", runDumpStored},
+    {"info", runInfo},     {"render", runRender},          {"probe", runProbe},
+    {"roi", runRoi},       {"compare", runCompare},        {"bench", runBench},
+    {"export", runExport}, {"dump-stored", runDumpStored},
 };
+
+std::string commandList() {
+    std::string names;
+    for (const auto& entry : kCommands) {
+        names += (names.empty() ? "" : ", ") + std::string(entry.first);
+    }
+    return names;
+}
+
+// "scheme://...": RFC 3986 3.1 (a letter, then letters, digits, "+", "-", ".").
+bool isUrl(const std::string& word) {
+    const auto colon = word.find("://");
+    if (colon == std::string::npos || colon == 0 ||
+        !std::isalpha(static_cast<unsigned char>(word[0]))) {
+        return false;
+    }
+    return std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+    });
+}
 
 }  // namespace
 
-bool isCommand(const std::string& word) {
-    if (word == "help" || word == "--help" || word == "-h") {
+bool goesToCommandLine(const std::string& first) {
+    if (!first.empty() && first[0] == '-' && first != "-h" && first != "--help") {
+        return false;  // the viewer's options; unknown ones are its usage errors
+    }
+    if (first == "help" || first == "--help" || first == "-h") {
         return true;
     }
     for (const auto& entry : kCommands) {
-        if (word == entry.first) {
+        if (first == entry.first) {
             return true;
         }
     }
-    return false;
+    std::error_code ec;
+    return !(std::filesystem::exists(first, ec) || isUrl(first));
+}
+
+std::string unknownFirstArgument(const std::string& first) {
+    // A word with a folder or an extension in it was meant as a file.
+    if (first.find('/') != std::string::npos || first.find('.') != std::string::npos) {
+        return first + ": no such file or folder, and not a command (" + commandList() + ")";
+    }
+    return "unknown command '" + first + "': the commands are " + commandList() +
+           "; or give files or folders to view";
 }
 
 int runMain(int argc, char** argv) {
@@ -80,7 +124,7 @@ int runMain(int argc, char** argv) {
                 return run(args);
             }
         }
-        throw UsageError{"unknown command '" + command + "'"};
+        throw UsageError{unknownFirstArgument(command)};
     } catch (const UsageError& e) {
         std::cerr << "dcmlens: " << e.message << " (see dcmlens --help)" << std::endl;
         return 2;

@@ -16,9 +16,12 @@
 #include "cli/commands.hpp"
 #include "cli/display_arguments.hpp"
 #include "cli/json_writer.hpp"
+#include "cli/plane_commands.hpp"
+#include "cli/render_engine.hpp"
 #include "cli/report.hpp"
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
+#include "model/display_text.hpp"
 #include "pixel/probe.hpp"
 #include "pixel/render.hpp"
 
@@ -41,14 +44,27 @@ std::string bitsText(std::uint64_t word, int bitsAllocated, int bitsStored, int 
 
 int runProbe(const std::vector<std::string>& args) {
     std::set<std::string> valued = displayOptionNames();
-    valued.insert({"--pixel", "--frame"});
+    valued.insert({"--pixel", "--frame", "--flip", "--rotate", "--size", "--interp"});
+    valued.insert(planeOptionNames().begin(), planeOptionNames().end());
     const Arguments a(args, {"--json"}, valued);
-    if (a.positionals().size() != 1 || !a.value("--pixel")) {
-        throw UsageError{"probe needs FILE --pixel X,Y"};
+    const auto plane = readPlaneOptions(a);
+    if (a.positionals().empty() || (!plane && a.positionals().size() != 1) || !a.value("--pixel")) {
+        throw UsageError{"probe needs FILE --pixel X,Y (or FOLDER --plane ... --pixel X,Y)"};
     }
     const auto [fx, fy] = parsePair("--pixel", *a.value("--pixel"), ',');
-    const int x = static_cast<int>(fx);
-    const int y = static_cast<int>(fy);
+    if (plane) {
+        RenderSettings view;
+        readViewOptions(a, view);
+        return probePlane(a, *plane, displayOptions(a), view.linear, fx, fy);
+    }
+    if (a.has("--size") || a.has("--interp")) {
+        throw UsageError{"--size and --interp are for probe --plane: a 2D probe reads one pixel"};
+    }
+    // With --flip/--rotate, X,Y is a pixel of the turned image (as `render` with the same options
+    // and no --size draws it); the output names the file's column and row.
+    const pixel::Orientation orientation = readOrientation(a);
+    int x = static_cast<int>(fx);
+    int y = static_cast<int>(fy);
     const int frame = a.value("--frame") ? parseInt("--frame", *a.value("--frame"), 1) - 1 : 0;
     const pixel::DisplayOptions options = displayOptions(a);
     const std::string& path = a.positionals()[0];
@@ -60,10 +76,19 @@ int runProbe(const std::vector<std::string>& args) {
         const model::PixelBuffer stored = file.decodeFrame(frame);
         const model::PixelBuffer words = file.decodeRawFrame(frame);
         const model::Instance& in = file.instance();
-        if (x < 0 || y < 0 || x >= stored.width() || y >= stored.height() || x != fx || y != fy) {
+        const int shownW = orientation.swapsAxes() ? stored.height() : stored.width();
+        const int shownH = orientation.swapsAxes() ? stored.width() : stored.height();
+        if (x < 0 || y < 0 || x >= shownW || y >= shownH || x != fx || y != fy) {
             throw Error("pixel " + *a.value("--pixel") + " is outside the " +
-                        std::to_string(stored.width()) + "x" + std::to_string(stored.height()) +
-                        " image");
+                        std::to_string(shownW) + "x" + std::to_string(shownH) +
+                        (orientation.identity() ? " image" : " turned image"));
+        }
+        if (!orientation.identity()) {
+            int u = 0;
+            int v = 0;
+            pixel::outputToViewPixel(orientation, shownW, shownH, x, y, u, v);
+            x = u;
+            y = v;
         }
         const auto& px = in.pixel;
         const int samples = stored.samples();
@@ -123,9 +148,9 @@ int runProbe(const std::vector<std::string>& args) {
             text << "palette      index " << probe.stored << " -> RGB " << probe.rgb[0] << " "
                  << probe.rgb[1] << " " << probe.rgb[2] << "\n";
         } else if (probe.kind == pixel::PixelProbe::Kind::Grey) {
-            const model::ModalityInfo& mod = in.modalityFor(frame);
+            const std::string units = model::modalityUnits(in.modalityFor(frame), in.modalityCode);
             j.key("modality").value(probe.modality);
-            j.key("modality_units").value(mod.rescaleType);
+            j.key("modality_units").value(units);
             j.key("modality_lut").value(probe.modalityLutEntry.has_value());
             std::string lutEntry;
             if (probe.modalityLutEntry) {
@@ -158,7 +183,8 @@ int runProbe(const std::vector<std::string>& args) {
                         .endObject();
                     break;
             }
-            text << "modality     " << probe.modality << " " << mod.rescaleType << lutEntry << "\n";
+            text << "modality     " << probe.modality << (units.empty() ? "" : " " + units)
+                 << lutEntry << "\n";
             text << "VOI output   " << probe.voi << (probe.inverted ? "  (inverted)" : "") << "\n";
             text << "8-bit        " << probe.output << "\n";
             text << "colormap     " << options.colormap << " -> RGB " << probe.rgb[0] << " "

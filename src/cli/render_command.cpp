@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <iostream>
 #include <map>
@@ -17,12 +16,15 @@
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/display_arguments.hpp"
+#include "cli/plane_commands.hpp"
 #include "cli/render_engine.hpp"
 #include "cli/report.hpp"
 #include "common/error.hpp"
+#include "common/system_error.hpp"
 #include "dicom/dicom_file.hpp"
 #include "dicom/dicomdir.hpp"
 #include "headless/egl_context.hpp"
+#include "io/file_writer.hpp"
 #include "io/png_writer.hpp"
 #include "pixel/colormap.hpp"
 #include "pixel/render.hpp"
@@ -36,7 +38,9 @@ namespace {
 const std::set<std::string> kRenderSwitches = {"--cpu", "--timings"};
 std::set<std::string> renderValueNames() {
     std::set<std::string> names = displayOptionNames();
-    names.insert({"-o", "--frame", "--size", "--interp", "--stage"});
+    names.insert({"-o", "--frame", "--stage"});
+    names.insert(viewOptionNames().begin(), viewOptionNames().end());
+    names.insert(planeOptionNames().begin(), planeOptionNames().end());
     return names;
 }
 
@@ -66,6 +70,10 @@ int runRender(const std::vector<std::string>& args) {
         }
         settings.options.stage = *stage;
     }
+    if (const auto plane = readPlaneOptions(a)) {
+        // A plane of the volume the inputs form (one series), into one PNG.
+        return renderPlane(a, *plane, settings, *out);
+    }
 
     // One input file and an output that is not a folder: that file. Otherwise a batch into OUTDIR,
     // one PNG per input file named after it with ".png" appended. A DICOMDIR is a batch of the
@@ -75,6 +83,9 @@ int runRender(const std::vector<std::string>& args) {
     std::error_code ec;
     const bool batch = a.positionals().size() > 1 || fs::is_directory(a.positionals()[0], ec) ||
                        fs::is_directory(*out, ec) || dicom::isDicomdir(a.positionals()[0]);
+    if (!batch) {
+        requireExtension(*out, {".png"}, "render writes PNG images");
+    }
     std::vector<std::string> files;
     std::vector<fs::path> names;        // each file's PNG, relative to OUTDIR
     std::vector<std::string> problems;  // DICOMDIR: missing referenced files, unreadable
@@ -103,8 +114,10 @@ int runRender(const std::vector<std::string>& args) {
     }
     if (batch) {
         fs::create_directories(*out, ec);
+        const std::error_code created = ec;
         if (!fs::is_directory(*out, ec)) {
-            return reportError(*out, "cannot create the output folder");
+            return reportError(*out, "cannot create the output folder" +
+                                         (created ? ": " + systemReason(created.value()) : ""));
         }
     }
     GpuSession gpu;
@@ -193,7 +206,7 @@ int runRender(const std::vector<std::string>& args) {
 // `dcmlens export PATH --raw -o OUT [--frame N]`: the stored values of a frame, losslessly: an
 // 8-bit PNG for unsigned 8-bit data, a 16-bit PNG (grey or RGB) for data of up to 16 bits (signed
 // values as their 16-bit two's complement, marked by the tEXt chunk dcmlens-signed = 1),
-// little-endian int32 otherwise (any name not ending in .png).
+// little-endian int32 for a .raw name.
 //
 // `dcmlens export PATH --fragment K -o OUT`: the bytes of fragment K (from 1) of encapsulated
 // pixel data as the file holds them (PS3.5 A.4), e.g. to feed a codec by hand.
@@ -212,12 +225,7 @@ int runExport(const std::vector<std::string>& args) {
             }
             dicom::DicomFile file(path);
             const std::vector<std::uint8_t> bytes = file.fragmentData(fragment);
-            std::ofstream out(*a.value("-o"), std::ios::binary);
-            out.write(reinterpret_cast<const char*>(bytes.data()),
-                      static_cast<std::streamsize>(bytes.size()));
-            if (!out) {
-                throw Error("cannot write " + *a.value("-o"));
-            }
+            io::writeFile(*a.value("-o"), bytes.data(), bytes.size());
             return 0;
         } catch (const Error& e) {
             return reportError(path, e.what());
@@ -226,13 +234,15 @@ int runExport(const std::vector<std::string>& args) {
     const int frame = a.value("--frame") ? parseInt("--frame", *a.value("--frame"), 1) - 1 : 0;
     const std::string& path = a.positionals()[0];
     const std::string out = *a.value("-o");
+    requireExtension(out, {".png", ".raw"},
+                     "export --raw writes a PNG (.png) or little-endian int32 values (.raw)");
     try {
         dicom::DicomFile file(path);
         if (!file.hasImage()) {
             throw Error("no pixel data (7FE0,0010): not an image");
         }
         const model::PixelBuffer frames = file.decodeFrame(frame);
-        const bool png = out.size() >= 4 && out.compare(out.size() - 4, 4, ".png") == 0;
+        const bool png = hasExtension(out, ".png");
         if (!png) {
             return runDumpStored({path, "-o", out, "--frame", std::to_string(frame + 1)});
         }
@@ -275,23 +285,23 @@ int runDumpStored(const std::vector<std::string>& args) {
     if (a.positionals().size() != 1 || !a.value("-o")) {
         throw UsageError{"dump-stored needs FILE -o OUT.raw"};
     }
+    requireExtension(*a.value("-o"), {".raw"}, "dump-stored writes little-endian int32 values");
     const int frame = a.value("--frame") ? parseInt("--frame", *a.value("--frame"), 1) - 1 : 0;
     const std::string& path = a.positionals()[0];
     try {
         dicom::DicomFile file(path);
         const model::PixelBuffer frames = file.decodeFrame(frame);
-        std::ofstream o(*a.value("-o"), std::ios::binary);
+        std::vector<std::int32_t> values;
+        values.reserve(frames.frameSampleCount());
         for (int y = 0; y < frames.height(); ++y) {
             for (int x = 0; x < frames.width(); ++x) {
                 for (int s = 0; s < frames.samples(); ++s) {
-                    const auto v = static_cast<std::int32_t>(frames.at(0, x, y, s));
-                    o.write(reinterpret_cast<const char*>(&v), sizeof v);  // little endian host
+                    values.push_back(static_cast<std::int32_t>(frames.at(0, x, y, s)));
                 }
             }
         }
-        if (!o) {
-            throw Error("cannot write " + *a.value("-o"));
-        }
+        // In the host's byte order: little endian on the machines dcmlens builds for.
+        io::writeFile(*a.value("-o"), values.data(), values.size() * sizeof(std::int32_t));
         return 0;
     } catch (const Error& e) {
         return reportError(path, e.what());

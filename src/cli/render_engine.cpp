@@ -5,7 +5,31 @@
 
 namespace dcmlens::cli {
 
+const std::set<std::string>& viewOptionNames() {
+    static const std::set<std::string> names = {"--size", "--interp", "--flip", "--rotate"};
+    return names;
+}
+
+pixel::Orientation readOrientation(const Arguments& a) {
+    std::optional<char> flip;
+    if (auto f = a.value("--flip")) {
+        if (*f != "h" && *f != "v") {
+            throw UsageError{"--flip is h (left-right) or v (top-bottom), not '" + *f + "'"};
+        }
+        flip = (*f)[0];
+    }
+    int degrees = 0;
+    if (auto r = a.value("--rotate")) {
+        if (*r != "0" && *r != "90" && *r != "180" && *r != "270") {
+            throw UsageError{"--rotate is 90, 180 or 270 (degrees clockwise), not '" + *r + "'"};
+        }
+        degrees = std::stoi(*r);
+    }
+    return pixel::Orientation::fromFlipAndRotation(flip, degrees);
+}
+
 void readViewOptions(const Arguments& a, RenderSettings& settings) {
+    settings.orientation = readOrientation(a);
     if (auto s = a.value("--size")) {
         auto [w, h] = parsePair("--size", *s, 'x');
         if (w < 1 || h < 1 || w > 16384 || h > 16384) {
@@ -36,15 +60,29 @@ pixel::Image renderDecoded(const Decoded& d, const RenderSettings& s, GpuSession
                            Timings& timings) {
     const model::Instance& instance = d.instance;
     const model::PixelBuffer& frame = d.frame;
-    const int width = s.size ? s.size->first : frame.width();
-    const int height = s.size ? s.size->second : frame.height();
-    const pixel::ViewMapping view =
-        s.size ? pixel::fitView(frame.width(), frame.height(),
-                                pixel::pixelAspect(instance.geometry), width, height)
-               : pixel::ViewMapping{};
+    // Without --size: one output pixel per image pixel, the image turned as asked (a quarter turn
+    // makes a rows x columns output).
+    const bool swaps = s.orientation.swapsAxes();
+    const int width = s.size ? s.size->first : (swaps ? frame.height() : frame.width());
+    const int height = s.size ? s.size->second : (swaps ? frame.width() : frame.height());
+    pixel::ViewMapping view;
+    if (s.size) {
+        view = pixel::fitView(frame.width(), frame.height(), pixel::pixelAspect(instance.geometry),
+                              width, height, s.orientation);
+    } else {
+        view.orientation = s.orientation;
+    }
     const pixel::FrameRef ref{frame, 0, s.frame};
     const bool grayscale =
         frame.samples() == 1 && instance.pixel.photometric != model::Photometric::PaletteColor;
+    // A window, VOI function or VOI LUT belongs to greyscale images (PS3.3 C.11.2): asked of a
+    // colour image, it is an error rather than silently ignored.
+    if (!grayscale && (s.options.windowMode != pixel::DisplayOptions::WindowMode::FileDefault ||
+                       s.options.voiFunction || s.options.voiLutIndex)) {
+        throw Error(std::string("--window, --voi-function and --voi-lut apply to greyscale "
+                                "images; this one is ") +
+                    instance.pixel.photometricText + " (PS3.3 C.11.2)");
+    }
     if (!grayscale && s.options.stage != pixel::DisplayOptions::Stage::Output) {
         throw Error(std::string("--stage ") + pixel::stageName(s.options.stage) +
                     " is for greyscale images; this one is colour");

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -74,6 +75,7 @@ struct RenderSettings {
     std::optional<std::pair<int, int>> size;
     bool linear = false;
     bool cpu = false;
+    pixel::Orientation orientation;  // --flip, --rotate
 };
 
 // One decoded input: its attributes and the stored values of the frame to render.
@@ -82,8 +84,12 @@ struct Decoded {
     model::PixelBuffer frame;
 };
 
-// --size WxH and --interp nearest|linear into the settings (UsageError when malformed).
+// --size WxH, --interp nearest|linear, --flip h|v and --rotate 90|180|270 into the settings
+// (UsageError when malformed); viewOptionNames() are their names.
 void readViewOptions(const Arguments& a, RenderSettings& settings);
+const std::set<std::string>& viewOptionNames();
+// --flip and --rotate alone (probe takes no --size).
+pixel::Orientation readOrientation(const Arguments& a);
 
 // Decodes frame `s.frame` of a file (throws dcmlens::Error with a one-line reason).
 Decoded decodeInput(const std::string& path, const RenderSettings& s, Timings& timings);

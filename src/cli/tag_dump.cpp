@@ -15,8 +15,11 @@ void dump(const std::vector<model::TagNode>& nodes, int depth, std::string& out)
         if (!n.vr.empty() && n.vr != "SQ" && n.items.empty() && value.find('(') != 0) {
             value = "[" + value + "]";
         }
-        out += indent + head + (n.vr.empty() ? "--" : n.vr) + " " + value + "  # " +
-               std::to_string(n.length) + ", " + (n.keyword.empty() ? "Unknown" : n.keyword) +
+        const std::string length = n.length == model::TagNode::kUndefinedLength
+                                       ? "u/l"  // undefined length, as dcmdump writes it
+                                       : std::to_string(n.length);
+        out += indent + head + (n.vr.empty() ? "--" : n.vr) + " " + value + "  # " + length + ", " +
+               (n.keyword.empty() ? "Unknown" : n.keyword) +
                (n.privateCreator.empty() ? "" : " (private, " + n.privateCreator + ")") + "\n";
         for (std::size_t k = 0; k < n.items.size(); ++k) {
             if (n.items[k].elements.size() == 1 && n.items[k].elements[0].group == 0xFFFE) {

@@ -312,6 +312,7 @@ void readAttributes(DcmItem& dataset, model::Instance& out) {
     out.studyDescription = getString(dataset, DCM_StudyDescription).value_or("");
     out.seriesDescription = getString(dataset, DCM_SeriesDescription).value_or("");
     out.studyDate = getString(dataset, DCM_StudyDate).value_or("");
+    out.studyTime = getString(dataset, DCM_StudyTime).value_or("");
     if (auto ft = getNumber(dataset, DCM_FrameTime)) {
         out.frameTimeMs = *ft;
     } else if (auto rate = getNumber(dataset, DCM_RecommendedDisplayFrameRate); rate && *rate > 0) {

@@ -68,12 +68,15 @@ std::size_t rleFragmentOf(int frame, int frames, const std::vector<std::uint32_t
                 std::to_string(frame + 1) + " (PS3.5 A.4.2: one fragment per frame)");
 }
 
-void checkDirectoryRecordTypes(const std::uint8_t* data, std::size_t size) {
+bool holdsDirectoryRecordSequence(const std::uint8_t* data, std::size_t size) {
     auto contains = [&](const char* pattern) {
         return std::search(data, data + size, pattern, pattern + 4) != data + size;
     };
-    // (0004,1220) little and big endian.
-    if (size < 8 || (!contains("\x04\x00\x20\x12") && !contains("\x00\x04\x12\x20"))) {
+    return contains("\x04\x00\x20\x12") || contains("\x00\x04\x12\x20");
+}
+
+void checkDirectoryRecordTypes(const std::uint8_t* data, std::size_t size) {
+    if (size < 8 || !holdsDirectoryRecordSequence(data, size)) {
         return;
     }
     for (std::size_t i = 0; i + 8 <= size; ++i) {

@@ -36,4 +36,7 @@ std::size_t rleFragmentOf(int frame, int frames, const std::vector<std::uint32_t
 // where the bytes also hold a Directory Record Sequence tag.
 void checkDirectoryRecordTypes(const std::uint8_t* data, std::size_t size);
 
+// Whether the bytes hold a Directory Record Sequence (0004,1220) tag, little or big endian.
+bool holdsDirectoryRecordSequence(const std::uint8_t* data, std::size_t size);
+
 }  // namespace dcmlens::dicom

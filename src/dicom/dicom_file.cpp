@@ -27,7 +27,9 @@
 #include "dicom/dictionary.hpp"
 #include "dicom/j2k_decoder.hpp"
 #include "dicom/jpeg_color.hpp"
+#include "dicom/signature.hpp"
 #include "dicom/stored_values.hpp"
+#include "model/display_text.hpp"
 #include "model/memory_budget.hpp"
 
 namespace dcmlens::dicom {
@@ -153,6 +155,15 @@ model::Instance::NativePixels fileIdentity(const struct stat& st) {
 bool sameFile(const model::Instance::NativePixels& a, const model::Instance::NativePixels& b) {
     return a.fileSize == b.fileSize && a.modifiedNs == b.modifiedNs && a.changedNs == b.changedNs &&
            a.device == b.device && a.inode == b.inode;
+}
+
+// Why DCMTK could not parse a file that starts like DICOM, in words: its stream errors name the
+// mechanism ("I/O suspension or premature end of stream"), not what is wrong with the file.
+std::string loadFailure(const OFCondition& status) {
+    if (status == EC_StreamNotifyClient) {
+        return "not a readable DICOM file: the data ends inside an element (truncated?)";
+    }
+    return std::string("not a readable DICOM file (") + status.text() + ")";
 }
 
 // The file's status, after the checks requireNonEmptyFile promises.
@@ -287,7 +298,7 @@ void checkPixelModule(const model::PixelDescriptor& px, int frame) {
     }
     if (frame < 0 || frame >= px.frames) {
         throw Error("frame " + std::to_string(frame + 1) + " does not exist (the image has " +
-                    std::to_string(px.frames) + ")");
+                    model::countText(static_cast<std::uint64_t>(px.frames), "frame") + ")");
     }
     if (px.bitsAllocated != 1 && px.bitsAllocated != 8 && px.bitsAllocated != 16 &&
         px.bitsAllocated != 32) {
@@ -334,8 +345,8 @@ struct DicomFile::Impl {
     }
 };
 
-void requireNonEmptyFile(const std::string& path, const std::string& whenEmpty) {
-    regularFileStatus(path, whenEmpty);
+std::uint64_t requireNonEmptyFile(const std::string& path, const std::string& whenEmpty) {
+    return static_cast<std::uint64_t>(regularFileStatus(path, whenEmpty).st_size);
 }
 
 void checkBeforeParsing(const std::string& path, std::size_t limit) {
@@ -348,8 +359,15 @@ void checkBeforeParsing(const std::string& path, std::size_t limit) {
                                  ? static_cast<std::size_t>(std::min<std::uint64_t>(
                                        static_cast<std::uint64_t>(st.st_size), limit))
                                  : 0;
-    std::vector<std::uint8_t> bytes(size);
+    // Group 0004 follows the meta header (elements are in tag order): a file whose first 64 KB
+    // hold no Directory Record Sequence is read no further (an image's pixels are not read twice).
+    std::vector<std::uint8_t> bytes(std::min<std::size_t>(size, 64 << 10));
     bytes.resize(std::fread(bytes.data(), 1, bytes.size(), in));
+    if (holdsDirectoryRecordSequence(bytes.data(), bytes.size()) && bytes.size() < size) {
+        const std::size_t head = bytes.size();
+        bytes.resize(size);
+        bytes.resize(head + std::fread(bytes.data() + head, 1, size - head, in));
+    }
     std::fclose(in);
     checkDirectoryRecordTypes(bytes.data(), bytes.size());
 }
@@ -358,14 +376,15 @@ void checkBeforeParsing(const std::string& path, std::size_t limit) {
 DicomFile::DicomFile(const std::string& path)
     : impl_((registerCodecs(), std::make_unique<Impl>())) {
     const struct stat before = regularFileStatus(path, "file is empty");
-    // The header (directory records come before any pixel data) for what DCMTK cannot parse.
-    checkBeforeParsing(path, std::size_t{1} << 20);
+    requireDicomSignature(path, static_cast<std::uint64_t>(before.st_size));
+    // What DCMTK cannot parse (its directory records, when it has any).
+    checkBeforeParsing(path, std::size_t{64} << 20);
     OFCondition status = dcmtkCall("not a readable DICOM file", [&] {
         return impl_->file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
                                     ERM_autoDetect);
     });
     if (status.bad()) {
-        throw Error(std::string("not a readable DICOM file (") + status.text() + ")");
+        throw Error(loadFailure(status));
     }
     DcmDataset& dataset = *impl_->file.getDataset();
     if (dataset.card() == 0) {
@@ -862,8 +881,10 @@ std::vector<std::uint8_t> DicomFile::fragmentData(int fragment) {
     }
     const long fragments = static_cast<long>(seq->card()) - 1;
     if (fragment < 0 || fragment >= fragments) {
-        throw Error("fragment " + std::to_string(fragment + 1) + " does not exist (the file has " +
-                    std::to_string(std::max(0L, fragments)) + ")");
+        throw Error(
+            "fragment " + std::to_string(fragment + 1) + " does not exist (the file has " +
+            model::countText(static_cast<std::uint64_t>(std::max(0L, fragments)), "fragment") +
+            ")");
     }
     std::vector<std::uint8_t> out;
     appendFragment(*seq, static_cast<unsigned long>(fragment) + 1, out);

@@ -84,10 +84,12 @@ private:
 
 // Throws dcmlens::Error ("no such file", "not a regular file", or `whenEmpty`) unless `path` is a
 // non-empty regular file: checked before DCMTK opens it, whose own messages are less clear.
-void requireNonEmptyFile(const std::string& path, const std::string& whenEmpty);
+// Returns the file's size.
+std::uint64_t requireNonEmptyFile(const std::string& path, const std::string& whenEmpty);
 
 // Refuses (dcmlens::Error) what DCMTK 3.6.7's parser cannot take without throwing from inside
-// itself (codec_checks.hpp), looking at the first `limit` bytes of the file.
+// itself (codec_checks.hpp), looking at the first `limit` bytes of the file (at its first 64 KB
+// only when they hold no Directory Record Sequence).
 void checkBeforeParsing(const std::string& path, std::size_t limit);
 
 // Registers DCMTK's decoders (JPEG, JPEG-LS, RLE) once per process, and the compiled data

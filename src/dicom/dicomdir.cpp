@@ -22,6 +22,7 @@
 #include "common/error.hpp"
 #include "dicom/dcmtk_call.hpp"
 #include "dicom/dicom_file.hpp"
+#include "dicom/signature.hpp"
 
 namespace dcmlens::dicom {
 
@@ -241,7 +242,7 @@ bool isDicomdir(const std::string& path) {
 
 DicomdirContents readDicomdir(const std::string& path) {
     registerCodecs();
-    requireNonEmptyFile(path, "DICOMDIR is empty");
+    requireDicomSignature(path, requireNonEmptyFile(path, "DICOMDIR is empty"));
     checkBeforeParsing(path, std::size_t{64} << 20);  // its records, all of them
     DcmFileFormat file;
     const OFCondition status = dcmtkCall("not a readable DICOMDIR", [&] {

@@ -2,6 +2,7 @@
 // length, keyword and value as text; sequences with their items; pixel data fragments; private
 // elements with their creator.
 
+#include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcpixel.h>
@@ -12,6 +13,7 @@
 
 #include <vector>
 
+#include "model/display_text.hpp"
 #include "model/instance.hpp"
 
 namespace dcmlens::dicom {
@@ -21,12 +23,65 @@ namespace {
 // Long values (a LUT, pixel data) are summarised: the panel shows bytes in the hex view.
 constexpr unsigned long kMaxTextValues = 32;
 constexpr std::size_t kMaxTextChars = 256;
+// Binary values up to this many bytes are shown (as hex bytes or words, or numbers for OF/OD/OL/
+// OV), as dcmdump shows them; longer ones by their length only.
+constexpr Uint32 kMaxBinaryBytes = 16;
+
+bool isBinary(DcmEVR vr) {
+    switch (vr) {
+        case EVR_OB:
+        case EVR_OW:
+        case EVR_OF:
+        case EVR_OD:
+        case EVR_OL:
+        case EVR_OV:
+        case EVR_UN:
+        case EVR_ox:  // OB or OW, not yet known (DCMTK's pseudo VRs)
+        case EVR_px:
+        case EVR_lt:
+        case EVR_PixelData:
+        case EVR_OverlayData:
+        case EVR_pixelSQ:
+            return true;
+        default:
+            return false;
+    }
+}
+
+// What bulk data an element holds, or nullptr: Pixel Data and its float variants (PS3.3
+// C.7.6.3), Overlay Data (60xx,3000; C.9.2), Waveform Data (5400,1010; C.10.9). Their values are
+// images or signals: their first bytes are no text to read (dcmdump prints them as hex words).
+const char* bulkData(const DcmTagKey& tag) {
+    if (tag == DCM_PixelData || tag == DCM_FloatPixelData || tag == DCM_DoubleFloatPixelData) {
+        return "pixel data";
+    }
+    if ((tag.getGroup() & 0xFF01) == 0x6000 && tag.getElement() == 0x3000) {
+        return "overlay data";
+    }
+    if (tag == DCM_WaveformData) {
+        return "waveform data";
+    }
+    return nullptr;
+}
+
+std::string bytesText(std::uint64_t n) {
+    return model::countText(n, "byte");
+}
 
 std::string valueText(DcmElement& element) {
-    const DcmEVR vr = element.ident();
-    if (vr == EVR_OB || vr == EVR_OW || vr == EVR_OF || vr == EVR_OD || vr == EVR_OL ||
-        vr == EVR_UN || vr == EVR_ox || vr == EVR_px || vr == EVR_pixelSQ) {
-        return "(" + std::to_string(element.getLength()) + " bytes)";
+    const Uint32 length = element.getLength();
+    if (const char* bulk = bulkData(element.getTag())) {
+        return "(" + std::string(bulk) + ", " + bytesText(length) + ")";
+    }
+    if (isBinary(element.ident()) || isBinary(element.getTag().getEVR())) {
+        OFString v;
+        if (length == 0) {
+            return "";
+        }
+        if (length <= kMaxBinaryBytes && element.getOFStringArray(v).good()) {
+            return v.c_str();  // "00\01", as dcmdump prints it
+        }
+        return "(" + bytesText(length) + ")";
     }
     const unsigned long vm = element.getVM();
     std::string text;
@@ -44,7 +99,7 @@ std::string valueText(DcmElement& element) {
         }
     }
     if (vm > kMaxTextValues || text.size() > kMaxTextChars) {
-        text = text.substr(0, kMaxTextChars) + "... (" + std::to_string(vm) + " values)";
+        text = text.substr(0, kMaxTextChars) + "... (" + model::countText(vm, "value") + ")";
     }
     return text;
 }
@@ -77,7 +132,10 @@ model::TagNode nodeFor(DcmElement& element) {
         for (unsigned long i = 0; i < seq->card(); ++i) {
             node.items.push_back(model::TagItem{nodesOf(*seq->getItem(i))});
         }
-        node.value = std::to_string(seq->card()) + (seq->card() == 1 ? " item" : " items");
+        node.value = model::countText(seq->card(), "item");
+        // As the file gives it (an explicit length, or undefined), as dcmdump shows it; not the
+        // length DCMTK would write now.
+        node.length = seq->getLengthField();
         return node;
     }
     if (auto* pixel = dynamic_cast<DcmPixelData*>(&element)) {
@@ -87,6 +145,8 @@ model::TagNode nodeFor(DcmElement& element) {
         pixel->getOriginalRepresentationKey(xfer, param);
         if (DcmXfer(xfer).isEncapsulated() &&
             pixel->getEncapsulatedRepresentation(xfer, param, fragments).good() && fragments) {
+            // PS3.5 A.4: item 1 is the Basic Offset Table (maybe empty), then the fragments;
+            // the element's length is undefined.
             for (unsigned long i = 0; i < fragments->card(); ++i) {
                 DcmPixelItem* item = nullptr;
                 fragments->getItem(item, i);
@@ -95,10 +155,15 @@ model::TagNode nodeFor(DcmElement& element) {
                 frag.element = 0xE000;
                 frag.length = item ? item->getLength() : 0;
                 frag.keyword = i == 0 ? "BasicOffsetTable" : "Fragment";
-                frag.value = "(" + std::to_string(frag.length) + " bytes)";
+                frag.value =
+                    "(" +
+                    (i == 0 ? std::string("Basic Offset Table") : "fragment " + std::to_string(i)) +
+                    ", " + bytesText(frag.length) + ")";
                 node.items.push_back(model::TagItem{{frag}});
             }
-            node.value = "encapsulated, " + std::to_string(fragments->card()) + " items";
+            node.length = model::TagNode::kUndefinedLength;
+            const unsigned long count = fragments->card() > 0 ? fragments->card() - 1 : 0;
+            node.value = "(encapsulated pixel data, " + model::countText(count, "fragment") + ")";
             return node;
         }
     }

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "viewer/commands.hpp"
-#include "viewer/viewer_state.hpp"
+#include "viewer/view_state.hpp"
 
 namespace dcmlens::input {
 
@@ -19,16 +19,28 @@ enum class Key {
     Home,
     End,
     Space,
+    Tab,
+    Enter,
+    Delete,
+    A,
+    C,
     E,
     F,
+    H,
     I,
-    R,
-    C,
+    K,
     L,
     M,
     O,
     P,
+    Q,
+    R,
     S,
+    V,
+    BracketLeft,
+    BracketRight,
+    Plus,
+    Minus,
     Digit0,
     Digit1,
     Digit2,
@@ -58,40 +70,65 @@ struct Event {
     int mods = 0;
 };
 
-// What an event asks of the application beyond the state (files, dialogs, resets).
-enum class Request { None, OpenBrowser, ResetWindow, ToggleCine, PinProbe, ExportAnnotated };
+// What an event asks of the application beyond the viewport's state.
+enum class Request {
+    None,
+    OpenBrowser,            // Ctrl+O
+    ResetWindow,            // R: the frame's default window
+    PinProbe,               // P
+    ExportAnnotated,        // Ctrl+E
+    Quit,                   // Ctrl+Q
+    NextViewport,           // Tab
+    PreviousViewport,       // Shift+Tab
+    Layout,                 // Ctrl+1..6: `argument` is the index into viewer::standardGrids()
+    ToggleLinkedScrolling,  // K
+    ToggleAnnotations,      // A
+    CineFaster,             // + (=)
+    CineSlower,             // -
+    ToggleHelp,             // F1, ?
+    Escape,                 // Esc with nothing of the viewport's to cancel
+};
 
-// Turns events into viewer commands, with the bindings of RadiAnt / Horos / Weasis:
-// left-drag window/level (Shift: fine) or, with a measuring tool chosen, draw that measurement,
-// wheel / Up / Down / PageUp / PageDown / Home / End frames, Ctrl+wheel or right-drag zoom about
-// the cursor, middle-drag or Space+left-drag pan, F fit, 0 one image pixel per screen pixel, R
-// reset, I invert, 1-9 window presets, C cine, L interpolation, M next colormap, F1 or ? help,
-// Ctrl+O open, Ctrl+E export the view with annotations; for developers S the next pipeline stage
-// as the image, P pin the probe.
+// The result of one event: whether the viewport's state changed, and what else it asks.
+struct Outcome {
+    bool changed = false;
+    Request request = Request::None;
+    int argument = 0;
+    // The frame changed by the user's scrolling: linked viewports follow, unless `alone` (Shift:
+    // this viewport moves by itself and its offset to the others changes).
+    bool scrolled = false;
+    bool alone = false;
+};
+
+// Turns events into commands on one viewport's state, with the bindings of RadiAnt / Horos /
+// Weasis: left-drag window/level (Shift: fine) or, with a measuring tool chosen, draw that
+// measurement; wheel / Up / Down / PageUp / PageDown / Home / End frames (Shift: this viewport
+// alone); Ctrl+wheel or right-drag zoom about the cursor; middle-drag or Space+left-drag pan;
+// F fit, 0 one image pixel per screen pixel, R reset, I invert, 1-9 window presets, H / V flip,
+// ] / [ rotate clockwise / counter-clockwise, C cine, + / - cine speed, L interpolation, M next
+// colormap; for developers S the next pipeline stage as the image, P pin the probe. The
+// application's keys (Ctrl+O, Ctrl+E, Ctrl+Q, Ctrl+1..6, Tab, K, A, F1) come back as requests.
 class InputMapper {
 public:
-    // Applies an event; returns true when the state changed. `presets` are the number keys'.
-    bool handle(const Event& event, viewer::ViewerState& state, const viewer::ViewContext& ctx,
-                const std::vector<viewer::Preset>& presets);
-    // The last request an event made (cleared by reading it).
-    Request takeRequest() {
-        const Request r = request_;
-        request_ = Request::None;
-        return r;
-    }
+    // `presets` are the number keys'.
+    Outcome handle(const Event& event, viewer::ViewState& state, viewer::AppState& app,
+                   const viewer::ViewContext& ctx, const std::vector<viewer::Preset>& presets);
     bool dragging() const { return drag_ != Drag::None; }
+    // A measurement is being drawn (an angle waiting for its third point, a polygon open).
+    bool measuring(const viewer::ViewState& state) const;
 
 private:
     enum class Drag { None, Window, Zoom, Pan, Measure };
-    bool key(const Event& e, viewer::ViewerState& state, const viewer::ViewContext& ctx,
-             const std::vector<viewer::Preset>& presets);
+    Outcome key(const Event& e, viewer::ViewState& state, viewer::AppState& app,
+                const viewer::ViewContext& ctx, const std::vector<viewer::Preset>& presets);
+    Outcome press(const Event& e, viewer::ViewState& state, const viewer::AppState& app,
+                  const viewer::ViewContext& ctx);
     Drag drag_ = Drag::None;
     double startX_ = 0, startY_ = 0, lastX_ = 0, lastY_ = 0;
-    double startCenter_ = 0, startWidth_ = 1, startZoom_ = 1;
+    double startCenter_ = 0, startWidth_ = 1;
     double startPanX_ = 0, startPanY_ = 0;
     bool space_ = false;
-    Request request_ = Request::None;
-    viewer::ViewerState zoomStart_;
+    viewer::ViewState zoomStart_;
 };
 
 }  // namespace dcmlens::input

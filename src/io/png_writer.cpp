@@ -2,40 +2,47 @@
 
 #include <png.h>
 
+#include <cerrno>
 #include <cstdio>
-#include <memory>
 #include <vector>
 
 #include "common/error.hpp"
+#include "io/file_writer.hpp"
 
 namespace dcmlens::io {
 
 namespace {
 
-struct FileCloser {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-};
+// libpng's default handlers print to stderr ("libpng error: Write Error"); the error is reported
+// once, as dcmlens' one line, from errno. An error handler must not return (libpng's rule).
+[[noreturn]] void quietError(png_structp png, png_const_charp) {
+    png_longjmp(png, 1);
+}
+void quietWarning(png_structp, png_const_charp) {}
 
 // libpng reports errors through longjmp; the writes below keep no C++ objects with destructors
 // alive across the png_* calls that can fail (setjmp in the caller's frame).
 void write(const std::string& path, int width, int height, int channels, int bitDepth,
            const std::vector<png_bytep>& rows, const std::string& textKey = {},
            const std::string& textValue = {}) {
-    std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "wb"));
-    if (!file) {
-        throw Error("cannot write " + path);
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    if (file == nullptr) {
+        throw Error(writeFailure(path, errno));
     }
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    png_structp png =
+        png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, quietError, quietWarning);
     png_infop info = png ? png_create_info_struct(png) : nullptr;
     if (png == nullptr || info == nullptr) {
         png_destroy_write_struct(&png, &info);
+        std::fclose(file);
         throw Error("cannot write " + path + ": out of memory");
     }
+    errno = 0;
     bool failed = false;
     if (setjmp(png_jmpbuf(png))) {
         failed = true;
     } else {
-        png_init_io(png, file.get());
+        png_init_io(png, file);
         png_set_compression_level(png, 1);  // Z_BEST_SPEED
         png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
         png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height),
@@ -56,8 +63,15 @@ void write(const std::string& path, int width, int height, int channels, int bit
         png_write_end(png, nullptr);
     }
     png_destroy_write_struct(&png, &info);
-    if (failed || std::fflush(file.get()) != 0) {
-        throw Error("cannot write " + path);
+    // libpng's writes fail through fwrite, which sets errno (a full disk: ENOSPC).
+    failed = failed || std::fflush(file) != 0;
+    int error = errno;
+    if (std::fclose(file) != 0 && !failed) {
+        failed = true;
+        error = errno;
+    }
+    if (failed) {
+        throw Error(writeFailure(path, error));
     }
 }
 

@@ -154,12 +154,17 @@ struct FrameAttributes {
 // One data element of the tag tree, for the UI and `dcmlens info`.
 struct TagItem;
 struct TagNode {
+    // The length of a sequence or of encapsulated pixel data that the file gives as undefined
+    // (delimited by items, PS3.5 7.5.1 and A.4); dcmdump shows it as "u/l".
+    static constexpr std::uint32_t kUndefinedLength = 0xFFFFFFFF;
     std::uint16_t group = 0;
     std::uint16_t element = 0;
-    std::string vr;
-    std::uint32_t length = 0;
-    std::string keyword;         // "PatientName"; "" when unknown
-    std::string value;           // value as text, shortened for very long values
+    std::string vr;            // "" for items and fragments, which have none
+    std::uint32_t length = 0;  // the value's length in bytes as the file gives it
+    std::string keyword;       // "PatientName"; "" when unknown
+    // The value as text, shortened for long values; binary values (OB, OW, OF, ...) of more than
+    // 16 bytes as "(N bytes)", pixel data as "(pixel data, N bytes)", never as their bytes.
+    std::string value;
     std::string privateCreator;  // for private elements: the creator of their block
     std::vector<TagItem> items;  // sequence items (VR SQ) or pixel data fragments
 };
@@ -182,7 +187,8 @@ struct Instance {
     std::string patientId;          // (0010,0020)
     std::string studyDescription;   // (0008,1030)
     std::string seriesDescription;  // (0008,103E)
-    std::string studyDate;          // (0008,0020)
+    std::string studyDate;          // (0008,0020), as written (model/display_text.hpp shows it)
+    std::string studyTime;          // (0008,0030), as written
     double frameTimeMs = 0;         // (0018,1063) Frame Time; 0 when absent
 
     PixelDescriptor pixel;  // as in the file

@@ -130,7 +130,7 @@ GrayPipeline makeGrayPipeline(const model::Instance& instance, const FrameRef& r
 
 namespace {
 
-// The sampling of one axis (view_sampling.hpp) for every output pixel along it: the nearest
+// The sampling of one axis (view_sampling.hpp) for every view pixel along it: the nearest
 // source pixel (-1: outside, black) and, for bilinear, the first of the two pixels and the
 // weight of the second.
 struct AxisTable {
@@ -139,11 +139,11 @@ struct AxisTable {
     std::vector<double> weight;
 };
 
-AxisTable axisTable(const AxisSampling& a, int outputSize) {
+AxisTable axisTable(const AxisSampling& a, int viewSize) {
     AxisTable t;
-    t.nearest.assign(static_cast<std::size_t>(outputSize), -1);
-    t.left.assign(static_cast<std::size_t>(outputSize), 0);
-    t.weight.assign(static_cast<std::size_t>(outputSize), 0.0);
+    t.nearest.assign(static_cast<std::size_t>(viewSize), -1);
+    t.left.assign(static_cast<std::size_t>(viewSize), 0);
+    t.weight.assign(static_cast<std::size_t>(viewSize), 0.0);
     for (int o = a.first; o <= a.last; ++o) {
         const std::int32_t p = a.position(o);
         const auto i = static_cast<std::size_t>(o);
@@ -153,11 +153,44 @@ AxisTable axisTable(const AxisSampling& a, int outputSize) {
     return t;
 }
 
-// Calls f(x, y, column, row) for every output pixel that shows the image, with the indices into
-// the two axis tables; other pixels stay black.
+// Both axes of a view into a width x height output, on the view's grid (the output as the
+// unturned image fills it: height x width for a quarter turn).
+struct ViewTables {
+    AxisTable columns;
+    AxisTable rows;
+};
+
+ViewTables viewTables(const ViewMapping& view, int imageWidth, int imageHeight, int width,
+                      int height) {
+    const int vw = viewWidth(view.orientation, width, height);
+    const int vh = viewHeight(view.orientation, width, height);
+    const ViewSampling s = viewSampling(view, imageWidth, imageHeight, vw, vh);
+    return {axisTable(s.x, vw), axisTable(s.y, vh)};
+}
+
+// Calls f(x, y, column, row) for every output pixel (x, y) that shows the image, with the view
+// pixel it shows (the indices into the two axis tables: the orientation turns output pixels
+// into view pixels first, exactly, in integers); other pixels stay black.
 template <class F>
-void forEachOutputPixel(int width, int height, const AxisTable& columns, const AxisTable& rows,
+void forEachOutputPixel(int width, int height, const Orientation& orientation, const ViewTables& t,
                         F&& f) {
+    const AxisTable& columns = t.columns;
+    const AxisTable& rows = t.rows;
+    if (!orientation.identity()) {
+        for (int y = 0; y < height; ++y) {
+            for (int x = 0; x < width; ++x) {
+                int u = 0;
+                int v = 0;
+                outputToViewPixel(orientation, width, height, x, y, u, v);
+                const auto c = static_cast<std::size_t>(u);
+                const auto r = static_cast<std::size_t>(v);
+                if (columns.nearest[c] >= 0 && rows.nearest[r] >= 0) {
+                    f(x, y, c, r);
+                }
+            }
+        }
+        return;
+    }
     for (int y = 0; y < height; ++y) {
         if (rows.nearest[static_cast<std::size_t>(y)] < 0) {
             continue;
@@ -188,11 +221,11 @@ Image renderGray(const model::Instance& instance, const FrameRef& ref,
     };
     const bool gray = colormap->isGray();
     Image out(width, height, gray ? 1 : 3);
-    const ViewSampling sampling = viewSampling(view, w, h, width, height);
-    const AxisTable columns = axisTable(sampling.x, width);
-    const AxisTable rows = axisTable(sampling.y, height);
+    const ViewTables tables = viewTables(view, w, h, width, height);
+    const AxisTable& columns = tables.columns;
+    const AxisTable& rows = tables.rows;
     forEachOutputPixel(
-        width, height, columns, rows, [&](int x, int y, std::size_t c, std::size_t r) {
+        width, height, view.orientation, tables, [&](int x, int y, std::size_t c, std::size_t r) {
             double m;
             if (linear) {
                 // The same pixels and weights as the shader (view_sampling.hpp); the weights are
@@ -231,12 +264,12 @@ Image renderColor(const model::Instance& instance, const model::PixelBuffer& fra
     if (palette && !instance.palette) {
         throw Error("PALETTE COLOR image without complete palette tables (0028,1101-1203)");
     }
-    const ViewSampling sampling =
-        viewSampling(view, frames.width(), frames.height(), width, height);
-    const AxisTable columns = axisTable(sampling.x, width);
-    const AxisTable rows = axisTable(sampling.y, height);
+    const ViewTables tables = viewTables(view, frames.width(), frames.height(), width, height);
+    const AxisTable& columns = tables.columns;
+    const AxisTable& rows = tables.rows;
     forEachOutputPixel(
-        width, height, columns, rows, [&](int x, int y, std::size_t column, std::size_t row) {
+        width, height, view.orientation, tables,
+        [&](int x, int y, std::size_t column, std::size_t row) {
             const int ix = columns.nearest[column];
             const int iy = rows.nearest[row];
             std::uint8_t* o = out.pixel(x, y);
@@ -307,15 +340,21 @@ ViewMapping fitView(int imageWidth, int imageHeight, double aspect, int width, i
 
 Image resample(const Image& image, int width, int height, const ViewMapping& view) {
     Image out(width, height, image.channels);
-    const ViewSampling sampling = viewSampling(view, image.width, image.height, width, height);
-    const AxisTable columns = axisTable(sampling.x, width);
-    const AxisTable rows = axisTable(sampling.y, height);
-    forEachOutputPixel(width, height, columns, rows,
-                       [&](int x, int y, std::size_t c, std::size_t r) {
-                           std::copy_n(image.pixel(columns.nearest[c], rows.nearest[r]),
-                                       image.channels, out.pixel(x, y));
-                       });
+    const ViewTables tables = viewTables(view, image.width, image.height, width, height);
+    forEachOutputPixel(
+        width, height, view.orientation, tables, [&](int x, int y, std::size_t c, std::size_t r) {
+            std::copy_n(image.pixel(tables.columns.nearest[c], tables.rows.nearest[r]),
+                        image.channels, out.pixel(x, y));
+        });
     return out;
+}
+
+ViewMapping fitView(int imageWidth, int imageHeight, double aspect, int width, int height,
+                    const Orientation& orientation) {
+    ViewMapping v = fitView(imageWidth, imageHeight, aspect, viewWidth(orientation, width, height),
+                            viewHeight(orientation, width, height));
+    v.orientation = orientation;
+    return v;
 }
 
 }  // namespace dcmlens::pixel

@@ -6,6 +6,7 @@
 #include "model/instance.hpp"
 #include "pixel/gray_pipeline.hpp"
 #include "pixel/image.hpp"
+#include "pixel/orientation.hpp"
 
 namespace dcmlens::pixel {
 
@@ -54,16 +55,19 @@ bool invertsOutput(const model::Instance& instance, const DisplayOptions& option
 GrayPipeline makeGrayPipeline(const model::Instance& instance, const FrameRef& frame,
                               const DisplayOptions& options);
 
-// Where output pixels fall on the image: output pixel (x, y), counted from the top left, shows
-// image point p = ((x, y) + 0.5 - offset) * scale, in image pixels. The CPU and the shader
-// sample it in integers (view_sampling.hpp: positions in 2^-16 pixels or so, computed alike on
-// both sides), nearest sampling takes the pixel the position falls in (a position on a boundary
-// belongs to the next pixel), points outside the image are black.
+// Where output pixels fall on the image: output pixel (x, y), counted from the top left, is
+// turned into view pixel (u, v) by the orientation (orientation.hpp: exact, in integers; the
+// identity leaves it alone), which shows image point p = ((u, v) + 0.5 - offset) * scale, in
+// image pixels. The CPU and the shader sample that point in integers (view_sampling.hpp:
+// positions in 2^-16 pixels or so, computed alike on both sides): nearest sampling takes the
+// pixel the position falls in (a point on a boundary belongs to the next pixel), points outside
+// the image are black.
 struct ViewMapping {
     double offsetX = 0;
     double offsetY = 0;
     double scaleX = 1;
     double scaleY = 1;
+    Orientation orientation;
 };
 
 // Renders a frame to 8 bits at one output pixel per image pixel: grey for greyscale with the gray
@@ -86,6 +90,10 @@ double pixelAspect(const model::Geometry& geometry);
 // The image fitted into width x height, centred, keeping the displayed aspect ratio (image size
 // times pixel aspect): letterboxed.
 ViewMapping fitView(int imageWidth, int imageHeight, double pixelAspect, int width, int height);
+// The same for an image turned by `orientation` on the output: fitted into the view (height x
+// width when the orientation swaps the axes).
+ViewMapping fitView(int imageWidth, int imageHeight, double pixelAspect, int width, int height,
+                    const Orientation& orientation);
 
 // Resamples an image into width x height through a view mapping, nearest neighbour.
 Image resample(const Image& image, int width, int height, const ViewMapping& view);

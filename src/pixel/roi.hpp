@@ -25,14 +25,48 @@ struct Roi {
 // SD is the population standard deviation.
 struct RoiStatistics {
     std::size_t count = 0;
+    std::size_t padding = 0;  // pixels of the region left out as padding (PS3.3 C.7.5.1.1.2)
     double mean = 0;
     double sd = 0;
     double min = 0;
     double max = 0;
 };
+// The part of a region's bounding box that lies on a width x height image. `clipped` when some
+// of the box lies outside; width or height 0 when none of it lies on the image. Statistics cover
+// only the pixels on the image: a caller that measures a clipped region must say so.
+struct RoiBounds {
+    double x = 0;
+    double y = 0;
+    double width = 0;
+    double height = 0;
+    bool clipped = false;
+};
+RoiBounds clipToImage(const Roi& roi, int width, int height);
+
 RoiStatistics roiStatistics(const model::PixelBuffer& buffer, int frame,
                             const ModalityTransform& modality, const model::Padding& padding,
                             const Roi& roi);
+
+// The same over a closed polygon (image points, in order); a pixel belongs when its centre is
+// inside (even-odd rule).
+RoiStatistics polygonStatistics(const model::PixelBuffer& buffer, int frame,
+                                const ModalityTransform& modality, const model::Padding& padding,
+                                const std::vector<std::pair<double, double>>& polygon);
+
+// Areas in mm^2 from Pixel Spacing: of a rectangle or its inscribed ellipse (the Roi), and of a
+// polygon (shoelace formula); nullopt without spacing.
+std::optional<double> areaMm2(const model::Geometry& geometry, const Roi& roi);
+std::optional<double> polygonAreaMm2(const model::Geometry& geometry,
+                                     const std::vector<std::pair<double, double>>& polygon);
+
+// The angle at `vertex` between the arms to a and b, in degrees (0..180), in mm space (pixels
+// need not be square); and the Cobb angle between two lines (0..90): the acute angle between
+// their directions.
+double angleDegrees(const model::Geometry& geometry, std::pair<double, double> a,
+                    std::pair<double, double> vertex, std::pair<double, double> b);
+double cobbAngleDegrees(const model::Geometry& geometry, std::pair<double, double> a0,
+                        std::pair<double, double> a1, std::pair<double, double> b0,
+                        std::pair<double, double> b1);
 
 // Modality values along a line from (x0, y0) to (x1, y1) (image pixels), one sample per pixel of
 // length, nearest pixel.

@@ -124,10 +124,30 @@ int tableRows(std::size_t entries) {
 // viewport leaves a fifth of it.
 class LetterboxClear {
 public:
-    LetterboxClear(const pixel::ViewSampling& s, int width, int height) {
-        if (!s.empty() && s.x.first == 0 && s.y.first == 0 && s.x.last == width - 1 &&
-            s.y.last == height - 1) {
-            return;  // the image covers the output: nothing to clear or to cut off
+    // The output pixels that show the image: the view rectangle [first, last] of both axes of
+    // the sampling (the CPU's own, exactly), turned onto the output by the orientation.
+    LetterboxClear(const pixel::ViewSampling& s, const pixel::Orientation& orientation, int width,
+                   int height) {
+        if (s.empty()) {
+            restrict(0, 0, 0, 0, width, height);  // nothing of the image shows
+            return;
+        }
+        double ax = 0, ay = 0, bx = 0, by = 0;
+        pixel::viewToOutput(orientation, width, height, s.x.first, s.y.first, ax, ay);
+        pixel::viewToOutput(orientation, width, height, s.x.last + 1, s.y.last + 1, bx, by);
+        const int x0 = static_cast<int>(std::lround(std::min(ax, bx)));
+        const int x1 = static_cast<int>(std::lround(std::max(ax, bx)));
+        const int y0 = static_cast<int>(std::lround(std::min(ay, by)));
+        const int y1 = static_cast<int>(std::lround(std::max(ay, by)));
+        restrict(x0, y0, x1, y1, width, height);
+    }
+    // Only output columns [x0, x1) and rows [y0, y1) (top row 0) are shaded, the rest cleared.
+    LetterboxClear(const std::array<int, 4>& cover, int width, int height) {
+        restrict(cover[0], cover[1], cover[2], cover[3], width, height);
+    }
+    void restrict(int x0, int y0, int x1, int y1, int width, int height) {
+        if (x0 <= 0 && y0 <= 0 && x1 >= width && y1 >= height) {
+            return;  // the image covers the output: shade it all
         }
         GLfloat clear[4] = {0, 0, 0, 0};
         glGetFloatv(GL_COLOR_CLEAR_VALUE, clear);
@@ -138,13 +158,12 @@ public:
         glClear(GL_COLOR_BUFFER_BIT);
         glClearColor(clear[0], clear[1], clear[2], clear[3]);
         glEnable(GL_SCISSOR_TEST);
-        if (s.empty()) {
-            glScissor(0, 0, 0, 0);  // nothing of the image shows
-        } else {
-            // GL counts rows from the bottom; output rows from the top.
-            glScissor(s.x.first, height - 1 - s.y.last, s.x.last - s.x.first + 1,
-                      s.y.last - s.y.first + 1);
-        }
+        // GL counts rows from the bottom; output rows from the top.
+        x0 = std::clamp(x0, 0, width);
+        x1 = std::clamp(x1, x0, width);
+        y0 = std::clamp(y0, 0, height);
+        y1 = std::clamp(y1, y0, height);
+        glScissor(x0, height - y1, x1 - x0, y1 - y0);
         active_ = true;
     }
     ~LetterboxClear() {
@@ -219,6 +238,17 @@ Renderer::Renderer(Limits limits, const std::optional<std::filesystem::path>& pr
     maxBufferTexels_ = limits_.maxBufferTexels > 0
                            ? std::min<std::int64_t>(limits_.maxBufferTexels, maxBuffer)
                            : maxBuffer;
+    // A plane draw binds every chunk of layers at once, each on a texture unit of its own: after
+    // the pipeline's tables (units 0-6) and the scratch unit 15, from unit 16 where there are 32.
+    GLint units = 16;
+    glGetIntegerv(GL_MAX_TEXTURE_IMAGE_UNITS, &units);
+    if (units >= 32) {
+        chunkUnit_ = 16;
+        planeChunks_ = std::min(16, units - 16);
+    } else {
+        chunkUnit_ = 7;
+        planeChunks_ = std::max(1, std::min(8, units - 8));
+    }
     glGenVertexArrays(1, &vao_);
     programCache_ = std::make_unique<ProgramCache>(programCache ? *programCache
                                                                 : ProgramCache::defaultDirectory());
@@ -262,7 +292,7 @@ std::unique_ptr<GpuImage> Renderer::upload(const model::PixelBuffer& buffer, int
 }
 
 std::unique_ptr<GpuImage> Renderer::allocate(int width, int height, int samples,
-                                             model::SampleType type, int layers) {
+                                             model::SampleType type, int layers, int maxChunks) {
     std::unique_ptr<GpuImage> image(new GpuImage);
     image->width_ = width;
     image->height_ = height;
@@ -284,9 +314,16 @@ std::unique_ptr<GpuImage> Renderer::allocate(int width, int height, int samples,
     glGetIntegerv(GL_MAX_ARRAY_TEXTURE_LAYERS, &maxLayers);
     const std::uint64_t layerBytes = static_cast<std::uint64_t>(width) * height *
                                      static_cast<std::uint64_t>(samples) * model::sampleBytes(type);
-    constexpr std::uint64_t kChunkBytes = 32ull << 20;
+    const std::uint64_t chunkBytes = limits_.chunkBytes > 0 ? limits_.chunkBytes : 32ull << 20;
+    std::uint64_t chunkLayers = chunkBytes / std::max<std::uint64_t>(1, layerBytes);
+    if (maxChunks > 0) {
+        // Few enough chunks for a plane draw to bind them all (allocated lazily all the same).
+        chunkLayers = std::max<std::uint64_t>(
+            chunkLayers, (static_cast<std::uint64_t>(std::max(1, layers)) + maxChunks - 1) /
+                             static_cast<std::uint64_t>(maxChunks));
+    }
     image->chunkLayers_ = static_cast<int>(std::clamp<std::uint64_t>(
-        kChunkBytes / std::max<std::uint64_t>(1, layerBytes), 1,
+        chunkLayers, 1,
         static_cast<std::uint64_t>(std::min(std::max(1, layers), std::max(1, maxLayers)))));
     const int chunks = (layers + image->chunkLayers_ - 1) / image->chunkLayers_;
     // Tiles own [x, x + width) and hold one more pixel on each side for bilinear sampling.
@@ -580,6 +617,19 @@ GlProgram& Renderer::program(const Variant& v) {
         prefix += "#define SIGMOID " + std::to_string(v.sigmoid ? 1 : 0) + "\n";
         prefix += "#define GRAY_OUTPUT " + std::to_string(v.grayOutput ? 1 : 0) + "\n";
         prefix += "#define TILED " + std::to_string(v.tiled ? 1 : 0) + "\n";
+        prefix += "#define VOLUME " + std::to_string(v.volume ? 1 : 0) + "\n";
+        prefix += "#define UNEVEN " + std::to_string(v.uneven ? 1 : 0) + "\n";
+        prefix += "#define PROJECTION " + std::to_string(v.projection) + "\n";
+        prefix += "#define CHUNKS " + std::to_string(v.chunks) + "\n";
+        prefix += "#define DIRECT " + std::to_string(v.direct ? 1 : 0) + "\n";
+        prefix += "#define COARSE " + std::to_string(v.coarse ? 1 : 0) + "\n";
+        // Samplers in an array take constant indices only (GLSL 3.30): one test per chunk.
+        std::string fetches;
+        for (int k = 1; k < v.chunks; ++k) {
+            fetches += " if (c == " + std::to_string(k) + ") return FETCH_CHUNK(" +
+                       std::to_string(k) + ");";
+        }
+        prefix += "#define CHUNK_FETCHES" + fetches + "\n";
         p = programCache_->build(header + shaderSource("fullscreen.vert"),
                                  prefix + shaderSource("image.frag"));
     }
@@ -715,6 +765,69 @@ void Renderer::prepare(const DrawRequest& request, model::SampleType type, int s
     warmed_.insert(variant.key());
 }
 
+void Renderer::setGrayUniforms(GlProgram& prog, const Variant& variant,
+                               const pixel::GrayPipeline& g, const std::string& colormap) {
+    auto u = [&](const char* name) { return prog.uniform(name); };
+    auto bindTexture = [&](int unit, GLenum target, GLuint texture, const char* sampler) {
+        glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(unit));
+        glBindTexture(target, texture);
+        glUniform1i(u(sampler), unit);
+    };
+    const auto& mlut = g.modality.lut();
+    if (mlut) {
+        bindTexture(1, GL_TEXTURE_2D, lutTexture(mlut), "u_modalityTable");
+        glUniform1i(u("u_modalityFirst"), mlut->firstMapped);
+        glUniform1i(u("u_modalityCount"), static_cast<GLint>(mlut->entries.size()));
+    } else {
+        glUniform1f(u("u_slope"), static_cast<float>(g.modality.slope()));
+        glUniform1f(u("u_intercept"), static_cast<float>(g.modality.intercept()));
+    }
+    if (!variant.grayOutput) {
+        bindTexture(3, GL_TEXTURE_2D, colormapTexture(colormap), "u_colormap");
+    }
+    glUniform1i(u("u_invert"), g.invert ? 1 : 0);
+    const pixel::VoiTransform& voi = g.voi;
+    const pixel::VoiTransform::Parameters p = voi.parameters(g.invert);
+    if (variant.voiLut) {
+        bindTexture(2, GL_TEXTURE_2D, lutTexture(voi.lutTable()), "u_voiTable");
+        glUniform1i(u("u_voiFirst"), voi.lutTable()->firstMapped);
+        glUniform1i(u("u_voiCount"), static_cast<GLint>(voi.lutTable()->entries.size()));
+        glUniform1f(u("u_gradient"), static_cast<float>(p.gradient));
+        return;
+    }
+    const pixel::LevelThresholds t = pixel::levelThresholds(g);
+    std::array<float, 256> at{};
+    for (std::size_t k = 0; k < at.size(); ++k) {
+        at[k] = thresholdAsFloat(t.at[k]);
+    }
+    glUniform1fv(u("u_thresholds"), 256, at.data());
+    glUniform1i(u("u_falling"), t.falling ? 1 : 0);
+    // The float estimate of the level that the thresholds correct.
+    const bool none = voi.kind() == pixel::VoiTransform::Kind::None;
+    // Values between a rounded border and the true one go through the estimate and
+    // the thresholds, which decide exactly.
+    glUniform1f(u("u_leftBorder"), none ? -3.0e38f : floatAtMost(p.leftBorder));
+    glUniform1f(u("u_rightBorder"), none ? 3.0e38f : floatAtLeast(p.rightBorder));
+    // The estimate: y = low + (m - origin) * gradient, the origin being the window's left
+    // border (no VOI: the lowest value), where the level is `low`. The origin goes in two
+    // floats so that m - origin keeps its precision for large values; a LINEAR window of
+    // width 1 is a step there (PS3.3 C.11.2.1.2), an infinitely steep estimate.
+    const double origin = none ? p.absMin : p.leftBorder;
+    const float originHigh = static_cast<float>(origin);
+    glUniform1f(u("u_estimateOrigin"), originHigh);
+    glUniform1f(u("u_estimateOriginLow"), static_cast<float>(origin - originHigh));
+    glUniform1f(u("u_estimateBase"), static_cast<float>(p.low));
+    const bool step = !none && p.gradient == 0;
+    glUniform1f(u("u_estimateGradient"),
+                step ? (p.high > p.low ? 3.0e38f : -3.0e38f) : static_cast<float>(p.gradient));
+    // The centre in two floats: m - high is exact near it, so a narrow sigmoid on large
+    // values keeps its estimate within a level.
+    const float centerHigh = static_cast<float>(voi.center());
+    glUniform1f(u("u_center"), centerHigh);
+    glUniform1f(u("u_centerLow"), static_cast<float>(voi.center() - centerHigh));
+    glUniform1f(u("u_width"), static_cast<float>(voi.width()));
+}
+
 void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
     const Variant variant =
         variantFor(r, image.type_, image.samples_, image.tiles_.size() > 1, image.sharedMemory());
@@ -738,80 +851,33 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
     }
     const std::size_t chunk = static_cast<std::size_t>(r.layer / image.chunkLayers_);
     glUniform1i(u("u_layer"), r.layer % image.chunkLayers_);
-    // The sampling in integers, the CPU's own (pixel/view_sampling.hpp).
+    // The sampling in integers, the CPU's own (pixel/view_sampling.hpp), on the view's grid (the
+    // output as the unturned image fills it).
     const pixel::ViewSampling sampling =
-        pixel::viewSampling(r.view, image.width_, image.height_, r.outputWidth, r.outputHeight);
+        pixel::viewSampling(r.view, image.width_, image.height_,
+                            pixel::viewWidth(r.view.orientation, r.outputWidth, r.outputHeight),
+                            pixel::viewHeight(r.view.orientation, r.outputWidth, r.outputHeight));
     const pixel::AxisSampling& sx = sampling.x;
     const pixel::AxisSampling& sy = sampling.y;
-    glUniform2i(u("u_anchor"), sx.anchor, sy.anchor);
-    glUniform2i(u("u_base"), sx.base, sy.base);
-    glUniform2ui(u("u_step"), sx.step, sy.step);
-    glUniform2ui(u("u_stepFraction"), sx.stepFraction, sy.stepFraction);
-    glUniform2i(u("u_fractionBits"), sx.fractionBits, sy.fractionBits);
-    glUniform2i(u("u_half"), 1 << (sx.fractionBits - 1), 1 << (sy.fractionBits - 1));
-    glUniform2i(u("u_mask"), (1 << sx.fractionBits) - 1, (1 << sy.fractionBits) - 1);
-    glUniform2f(u("u_unit"), std::ldexp(1.0f, -sx.fractionBits),
+    glUniform2i(u("u_viewAnchor"), sx.anchor, sy.anchor);
+    glUniform2i(u("u_viewBase"), sx.base, sy.base);
+    glUniform2ui(u("u_viewStep"), sx.step, sy.step);
+    glUniform2ui(u("u_viewStepFraction"), sx.stepFraction, sy.stepFraction);
+    glUniform2i(u("u_viewFractionBits"), sx.fractionBits, sy.fractionBits);
+    glUniform2i(u("u_viewHalf"), 1 << (sx.fractionBits - 1), 1 << (sy.fractionBits - 1));
+    glUniform2i(u("u_viewMask"), (1 << sx.fractionBits) - 1, (1 << sy.fractionBits) - 1);
+    glUniform2f(u("u_viewUnit"), std::ldexp(1.0f, -sx.fractionBits),
                 std::ldexp(1.0f, -sy.fractionBits));
     glUniform1i(u("u_outputHeight"), r.outputHeight);
+    const pixel::PixelTransform turn =
+        pixel::pixelTransform(r.view.orientation, r.outputWidth, r.outputHeight);
+    glUniform4i(u("u_turn"), turn.a00, turn.a01, turn.a10, turn.a11);
+    glUniform2i(u("u_turnOffset"), turn.b0, turn.b1);
 
     switch (variant.colorMode) {
-        case 0: {
-            const pixel::GrayPipeline& g = *r.gray;
-            const auto& mlut = g.modality.lut();
-            if (mlut) {
-                bindTexture(1, GL_TEXTURE_2D, lutTexture(mlut), "u_modalityTable");
-                glUniform1i(u("u_modalityFirst"), mlut->firstMapped);
-                glUniform1i(u("u_modalityCount"), static_cast<GLint>(mlut->entries.size()));
-            } else {
-                glUniform1f(u("u_slope"), static_cast<float>(g.modality.slope()));
-                glUniform1f(u("u_intercept"), static_cast<float>(g.modality.intercept()));
-            }
-            if (!variant.grayOutput) {
-                bindTexture(3, GL_TEXTURE_2D, colormapTexture(r.colormap), "u_colormap");
-            }
-            glUniform1i(u("u_invert"), g.invert ? 1 : 0);
-            const pixel::VoiTransform& voi = g.voi;
-            const pixel::VoiTransform::Parameters p = voi.parameters(g.invert);
-            if (variant.voiLut) {
-                bindTexture(2, GL_TEXTURE_2D, lutTexture(voi.lutTable()), "u_voiTable");
-                glUniform1i(u("u_voiFirst"), voi.lutTable()->firstMapped);
-                glUniform1i(u("u_voiCount"), static_cast<GLint>(voi.lutTable()->entries.size()));
-                glUniform1f(u("u_gradient"), static_cast<float>(p.gradient));
-                break;
-            }
-            const pixel::LevelThresholds t = pixel::levelThresholds(g);
-            std::array<float, 256> at{};
-            for (std::size_t k = 0; k < at.size(); ++k) {
-                at[k] = thresholdAsFloat(t.at[k]);
-            }
-            glUniform1fv(u("u_thresholds"), 256, at.data());
-            glUniform1i(u("u_falling"), t.falling ? 1 : 0);
-            // The float estimate of the level that the thresholds correct.
-            const bool none = voi.kind() == pixel::VoiTransform::Kind::None;
-            // Values between a rounded border and the true one go through the estimate and
-            // the thresholds, which decide exactly.
-            glUniform1f(u("u_leftBorder"), none ? -3.0e38f : floatAtMost(p.leftBorder));
-            glUniform1f(u("u_rightBorder"), none ? 3.0e38f : floatAtLeast(p.rightBorder));
-            // The estimate: y = low + (m - origin) * gradient, the origin being the window's left
-            // border (no VOI: the lowest value), where the level is `low`. The origin goes in two
-            // floats so that m - origin keeps its precision for large values; a LINEAR window of
-            // width 1 is a step there (PS3.3 C.11.2.1.2), an infinitely steep estimate.
-            const double origin = none ? p.absMin : p.leftBorder;
-            const float originHigh = static_cast<float>(origin);
-            glUniform1f(u("u_estimateOrigin"), originHigh);
-            glUniform1f(u("u_estimateOriginLow"), static_cast<float>(origin - originHigh));
-            glUniform1f(u("u_estimateBase"), static_cast<float>(p.low));
-            const bool step = !none && p.gradient == 0;
-            glUniform1f(u("u_estimateGradient"), step ? (p.high > p.low ? 3.0e38f : -3.0e38f)
-                                                      : static_cast<float>(p.gradient));
-            // The centre in two floats: m - high is exact near it, so a narrow sigmoid on large
-            // values keeps its estimate within a level.
-            const float centerHigh = static_cast<float>(voi.center());
-            glUniform1f(u("u_center"), centerHigh);
-            glUniform1f(u("u_centerLow"), static_cast<float>(voi.center() - centerHigh));
-            glUniform1f(u("u_width"), static_cast<float>(voi.width()));
+        case 0:
+            setGrayUniforms(prog, variant, *r.gray, r.colormap);
             break;
-        }
         case 2: {
             GLuint redBlue = 0;
             GLuint green = 0;
@@ -839,7 +905,7 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
     }
     glUniform1i(u("u_bits"), in.pixel.bitsStored);
 
-    const LetterboxClear letterbox(sampling, r.outputWidth, r.outputHeight);
+    const LetterboxClear letterbox(sampling, r.view.orientation, r.outputWidth, r.outputHeight);
     const int step = std::max(1, maxTextureSize_ - 2);
     for (const GpuImage::Tile& tile : image.tiles_) {
         // The pixels this tile owns (without its one-pixel margin).
@@ -856,6 +922,259 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
                     tile.textures[chunk], "u_stored");
         glDrawArrays(GL_TRIANGLES, 0, 3);
     }
+    glActiveTexture(GL_TEXTURE0);
+}
+
+GpuVolume::~GpuVolume() {
+    const GLuint textures[3] = {info, positions, buckets};
+    for (GLuint t : textures) {
+        if (t != 0) {
+            glDeleteTextures(1, &t);
+        }
+    }
+}
+
+GLuint Renderer::tableTexture(GLenum internalFormat, GLenum format, const void* texels,
+                              std::size_t count, std::size_t texelBytes) {
+    // 256 texels a row, as the LUTs, so any length fits GL_MAX_TEXTURE_SIZE.
+    const int rows = tableRows(std::max<std::size_t>(count, 1));
+    std::vector<std::uint8_t> padded(static_cast<std::size_t>(rows) * kTableWidth * texelBytes, 0);
+    std::memcpy(padded.data(), texels, count * texelBytes);
+    return makeTexture(internalFormat, format, GL_INT, kTableWidth, rows, padded.data(),
+                       padded.size());
+}
+
+std::string Renderer::volumeProblem(const GpuImage& image) const {
+    if (image.samples_ != 1) {
+        return "colour images are not reformatted";
+    }
+    if (image.tiles_.size() > 1) {
+        return "slices wider or taller than the GPU's largest texture";
+    }
+    const int chunks = (image.layers_ + image.chunkLayers_ - 1) / image.chunkLayers_;
+    if (chunks > planeChunks_) {
+        return "the stack is held in " + std::to_string(chunks) + " parts, more than the " +
+               std::to_string(planeChunks_) + " a plane can sample at once";
+    }
+    return "";
+}
+
+namespace {
+
+std::array<std::int32_t, 4> sliceInfo(const GpuVolume::Slice& s) {
+    // Rescale as floats, the way the 2D path's uniforms hold it, bit for bit in an integer.
+    const float slope = static_cast<float>(s.slope);
+    const float intercept = static_cast<float>(s.intercept);
+    std::array<std::int32_t, 4> t{s.layer, 0, 0, 0};
+    std::memcpy(&t[1], &slope, 4);
+    std::memcpy(&t[2], &intercept, 4);
+    return t;
+}
+
+}  // namespace
+
+void GpuVolume::findDirect(const std::vector<Slice>& slices) {
+    direct_ = !slices.empty() && slices.front().layer >= 0;
+    if (!direct_) {
+        return;
+    }
+    layer0_ = slices.front().layer;
+    layerStep_ = slices.size() > 1 ? slices[1].layer - slices[0].layer : 1;
+    slope_ = slices.front().slope;
+    intercept_ = slices.front().intercept;
+    for (std::size_t k = 0; k < slices.size() && direct_; ++k) {
+        const Slice& s = slices[k];
+        direct_ = s.layer == layer0_ + static_cast<int>(k) * layerStep_ &&
+                  static_cast<float>(s.slope) == static_cast<float>(slope_) &&
+                  static_cast<float>(s.intercept) == static_cast<float>(intercept_);
+    }
+}
+
+std::unique_ptr<GpuVolume> Renderer::makeVolume(const GpuImage& image,
+                                                const pixel::VolumeGrid& grid,
+                                                const std::vector<GpuVolume::Slice>& slices) {
+    const std::string problem = volumeProblem(image);
+    if (!problem.empty()) {
+        throw Error(problem);
+    }
+    if (grid.columns != image.width_ || grid.rows != image.height_ ||
+        static_cast<int>(slices.size()) != grid.slices || grid.slices < 1) {
+        throw Error("the volume's slices do not fit the images on the GPU");
+    }
+    std::unique_ptr<GpuVolume> v(new GpuVolume);
+    v->grid_ = grid;
+    for (const GpuVolume::Slice& s : slices) {
+        if (s.layer >= image.layers_) {
+            throw Error("a slice's layer does not exist");
+        }
+        v->info_.push_back(sliceInfo(s));
+    }
+    v->findDirect(slices);
+    v->info = tableTexture(GL_RGBA32I, GL_RGBA_INTEGER, v->info_.data(), v->info_.size(), 16);
+    if (grid.uneven) {
+        std::vector<std::array<std::int32_t, 4>> positions;
+        for (const auto& t : grid.table) {
+            positions.push_back({t.position, t.column, t.row, 0});
+        }
+        v->positions =
+            tableTexture(GL_RGBA32I, GL_RGBA_INTEGER, positions.data(), positions.size(), 16);
+        v->buckets =
+            tableTexture(GL_R32I, GL_RED_INTEGER, grid.buckets.data(), grid.buckets.size(), 4);
+    }
+    return v;
+}
+
+void Renderer::updateVolume(GpuVolume& volume, const std::vector<GpuVolume::Slice>& slices) {
+    if (slices.size() != volume.info_.size()) {
+        throw Error("the volume has " + std::to_string(volume.info_.size()) + " slices, " +
+                    std::to_string(slices.size()) + " given");
+    }
+    volume.findDirect(slices);
+    std::size_t first = slices.size();
+    std::size_t last = 0;
+    for (std::size_t k = 0; k < slices.size(); ++k) {
+        const auto t = sliceInfo(slices[k]);
+        if (t != volume.info_[k]) {
+            volume.info_[k] = t;
+            first = std::min(first, k);
+            last = k;
+        }
+    }
+    if (first > last) {
+        return;
+    }
+    // The rows of the table that changed, from their first texel: a few hundred bytes.
+    const int row0 = static_cast<int>(first / kTableWidth);
+    const int row1 = static_cast<int>(last / kTableWidth);
+    std::vector<std::array<std::int32_t, 4>> rows(
+        static_cast<std::size_t>(row1 - row0 + 1) * kTableWidth, {0, 0, 0, 0});
+    for (std::size_t k = static_cast<std::size_t>(row0) * kTableWidth;
+         k < volume.info_.size() && k < static_cast<std::size_t>(row1 + 1) * kTableWidth; ++k) {
+        rows[k - static_cast<std::size_t>(row0) * kTableWidth] = volume.info_[k];
+    }
+    useScratchUnit();
+    glBindTexture(GL_TEXTURE_2D, volume.info);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, row0, kTableWidth, row1 - row0 + 1, GL_RGBA_INTEGER,
+                    GL_INT, rows.data());
+    uploaded_ += rows.size() * 16;
+}
+
+void Renderer::drawPlane(const GpuImage& image, const GpuVolume& volume,
+                         const PlaneDrawRequest& r) {
+    if (r.gray == nullptr || r.sampling == nullptr) {
+        throw Error("a plane needs a pipeline and a sampling to draw");
+    }
+    const std::string problem = volumeProblem(image);
+    if (!problem.empty()) {
+        throw Error(problem);
+    }
+    const pixel::PlaneSampling& s = *r.sampling;
+    const pixel::VolumeGrid& g = volume.grid_;
+    if (g.columns != image.width_ || g.rows != image.height_) {
+        throw Error("the volume's slices do not fit the images on the GPU");
+    }
+    if (s.width < 1 || s.height < 1 || s.samples < 1) {
+        throw Error("nothing to draw: an empty plane");
+    }
+    Variant variant;
+    variant.signedSamples = model::isSignedType(image.type_);
+    variant.buffer = image.sharedMemory();
+    variant.volume = true;
+    variant.uneven = g.uneven;
+    variant.projection = static_cast<int>(s.projection);
+    variant.chunks = (image.layers_ + image.chunkLayers_ - 1) / image.chunkLayers_;
+    variant.linear = r.linear;
+    variant.modalityLut = r.gray->modality.usesLut();
+    variant.voiLut = r.gray->voi.kind() == pixel::VoiTransform::Kind::Lut;
+    variant.sigmoid = r.gray->voi.kind() == pixel::VoiTransform::Kind::Window &&
+                      r.gray->voi.function() == model::VoiFunction::Sigmoid;
+    variant.grayOutput = r.colormap == "gray";
+    // Modality LUT volumes use the pipeline's table whatever their layers.
+    variant.direct = volume.direct_ && !variant.modalityLut;
+    // Where no coordinate of the view can leave the 16.16 range, the exact test alone decides.
+    variant.coarse = pixel::needsCoarseTest(s);
+    GlProgram& prog = program(variant);
+    glUseProgram(prog.id());
+    glBindVertexArray(vao_);
+    glViewport(0, 0, s.width, s.height);
+    glDisable(GL_BLEND);
+    glDisable(GL_DEPTH_TEST);
+    auto u = [&](const char* name) { return prog.uniform(name); };
+    auto bindTexture = [&](int unit, GLenum target, GLuint texture, const char* sampler) {
+        glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(unit));
+        glBindTexture(target, texture);
+        glUniform1i(u(sampler), unit);
+    };
+    setGrayUniforms(prog, variant, *r.gray, r.colormap);
+    glUniform1i(u("u_outputHeight"), s.height);
+    if (variant.direct) {
+        glUniform1i(u("u_layer0"), volume.layer0_);
+        glUniform1i(u("u_layerStep"), volume.layerStep_);
+        // The slices' own rescale, as the table would give it (not the reference's).
+        glUniform1f(u("u_slope"), static_cast<float>(volume.slope_));
+        glUniform1f(u("u_intercept"), static_cast<float>(volume.intercept_));
+    }
+    glUniform3i(u("u_volumeSize"), g.columns, g.rows, g.slices);
+    glUniform1i(u("u_chunkLayers"), image.chunkLayers_);
+    bindTexture(4, GL_TEXTURE_2D, volume.info, "u_sliceInfo");
+    if (g.uneven) {
+        bindTexture(5, GL_TEXTURE_2D, volume.positions, "u_slicePos");
+        bindTexture(6, GL_TEXTURE_2D, volume.buckets, "u_buckets");
+        glUniform1i(u("u_bucketCount"), static_cast<GLint>(g.buckets.size()));
+        glUniform2i(u("u_sliceRange"), g.sliceLow, g.sliceHigh);
+    }
+    const pixel::FixedLinear* axes[3] = {&s.column, &s.row, &s.slice};
+    auto ints = [&](auto field) {
+        return std::array<GLint, 3>{static_cast<GLint>(field(*axes[0])),
+                                    static_cast<GLint>(field(*axes[1])),
+                                    static_cast<GLint>(field(*axes[2]))};
+    };
+    auto uints = [&](auto field) {
+        return std::array<GLuint, 3>{field(*axes[0]), field(*axes[1]), field(*axes[2])};
+    };
+    auto floats = [&](auto field) {
+        return std::array<GLfloat, 3>{static_cast<GLfloat>(field(*axes[0])),
+                                      static_cast<GLfloat>(field(*axes[1])),
+                                      static_cast<GLfloat>(field(*axes[2]))};
+    };
+    using F = pixel::FixedLinear;
+    // The base's bits as a signed int (uvec3(u_base) in the shader gives them back).
+    glUniform3iv(u("u_base"), 1,
+                 ints([](const F& f) { return static_cast<std::int32_t>(f.base); }).data());
+    glUniform3iv(u("u_xHi"), 1, ints([](const F& f) { return f.xHi; }).data());
+    glUniform3uiv(u("u_xLo"), 1, uints([](const F& f) { return f.xLo; }).data());
+    glUniform3iv(u("u_yHi"), 1, ints([](const F& f) { return f.yHi; }).data());
+    glUniform3uiv(u("u_yLo"), 1, uints([](const F& f) { return f.yLo; }).data());
+    glUniform3iv(u("u_jHi"), 1, ints([](const F& f) { return f.jHi; }).data());
+    glUniform3uiv(u("u_jLo"), 1, uints([](const F& f) { return f.jLo; }).data());
+    glUniform3fv(u("u_baseF"), 1, floats([](const F& f) { return f.baseD; }).data());
+    glUniform3fv(u("u_xF"), 1, floats([](const F& f) { return f.xD; }).data());
+    glUniform3fv(u("u_yF"), 1, floats([](const F& f) { return f.yD; }).data());
+    glUniform3fv(u("u_jF"), 1, floats([](const F& f) { return f.jD; }).data());
+    const std::array<GLfloat, 3> low{static_cast<GLfloat>(g.coarseLow[0]),
+                                     static_cast<GLfloat>(g.coarseLow[1]),
+                                     static_cast<GLfloat>(g.coarseLow[2])};
+    const std::array<GLfloat, 3> high{static_cast<GLfloat>(g.coarseHigh[0]),
+                                      static_cast<GLfloat>(g.coarseHigh[1]),
+                                      static_cast<GLfloat>(g.coarseHigh[2])};
+    glUniform3fv(u("u_coarseLow"), 1, low.data());
+    glUniform3fv(u("u_coarseHigh"), 1, high.data());
+    glUniform1i(u("u_samples"), s.samples);
+    // Pixels beyond the volume's outline on the screen are black: cleared, not shaded.
+    const LetterboxClear outline(s.cover, s.width, s.height);
+    const GpuImage::Tile& tile = image.tiles_.front();
+    std::vector<GLint> units;
+    for (int c = 0; c < variant.chunks; ++c) {
+        glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(chunkUnit_ + c));
+        // A chunk not allocated yet holds no loaded slice: the table never sends a fetch there.
+        glBindTexture(image.sharedMemory() ? GL_TEXTURE_BUFFER : GL_TEXTURE_2D_ARRAY,
+                      tile.textures[static_cast<std::size_t>(c)]);
+        units.push_back(chunkUnit_ + c);
+    }
+    glUniform1iv(u("u_chunks"), variant.chunks, units.data());
+    glDrawArrays(GL_TRIANGLES, 0, 3);
     glActiveTexture(GL_TEXTURE0);
 }
 
@@ -885,17 +1204,23 @@ void Framebuffer::bind() const {
     glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
 }
 
-pixel::Image Framebuffer::read(int channels) const {
+pixel::Image Framebuffer::read(int channels, std::vector<std::uint8_t>* alpha) const {
     bind();
     std::vector<std::uint8_t> rgba(static_cast<std::size_t>(width_) * height_ * 4);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
     glReadPixels(0, 0, width_, height_, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
     pixel::Image out(width_, height_, channels);
+    if (alpha) {
+        alpha->assign(static_cast<std::size_t>(width_) * height_, 255);
+    }
     for (int y = 0; y < height_; ++y) {
         const std::uint8_t* row =
             rgba.data() + static_cast<std::size_t>(height_ - 1 - y) * width_ * 4;
         for (int x = 0; x < width_; ++x) {
             std::copy_n(row + x * 4, channels, out.pixel(x, y));
+            if (alpha) {
+                (*alpha)[static_cast<std::size_t>(y) * width_ + x] = row[x * 4 + 3];
+            }
         }
     }
     return out;

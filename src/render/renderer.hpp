@@ -2,6 +2,7 @@
 
 #include <glad/gl.h>
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -13,6 +14,7 @@
 
 #include "model/instance.hpp"
 #include "pixel/gray_pipeline.hpp"
+#include "pixel/reformat.hpp"
 #include "pixel/render.hpp"
 
 namespace dcmlens::render {
@@ -70,6 +72,53 @@ private:
     std::vector<GLuint> buffers_;
 };
 
+// A GpuImage's layers seen as the slices of a volume: small integer tables (per slice its layer,
+// or -1 while it is not loaded, and its rescale; for uneven volumes the slices' positions and the
+// buckets that find them: pixel::VolumeGrid), uploaded once. The stored values stay where they
+// are: a plane is a different fetch from the same layers. Must be destroyed while the GL context
+// that made it is current.
+class GpuVolume {
+public:
+    ~GpuVolume();
+    GpuVolume(const GpuVolume&) = delete;
+    GpuVolume& operator=(const GpuVolume&) = delete;
+    const pixel::VolumeGrid& grid() const { return grid_; }
+
+    // What a slice of the volume is now: where it lives (-1: not loaded) and its rescale
+    // (ignored for Modality LUT volumes, which use the pipeline's LUT).
+    struct Slice {
+        int layer = -1;
+        double slope = 1;
+        double intercept = 0;
+    };
+
+private:
+    friend class Renderer;
+    GpuVolume() = default;
+    pixel::VolumeGrid grid_;
+    std::vector<std::array<std::int32_t, 4>> info_;  // what u_sliceInfo holds
+    // Every slice resident at layer0 + k * layerStep, one rescale: the shader takes those from
+    // uniforms instead of reading the table at every sample.
+    void findDirect(const std::vector<Slice>& slices);
+    bool direct_ = false;
+    int layer0_ = 0;
+    int layerStep_ = 1;
+    double slope_ = 1;
+    double intercept_ = 0;
+    GLuint info = 0;
+    GLuint positions = 0;
+    GLuint buckets = 0;
+};
+
+// What to draw of a volume: a plane (or slab) through the display pipeline. `gray` gives the VOI,
+// polarity and a Modality LUT if the volume has one; rescales are per slice (GpuVolume::Slice).
+struct PlaneDrawRequest {
+    const pixel::GrayPipeline* gray = nullptr;
+    std::string colormap = "gray";
+    bool linear = false;  // trilinear (nearest otherwise)
+    const pixel::PlaneSampling* sampling = nullptr;
+};
+
 // What to draw: one layer of a GpuImage through a display pipeline into the bound framebuffer.
 struct DrawRequest {
     const model::Instance* instance = nullptr;  // photometric, palette, bits
@@ -99,6 +148,8 @@ public:
         Storage storage = Storage::Automatic;
         // 0: GL_MAX_TEXTURE_BUFFER_SIZE; smaller values force more chunks of shared memory (tests)
         std::int64_t maxBufferTexels = 0;
+        // Textures: bytes of a chunk of layers; 0: 32 MB (smaller values: more chunks, tests)
+        std::uint64_t chunkBytes = 0;
     };
     Renderer() : Renderer(Limits{0}) {}
     // `programCache`: where linked programs are kept between processes (ProgramCache); unset:
@@ -112,9 +163,12 @@ public:
     // Allocates an image of `layers` layers shaped like `buffer` and uploads the buffer's frames
     // into the first layers.
     std::unique_ptr<GpuImage> upload(const model::PixelBuffer& buffer, int layers = 0);
-    // Allocates an image of `layers` empty layers (filled later with uploadLayer).
+    // Allocates an image of `layers` empty layers (filled later with uploadLayer). `maxChunks`
+    // > 0: textures use chunks large enough that there are at most that many (as far as
+    // GL_MAX_ARRAY_TEXTURE_LAYERS allows), so that a plane draw can bind them all
+    // (planeChunkLimit()).
     std::unique_ptr<GpuImage> allocate(int width, int height, int samples, model::SampleType type,
-                                       int layers);
+                                       int layers, int maxChunks = 0);
     // Uploads one frame of `buffer` into a layer of an existing image (progressive loading). A
     // frame already in the layer's shared memory (decoded there) costs nothing and counts no bytes;
     // copying another into shared memory first waits for queued draws (they may read the layer).
@@ -148,6 +202,22 @@ public:
     // now, e.g. while the first image decodes, rather than when it is shown.
     void prepare(const DrawRequest& request, model::SampleType type, int samples);
 
+    // Volumes (MPR). The most chunks of layers a plane draw binds at once (texture units).
+    int planeChunkLimit() const { return planeChunks_; }
+    // Why an image cannot be drawn as a volume's slices ("" when it can).
+    std::string volumeProblem(const GpuImage& image) const;
+    // The tables of a volume over `image` (grid.columns x grid.rows = the image's layers' size);
+    // `slices` as GpuVolume::Slice says. Uploads a few bytes per slice, once.
+    std::unique_ptr<GpuVolume> makeVolume(const GpuImage& image, const pixel::VolumeGrid& grid,
+                                          const std::vector<GpuVolume::Slice>& slices);
+    // Records slices that became resident (or left): uploads only the rows of the per-slice table
+    // that changed (16 bytes a slice), nothing when none did.
+    void updateVolume(GpuVolume& volume, const std::vector<GpuVolume::Slice>& slices);
+    // Draws a plane of the volume into the bound framebuffer (sampling->width x height): black
+    // outside the volume, alpha 0 (and black) where a slice it needs is not loaded. Uploads
+    // nothing: planes, slabs, projections and windows are uniforms.
+    void drawPlane(const GpuImage& image, const GpuVolume& volume, const PlaneDrawRequest& request);
+
     // Every byte sent to the GPU by this renderer: textures, LUTs, tables.
     std::uint64_t uploadedBytes() const { return uploaded_; }
 
@@ -177,12 +247,25 @@ private:
         bool grayOutput = false;
         bool tiled = false;
         bool buffer = false;  // shared memory: a buffer texture
+        bool volume = false;  // a plane of a volume
+        bool uneven = false;
+        int projection = 0;   // pixel::Projection
+        int chunks = 1;       // chunk samplers of a volume draw (1..32)
+        bool direct = false;  // a volume's layers and rescale from uniforms (GpuVolume::direct)
+        bool coarse = false;  // the float test that keeps far points out (needsCoarseTest)
         int key() const {
             return (signedSamples ? 1 : 0) | colorMode << 1 | (linear ? 16 : 0) |
                    (modalityLut ? 32 : 0) | (voiLut ? 64 : 0) | (sigmoid ? 128 : 0) |
-                   (grayOutput ? 256 : 0) | (tiled ? 512 : 0) | (buffer ? 1024 : 0);
+                   (grayOutput ? 256 : 0) | (tiled ? 512 : 0) | (buffer ? 1024 : 0) |
+                   (volume ? 2048 : 0) | (uneven ? 4096 : 0) | projection << 13 |
+                   (chunks - 1) << 15 | (direct ? 1 << 20 : 0) | (coarse ? 1 << 21 : 0);
         }
     };
+    // The uniforms of the greyscale pipeline (modality LUT or rescale, VOI, polarity, colormap).
+    void setGrayUniforms(GlProgram& program, const Variant& variant,
+                         const pixel::GrayPipeline& gray, const std::string& colormap);
+    GLuint tableTexture(GLenum internalFormat, GLenum format, const void* texels, std::size_t count,
+                        std::size_t texelBytes);
     static Variant variantFor(const DrawRequest& request, model::SampleType type, int samples,
                               bool tiled, bool buffer);
     GlProgram& program(const Variant& variant);
@@ -193,6 +276,8 @@ private:
     int maxTextureSize_ = 0;
     bool sharedMemory_ = false;
     std::int64_t maxBufferTexels_ = 0;
+    int planeChunks_ = 1;
+    int chunkUnit_ = 16;  // the first texture unit of a plane draw's chunks
     GLuint vao_ = 0;
     std::unique_ptr<ProgramCache> programCache_;
     std::map<int, std::unique_ptr<GlProgram>> programs_;
@@ -214,8 +299,9 @@ public:
     GLuint texture() const { return color_; }  // to show the result (e.g. as an ImGui image)
     int width() const { return width_; }
     int height() const { return height_; }
-    // 1 channel (the red channel of grey output) or 3 (RGB).
-    pixel::Image read(int channels) const;
+    // 1 channel (the red channel of grey output) or 3 (RGB); `alpha`, when given, receives the
+    // alpha channel (0 where a plane draw found a slice not loaded, 255 elsewhere).
+    pixel::Image read(int channels, std::vector<std::uint8_t>* alpha = nullptr) const;
 
 private:
     int width_;

@@ -144,18 +144,27 @@ GeometryReport checkGeometry(const SeriesStack& stack) {
 }
 
 std::vector<std::string> listFiles(const std::vector<std::string>& paths,
-                                   std::vector<std::string>* problems) {
+                                   std::vector<std::string>* problems, ScanControl* control) {
     std::vector<std::string> files;
     for (const std::string& path : paths) {
+        if (control && control->cancel) {
+            break;
+        }
         std::error_code ec;
         if (std::filesystem::is_directory(path, ec)) {
             std::vector<std::string> found;
             for (auto it = std::filesystem::recursive_directory_iterator(
                      path, std::filesystem::directory_options::skip_permission_denied, ec);
                  !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+                if (control && control->cancel) {
+                    break;
+                }
                 // A DICOMDIR in a folder only indexes files the walk finds anyway.
                 if (it->is_regular_file(ec) && !dicom::isDicomdirName(it->path().string())) {
                     found.push_back(it->path().string());
+                    if (control) {
+                        control->listed += 1;
+                    }
                 }
             }
             std::sort(found.begin(), found.end());
@@ -178,6 +187,9 @@ std::vector<std::string> listFiles(const std::vector<std::string>& paths,
         } else {
             files.push_back(path);
         }
+        if (control) {
+            control->listed = files.size();
+        }
     }
     return files;
 }
@@ -192,12 +204,24 @@ std::vector<std::string> listFiles(const std::vector<std::string>& paths,
 
 namespace dcmlens::series {
 
-HeaderScan scanHeaders(const std::vector<std::string>& files, unsigned threads) {
+HeaderScan scanHeaders(const std::vector<std::string>& files, unsigned threads,
+                       ScanControl* control) {
     std::vector<std::shared_ptr<const model::Instance>> headers(files.size());
     std::vector<std::string> errors(files.size());
     std::atomic<std::size_t> next{0};
     auto work = [&] {
         for (std::size_t i = next++; i < files.size(); i = next++) {
+            if (control && control->cancel) {
+                return;
+            }
+            struct Count {
+                ScanControl* control;
+                ~Count() {
+                    if (control) {
+                        control->scanned += 1;
+                    }
+                }
+            } count{control};
             try {
                 dicom::DicomFile file(files[i]);
                 if (!file.hasImage()) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,8 +40,18 @@ GeometryReport checkGeometry(const SeriesStack& stack);
 // (dicom/dicomdir.hpp); any other file itself. DICOMDIR problems (a referenced file missing, an
 // unreadable DICOMDIR) go to `problems` as one line each, naming the DICOMDIR; without it,
 // missing files are skipped silently and an unreadable DICOMDIR throws dcmlens::Error.
+// Progress and cancel for listFiles and scanHeaders run off the UI thread (ImageSource): the
+// counters are read by another thread while they run; setting `cancel` stops them early (what
+// was found so far is returned).
+struct ScanControl {
+    std::atomic<std::size_t> listed{0};   // files found so far
+    std::atomic<std::size_t> scanned{0};  // headers read (or failed) so far
+    std::atomic<bool> cancel{false};
+};
+
 std::vector<std::string> listFiles(const std::vector<std::string>& paths,
-                                   std::vector<std::string>* problems = nullptr);
+                                   std::vector<std::string>* problems = nullptr,
+                                   ScanControl* control = nullptr);
 
 }  // namespace dcmlens::series
 
@@ -52,6 +63,7 @@ struct HeaderScan {
     std::vector<std::shared_ptr<const model::Instance>> headers;
     std::vector<std::string> errors;
 };
-HeaderScan scanHeaders(const std::vector<std::string>& files, unsigned threads = 0);
+HeaderScan scanHeaders(const std::vector<std::string>& files, unsigned threads = 0,
+                       ScanControl* control = nullptr);
 
 }  // namespace dcmlens::series

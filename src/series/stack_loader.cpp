@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <tuple>
 
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -38,13 +39,18 @@ void prefault(model::PixelBuffer& destination) {
 
 StackLoader::StackLoader(std::vector<std::shared_ptr<const model::Instance>> headers,
                          std::size_t focus, unsigned threads,
-                         std::vector<model::PixelBuffer> destinations)
+                         std::vector<model::PixelBuffer> destinations, std::vector<char> wanted)
     : headers_(std::move(headers)),
-      claimed_(headers_.size(), 0),
+      state_(headers_.size(), State::Waiting),
       destinations_(std::move(destinations)),
-      focus_(focus),
+      focus_{focus},
       firstFocus_(focus),
       start_(std::chrono::steady_clock::now()) {
+    for (std::size_t i = 0; i < wanted.size() && i < state_.size(); ++i) {
+        if (!wanted[i]) {
+            state_[i] = State::NotWanted;
+        }
+    }
     const unsigned n = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < std::min<std::size_t>(n, std::max<std::size_t>(1, headers_.size()));
          ++i) {
@@ -55,6 +61,7 @@ StackLoader::StackLoader(std::vector<std::shared_ptr<const model::Instance>> hea
 StackLoader::~StackLoader() {
     cancelled_ = true;
     taken_.notify_all();
+    work_.notify_all();
     for (std::thread& t : workers_) {
         t.join();
     }
@@ -74,45 +81,63 @@ void StackLoader::work() {
             if (readyBytes_ >= kMaxReadyBytes) {
                 continue;  // the owner has not taken what is ready yet
             }
-            // The unclaimed instance nearest to the focus, ties to the later one (scrolling on).
+            // The waiting instance nearest to a focus; ties to the earlier focus, then to the
+            // later instance (scrolling on).
             std::size_t best = headers_.size();
-            std::size_t bestDistance = headers_.size() + 1;
+            std::tuple<std::size_t, std::size_t, int> bestKey{headers_.size() + 1, 0, 0};
             for (std::size_t i = 0; i < headers_.size(); ++i) {
-                if (claimed_[i]) {
+                if (state_[i] != State::Waiting) {
                     continue;
                 }
-                const std::size_t d = i > focus_ ? i - focus_ : focus_ - i;
-                if (d < bestDistance) {
+                std::tuple<std::size_t, std::size_t, int> key{i, 0, 0};  // no focus: in order
+                for (std::size_t k = 0; k < focus_.size(); ++k) {
+                    const std::size_t f = focus_[k];
+                    const std::tuple<std::size_t, std::size_t, int> candidate{i > f ? i - f : f - i,
+                                                                              k, i >= f ? 0 : 1};
+                    if (k == 0 || candidate < key) {
+                        key = candidate;
+                    }
+                }
+                if (key < bestKey) {
+                    bestKey = key;
                     best = i;
-                    bestDistance = d;
                 }
             }
             if (best == headers_.size()) {
-                return;  // all claimed
+                // Nothing to claim: wait for the owner to want more (or to cancel).
+                work_.wait_for(lock, std::chrono::milliseconds(200));
+                continue;
             }
-            claimed_[best] = 1;
+            state_[best] = State::InFlight;
             index = best;
         }
         const std::string& path = headers_[index]->path;
         model::PixelBuffer destination;
-        if (index < destinations_.size()) {
-            destination = std::move(destinations_[index]);  // claimed: no other thread reads it
-            prefault(destination);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);  // setWanted may queue it again later
+            if (index < destinations_.size()) {
+                destination = std::move(destinations_[index]);
+                destinations_[index] = model::PixelBuffer();
+            }
         }
+        prefault(destination);
         std::shared_ptr<const model::Instance> decoded;
         std::string error;
         try {
-            // Native data at a known place is read without parsing the file a second time.
-            if (auto stored = dicom::readNativeFrames(*headers_[index], destination)) {
-                auto in = std::make_shared<model::Instance>(*headers_[index]);
-                in->stored = std::move(*stored);
-                in->decodedPhotometric = in->pixel.photometric;
-                decoded = std::move(in);
-            } else {
-                dicom::DicomFile file(path);
-                file.decodeAllFrames(std::move(destination));
-                decoded = std::make_shared<const model::Instance>(file.release());
-            }
+            if (!headers_[index]->stored.empty()) {
+                decoded = headers_[index];  // decoded already (the demo): handed over as it is
+            } else
+                // Native data at a known place is read without parsing the file a second time.
+                if (auto stored = dicom::readNativeFrames(*headers_[index], destination)) {
+                    auto in = std::make_shared<model::Instance>(*headers_[index]);
+                    in->stored = std::move(*stored);
+                    in->decodedPhotometric = in->pixel.photometric;
+                    decoded = std::move(in);
+                } else {
+                    dicom::DicomFile file(path);
+                    file.decodeAllFrames(std::move(destination));
+                    decoded = std::make_shared<const model::Instance>(file.release());
+                }
         } catch (const Error& e) {
             error = path + ": " + e.what();
         } catch (const std::bad_alloc&) {
@@ -126,7 +151,9 @@ void StackLoader::work() {
         std::shared_ptr<const model::Instance> keep = presets ? decoded : nullptr;
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            done_ += 1;
+            if (state_[index] == State::InFlight) {
+                state_[index] = State::Done;
+            }
             if (decoded) {
                 bytes_ += decoded->stored.byteCount();
                 if (!decoded->stored.isView()) {
@@ -135,8 +162,11 @@ void StackLoader::work() {
                 ready_.push_back({index, std::move(decoded), std::move(stats)});
             } else {
                 errors_.push_back(error);
+                failures_.push_back(index);
             }
-            if (done_ == headers_.size()) {
+            if (finishedSeconds_ < 0 && std::none_of(state_.begin(), state_.end(), [](State st) {
+                    return st == State::Waiting || st == State::InFlight;
+                })) {
                 finishedSeconds_ =
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
                         .count();
@@ -192,20 +222,50 @@ std::vector<std::string> StackLoader::takeErrors() {
     return out;
 }
 
-void StackLoader::focus(std::size_t index) {
+std::vector<std::size_t> StackLoader::takeFailures() {
     std::lock_guard<std::mutex> lock(mutex_);
-    focus_ = index;
+    std::vector<std::size_t> out;
+    out.swap(failures_);
+    return out;
+}
+
+void StackLoader::focus(std::vector<std::size_t> indices) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    focus_ = std::move(indices);
+}
+
+void StackLoader::setWanted(const std::vector<char>& wanted) {
+    bool more = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (std::size_t i = 0; i < state_.size(); ++i) {
+            const bool want = i < wanted.size() && wanted[i];
+            if (want && (state_[i] == State::Done || state_[i] == State::NotWanted)) {
+                state_[i] = State::Waiting;
+                more = true;
+            } else if (!want && (state_[i] == State::Waiting || state_[i] == State::Done)) {
+                state_[i] = State::NotWanted;
+            }
+        }
+        if (more) {
+            finishedSeconds_ = -1;
+        }
+    }
+    work_.notify_all();
 }
 
 void StackLoader::cancel() {
     cancelled_ = true;
+    work_.notify_all();
 }
 
 StackLoader::Progress StackLoader::progress() const {
     std::lock_guard<std::mutex> lock(mutex_);
     Progress p;
-    p.done = done_;
-    p.total = headers_.size();
+    for (State st : state_) {
+        p.done += st == State::Done ? 1 : 0;
+        p.total += st != State::NotWanted ? 1 : 0;
+    }
     p.bytes = bytes_;
     p.cancelled = cancelled_;
     p.seconds =

@@ -15,8 +15,11 @@
 namespace dcmlens::series {
 
 // Decodes the instances of a stack on worker threads (every core), nearest to the focus first
-// (the slice the user looks at), and hands finished instances to the owner, which polls
-// takeReady() from its own thread (the GL thread uploads them). Never blocks the caller.
+// (the slices the user looks at: one per viewport showing the stack), and hands finished
+// instances to the owner, which polls takeReady() from its own thread (the GL thread uploads
+// them). Never blocks the caller. The owner may change which instances it wants (a resident
+// window sliding over a series larger than memory): instances it wants again are decoded again.
+// Instances whose header already holds decoded values (the demo) are handed over as they are.
 class StackLoader {
 public:
     struct Progress {
@@ -51,29 +54,41 @@ public:
 
     // `destinations`, when given, has one entry per header: memory (a PixelBuffer view, e.g. of
     // the layers a software GPU driver samples in place) to decode that instance's frames into, or
-    // an empty buffer for memory of its own.
+    // an empty buffer for memory of its own; used once (an instance decoded again gets memory of
+    // its own). `wanted`, when given, says which instances to decode (default: all).
     StackLoader(std::vector<std::shared_ptr<const model::Instance>> headers, std::size_t focus,
-                unsigned threads = 0, std::vector<model::PixelBuffer> destinations = {});
+                unsigned threads = 0, std::vector<model::PixelBuffer> destinations = {},
+                std::vector<char> wanted = {});
     ~StackLoader();  // cancels and joins
     StackLoader(const StackLoader&) = delete;
     StackLoader& operator=(const StackLoader&) = delete;
 
     std::vector<Ready> takeReady();
     std::vector<LateStats> takeLateStats();
-    std::vector<std::string> takeErrors();  // "FILE: reason"
-    void focus(std::size_t index);
+    std::vector<std::string> takeErrors();    // "FILE: reason"
+    std::vector<std::size_t> takeFailures();  // the indices of those files, in the same order
+    // Decoding order: nearest to any of the focused instances first, ties to the first focus
+    // (the viewport the user acts on), then to the later instance (scrolling on).
+    void focus(std::size_t index) { focus(std::vector<std::size_t>{index}); }
+    void focus(std::vector<std::size_t> indices);
+    // Which instances the owner wants (one flag per header): wanted ones not decoded yet are
+    // queued, including ones decoded before (their values were dropped); unwanted ones that wait
+    // are dropped from the queue. Instances being decoded finish either way.
+    void setWanted(const std::vector<char>& wanted);
     void cancel();
+    // Over the wanted instances: decoded or failed, of all wanted.
     Progress progress() const;
 
 private:
+    enum class State : char { Waiting, InFlight, Done, NotWanted };
     void work();
     std::vector<std::shared_ptr<const model::Instance>> headers_;
-    std::vector<char> claimed_;
+    std::vector<State> state_;
     std::vector<model::PixelBuffer> destinations_;  // each moved out by the worker that claims it
     mutable std::mutex mutex_;
-    std::size_t focus_ = 0;
+    std::condition_variable work_;  // something to claim, or cancelled
+    std::vector<std::size_t> focus_;
     std::size_t firstFocus_ = 0;
-    std::size_t done_ = 0;
     std::uint64_t bytes_ = 0;
     std::vector<Ready> ready_;
     std::uint64_t readyBytes_ = 0;  // decoded into memory of their own but not yet taken: bounded,
@@ -82,6 +97,7 @@ private:
     std::condition_variable taken_;
     std::vector<LateStats> late_;
     std::vector<std::string> errors_;
+    std::vector<std::size_t> failures_;
     std::atomic<bool> cancelled_{false};
     std::chrono::steady_clock::time_point start_;
     double finishedSeconds_ = -1;

@@ -1,6 +1,9 @@
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <vector>
 
+#include "model/display_text.hpp"
 #include "ui/panels.hpp"
 
 namespace dcmlens::ui {
@@ -37,16 +40,17 @@ void text(ImDrawList* list, ImVec2 at, const std::string& s) {
 
 }  // namespace
 
-void drawAnnotations(ImDrawList* list, ImVec2 o, ImVec2 size, const viewer::ViewerState& state,
-                     const viewer::ViewContext& ctx, const model::Instance& in, int frameCount,
-                     const std::string& description) {
+void drawAnnotations(ImDrawList* list, ImVec2 o, ImVec2 size, const viewer::ViewState& state,
+                     const viewer::ViewContext& ctx, const model::Instance& in,
+                     const std::string& description, const std::vector<std::string>& notes) {
     const float line = ImGui::GetTextLineHeight();
     char buf[256];
     // Top left: patient and study; top right: series and frame.
     float y = o.y + 6;
     for (const std::string& s :
          {in.patientName + (in.patientId.empty() ? "" : "  (" + in.patientId + ")"),
-          in.studyDescription + (in.studyDate.empty() ? "" : "  " + in.studyDate),
+          in.studyDescription +
+              (in.studyDate.empty() ? "" : "  " + model::formatDate(in.studyDate)),
           in.seriesDescription.empty() ? description : in.seriesDescription,
           in.modalityCode + "  " + in.pixel.photometricText}) {
         if (!s.empty()) {
@@ -54,40 +58,59 @@ void drawAnnotations(ImDrawList* list, ImVec2 o, ImVec2 size, const viewer::View
             y += line;
         }
     }
-    // Top right: frame.
-    std::snprintf(buf, sizeof buf, "Im %d / %d", state.frame + 1, frameCount);
-    text(list, ImVec2(o.x + size.x - ImGui::CalcTextSize(buf).x - 6, o.y + 6), buf);
+    // One line down: the viewport's own menu button sits in the corner.
+    std::snprintf(buf, sizeof buf, "Im %d / %d", state.frame + 1, state.frameCount);
+    text(list, ImVec2(o.x + size.x - ImGui::CalcTextSize(buf).x - 6, o.y + 6 + line), buf);
     if (in.geometry.position) {
         const auto& p = *in.geometry.position;
         std::snprintf(buf, sizeof buf, "Pos %.1f %.1f %.1f", p[0], p[1], p[2]);
-        text(list, ImVec2(o.x + size.x - ImGui::CalcTextSize(buf).x - 6, o.y + 6 + line), buf);
+        text(list, ImVec2(o.x + size.x - ImGui::CalcTextSize(buf).x - 6, o.y + 6 + 2 * line), buf);
     }
-    // Bottom left: window and zoom.
-    if (state.voiLut) {
-        std::snprintf(buf, sizeof buf, "VOI LUT %d", *state.voiLut + 1);
-    } else {
-        std::snprintf(buf, sizeof buf, "W %.0f  C %.0f%s", state.width, state.center,
-                      state.invert ? "  inverted" : "");
+    // Bottom left, from the bottom up: zoom and view, then what the image shows (the window
+    // for greyscale output; colour has none), then the caller's notes (tool, stage, bit plane).
+    std::vector<std::string> lines;
+    std::snprintf(
+        buf, sizeof buf, "Zoom %.0f%%%s%s", viewer::effectiveZoom(state, ctx) * 100,
+        state.linear ? "  linear" : "",
+        state.orientation.identity() ? "" : ("  " + state.orientation.describe()).c_str());
+    lines.emplace_back(buf);
+    const bool grey =
+        in.pixel.samplesPerPixel == 1 && in.pixel.photometric != model::Photometric::PaletteColor;
+    if (grey && state.stage == pixel::DisplayOptions::Stage::Output && state.bitPlane < 0) {
+        if (state.voiLut) {
+            std::snprintf(buf, sizeof buf, "VOI LUT %d%s", *state.voiLut + 1,
+                          state.invert ? "  inverted" : "");
+        } else {
+            std::snprintf(buf, sizeof buf, "W %.0f  C %.0f%s", state.width, state.center,
+                          state.invert ? "  inverted" : "");
+        }
+        lines.emplace_back(buf);
     }
-    text(list, ImVec2(o.x + 6, o.y + size.y - 2 * line - 6), buf);
-    std::snprintf(buf, sizeof buf, "Zoom %.0f%%%s", viewer::effectiveZoom(state, ctx) * 100,
-                  state.linear ? "  linear" : "");
-    text(list, ImVec2(o.x + 6, o.y + size.y - line - 6), buf);
+    for (const std::string& n : notes) {
+        lines.push_back(n);
+    }
+    float by = o.y + size.y - line - 6;
+    for (const std::string& l : lines) {
+        text(list, ImVec2(o.x + 6, by), l);
+        by -= line;
+    }
 
-    // Orientation markers from Image Orientation (Patient): row direction on the right edge,
-    // column direction at the bottom; opposites on the other sides.
+    // Orientation markers from Image Orientation (Patient): the patient direction that points to
+    // each edge of the screen, through the view's flip and rotation.
     if (in.geometry.orientation) {
         const auto& r = *in.geometry.orientation;
-        const std::string right = direction(r[0], r[1], r[2]);
-        const std::string left = direction(-r[0], -r[1], -r[2]);
-        const std::string bottom = direction(r[3], r[4], r[5]);
-        const std::string top = direction(-r[3], -r[4], -r[5]);
-        text(list, ImVec2(o.x + size.x - 20, o.y + size.y / 2), right);
-        text(list, ImVec2(o.x + 6, o.y + size.y / 2), left);
-        text(list, ImVec2(o.x + size.x / 2, o.y + 6 + 2 * line), top);
-        text(list, ImVec2(o.x + size.x / 2, o.y + size.y - 3 * line), bottom);
+        auto towards = [&](double sx, double sy) {
+            double u = 0, v = 0;  // the image direction shown along the screen direction
+            pixel::outputDeltaToView(state.orientation, sx, sy, u, v);
+            return direction(r[0] * u + r[3] * v, r[1] * u + r[4] * v, r[2] * u + r[5] * v);
+        };
+        text(list, ImVec2(o.x + size.x - 20, o.y + size.y / 2), towards(1, 0));
+        text(list, ImVec2(o.x + 6, o.y + size.y / 2), towards(-1, 0));
+        text(list, ImVec2(o.x + size.x / 2, o.y + 6 + 3 * line), towards(0, -1));
+        text(list, ImVec2(o.x + size.x / 2, o.y + size.y - 3 * line), towards(0, 1));
     }
-    // Scale bar from Pixel Spacing (column spacing): a round length near a fifth of the view.
+    // Scale bar from Pixel Spacing: a round length near a fifth of the view. Screen pixels are
+    // square, so mm per screen pixel is the same along either axis whatever the rotation.
     if (in.geometry.pixelSpacing && (*in.geometry.pixelSpacing)[1] > 0) {
         const double mmPerScreenPixel =
             (*in.geometry.pixelSpacing)[1] / viewer::effectiveZoom(state, ctx);
@@ -110,28 +133,36 @@ void drawHelp(bool* open) {
     if (!*open) {
         return;
     }
-    ImGui::SetNextWindowSize(ImVec2(460, 0), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 40, 0), ImGuiCond_Always);
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always,
                             ImVec2(0.5f, 0.5f));
     if (ImGui::Begin("Shortcuts (F1 or ?)", open, ImGuiWindowFlags_NoCollapse)) {
         const char* rows[][2] = {
-            {"Left drag", "window/level: right = wider, down = higher center"},
+            {"Left drag", "window/level (greyscale): right = wider, down = higher center"},
             {"Shift + left drag", "window/level, fine steps"},
-            {"Wheel, Up / Down", "previous / next image"},
+            {"Left drag, measuring", "the Measure tab's tool; Esc cancels, then back to W/L"},
+            {"Wheel, Up / Down", "previous / next image (Shift: this viewport alone)"},
             {"Page Up / Page Down", "10 images back / forward"},
             {"Home / End", "first / last image"},
             {"Ctrl + wheel, right drag", "zoom about the cursor"},
             {"Middle drag, Space + drag", "pan"},
             {"F", "fit to the viewport"},
             {"0", "one image pixel per screen pixel"},
-            {"R", "reset view and window"},
+            {"R", "reset view, window, flip and rotation"},
+            {"H / V", "flip horizontally / vertically"},
+            {"[ / ]", "rotate left / right by 90 degrees"},
             {"I", "invert"},
-            {"1 - 9", "window presets"},
+            {"1 - 9", "window presets (a tenth has no key)"},
             {"L", "bilinear interpolation on/off"},
             {"M", "next colormap"},
-            {"C", "cine play / pause"},
+            {"C, + / -", "cine play / pause, faster / slower"},
+            {"A", "annotations on/off"},
+            {"Tab", "next viewport"},
+            {"Ctrl + 1 ... 6", "layouts 1x1, 1x2, 2x1, 2x2, 1x3, 3x3"},
+            {"K", "linked scrolling on/off"},
             {"Ctrl + O", "open a file or folder"},
             {"Ctrl + E", "export the view with annotations (PNG)"},
+            {"Ctrl + Q", "quit"},
             {"S", "stage view: VOI, modality, stored values, output"},
             {"P", "pin the probe at the cursor (Probe tab)"},
             {"Drop files", "open them"},

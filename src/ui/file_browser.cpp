@@ -6,14 +6,51 @@
 
 namespace dcmlens::ui {
 
+namespace fs = std::filesystem;
+
+namespace {
+
+// An absolute, normal form of a folder that exists, else the current folder's.
+std::string resolvedFolder(const std::string& start) {
+    std::error_code ec;
+    fs::path p = start.empty() ? fs::current_path(ec) : fs::path(start);
+    if (!fs::is_directory(p, ec)) {
+        p = p.parent_path();
+    }
+    if (p.empty() || !fs::is_directory(p, ec)) {
+        p = fs::current_path(ec);
+    }
+    const fs::path absolute = fs::weakly_canonical(fs::absolute(p, ec), ec);
+    return (absolute.empty() ? p : absolute).string();
+}
+
+}  // namespace
+
+void FileBrowser::setFolder(const std::string& folder) {
+    folder_ = resolvedFolder(folder);
+    enteredFolder_.clear();
+    std::snprintf(pathField_, sizeof pathField_, "%s", folder_.c_str());
+    selected_.clear();
+    error_.clear();
+    confirmReplace_.clear();
+}
+
 void FileBrowser::open(const std::string& start) {
     visible_ = true;
+    saving_ = false;
     focusPath_ = true;
-    std::error_code ec;
-    folder_ = std::filesystem::is_directory(start, ec) ? start
-                                                       : std::filesystem::current_path(ec).string();
-    selected_.clear();
-    std::snprintf(pathField_, sizeof pathField_, "%s", folder_.c_str());
+    title_ = "Open file or folder";
+    setFolder(start);
+}
+
+void FileBrowser::save(const std::string& folder, const std::string& suggestedName,
+                       const std::string& title) {
+    visible_ = true;
+    saving_ = true;
+    focusPath_ = true;
+    title_ = title;
+    setFolder(folder);
+    std::snprintf(nameField_, sizeof nameField_, "%s", suggestedName.c_str());
 }
 
 std::string FileBrowser::draw() {
@@ -22,59 +59,110 @@ std::string FileBrowser::draw() {
     }
     std::string chosen;
     ImGui::SetNextWindowSize(ImVec2(640, 480), ImGuiCond_FirstUseEver);
-    if (ImGui::Begin("Open file or folder", &visible_)) {
+    const std::string windowName = title_ + "###filebrowser";
+    if (ImGui::Begin(windowName.c_str(), &visible_)) {
         if (focusPath_) {
-            ImGui::SetKeyboardFocusHere();  // type a path right away
+            ImGui::SetKeyboardFocusHere();  // type right away
             focusPath_ = false;
         }
-        if (ImGui::InputText("Path", pathField_, sizeof pathField_,
-                             ImGuiInputTextFlags_EnterReturnsTrue)) {
-            std::error_code ec;
-            if (std::filesystem::is_directory(pathField_, ec)) {
-                folder_ = pathField_;
-            } else {
+        std::error_code ec;
+        if (saving_) {
+            if (ImGui::InputText("File name", nameField_, sizeof nameField_,
+                                 ImGuiInputTextFlags_EnterReturnsTrue)) {
+                chosen = "?save";
+            }
+        }
+        const bool entered = ImGui::InputText("Folder", pathField_, sizeof pathField_,
+                                              ImGuiInputTextFlags_EnterReturnsTrue);
+        // The list follows the path as it is typed, whenever it names a folder.
+        if (pathField_ != folder_ && fs::is_directory(pathField_, ec)) {
+            folder_ = pathField_;
+            error_.clear();
+            confirmReplace_.clear();
+        }
+        if (entered) {
+            focusPath_ = true;  // ImGui drops the field's focus on Enter: keep typing there
+        }
+        if (entered && !saving_) {
+            // Enter on a folder lists it; Enter again (the path unchanged) opens it.
+            if (fs::is_directory(pathField_, ec)) {
+                const std::string folder = resolvedFolder(pathField_);
+                if (folder == enteredFolder_) {
+                    chosen = folder;
+                } else {
+                    setFolder(pathField_);
+                    enteredFolder_ = folder;
+                }
+            } else if (fs::exists(pathField_, ec)) {
                 chosen = pathField_;
+            } else {
+                error_ = std::string("no such file or folder: ") + pathField_;
             }
         }
         if (ImGui::Button("Up")) {
-            folder_ = std::filesystem::path(folder_).parent_path().string();
-            std::snprintf(pathField_, sizeof pathField_, "%s", folder_.c_str());
+            setFolder(fs::path(resolvedFolder(folder_)).parent_path().string());
         }
+        upButton_ = ImVec2((ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) / 2,
+                           (ImGui::GetItemRectMin().y + ImGui::GetItemRectMax().y) / 2);
         ImGui::SameLine();
-        if (ImGui::Button("Open this folder")) {
-            chosen = folder_;
-        }
-        ImGui::SameLine();
-        if (ImGui::Button("Open selected") && !selected_.empty()) {
-            chosen = selected_;
-        }
-        std::vector<std::filesystem::directory_entry> entries;
-        std::error_code ec;
-        for (auto it = std::filesystem::directory_iterator(folder_, ec);
-             !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-            entries.push_back(*it);
-        }
-        std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-            std::error_code e;
-            if (a.is_directory(e) != b.is_directory(e)) {
-                return a.is_directory(e);
+        if (saving_) {
+            if (ImGui::Button("Save")) {
+                chosen = "?save";
             }
-            return a.path().filename() < b.path().filename();
-        });
+        } else {
+            if (ImGui::Button("Open this folder")) {
+                chosen = folder_;
+            }
+            ImGui::SameLine();
+            if (ImGui::Button("Open selected") && !selected_.empty()) {
+                chosen = selected_;
+            }
+        }
+        if (chosen == "?save") {
+            chosen.clear();
+            const std::string name = nameField_;
+            const fs::path target = fs::path(folder_) / name;
+            if (name.empty() || name.find('/') != std::string::npos) {
+                error_ = "type a file name (without folders)";
+            } else if (fs::exists(target, ec) && confirmReplace_ != target.string()) {
+                confirmReplace_ = target.string();
+                error_ = name + " exists: Save again to replace it";
+            } else {
+                chosen = target.string();
+            }
+        }
+        if (!error_.empty()) {
+            ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", error_.c_str());
+        }
+        if (listedFor_ != folder_) {
+            listedFor_ = folder_;
+            entries_.clear();
+            for (auto it = fs::directory_iterator(folder_, ec);
+                 !ec && it != fs::directory_iterator(); it.increment(ec)) {
+                std::error_code e;
+                entries_.emplace_back(it->path().filename().string(), it->is_directory(e));
+            }
+            std::sort(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
+                return a.second != b.second ? a.second : a.first < b.first;
+            });
+        }
         ImGui::BeginChild("entries");
-        for (const auto& entry : entries) {
-            std::error_code e;
-            const bool dir = entry.is_directory(e);
-            const std::string name = entry.path().filename().string() + (dir ? "/" : "");
-            if (ImGui::Selectable(name.c_str(), selected_ == entry.path().string(),
+        for (const auto& [name, dir] : entries_) {
+            const std::string path = (fs::path(folder_) / name).string();
+            const std::string label = name + (dir ? "/" : "");
+            if (ImGui::Selectable(label.c_str(), selected_ == path,
                                   ImGuiSelectableFlags_AllowDoubleClick)) {
-                selected_ = entry.path().string();
+                selected_ = path;
+                if (saving_ && !dir) {
+                    std::snprintf(nameField_, sizeof nameField_, "%s", name.c_str());
+                }
                 if (ImGui::IsMouseDoubleClicked(0)) {
                     if (dir) {
-                        folder_ = selected_;
-                        std::snprintf(pathField_, sizeof pathField_, "%s", folder_.c_str());
-                    } else {
-                        chosen = selected_;
+                        setFolder(path);
+                        break;
+                    }
+                    if (!saving_) {
+                        chosen = path;
                     }
                 }
             }

@@ -83,9 +83,11 @@ void TagPanel::draw() {
         return;
     }
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("Tag", ImGuiTableColumnFlags_WidthFixed, 150);
-    ImGui::TableSetupColumn("VR", ImGuiTableColumnFlags_WidthFixed, 28);
-    ImGui::TableSetupColumn("Keyword", ImGuiTableColumnFlags_WidthFixed, 170);
+    // Tag, VR and keyword columns fit their contents; the value takes the rest of the panel
+    // (hover a value for all of it). Widths the user drags are kept in imgui.ini.
+    ImGui::TableSetupColumn("Tag", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("VR", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("Keyword", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("Value", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
     ImGuiListClipper clipper;
@@ -134,6 +136,14 @@ void TagPanel::draw() {
             }
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(n.value.c_str());
+            if (ImGui::IsItemHovered() &&
+                ImGui::CalcTextSize(n.value.c_str()).x > ImGui::GetColumnWidth()) {
+                ImGui::BeginTooltip();
+                ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40);
+                ImGui::TextUnformatted(n.value.c_str());
+                ImGui::PopTextWrapPos();
+                ImGui::EndTooltip();
+            }
         }
     }
     ImGui::EndTable();

@@ -4,7 +4,7 @@
 
 namespace dcmlens::ui {
 
-bool drawWindowPanel(viewer::ViewerState& state, const model::Instance& instance,
+bool drawWindowPanel(viewer::ViewState& state, const model::Instance& instance, int frame,
                      const std::vector<viewer::Preset>& presets, const viewer::ViewContext& ctx,
                      const std::vector<std::string>& colormaps) {
     bool changed = false;
@@ -33,7 +33,7 @@ bool drawWindowPanel(viewer::ViewerState& state, const model::Instance& instance
         changed = true;
     }
 
-    const auto& windows = instance.windowsFor(0);
+    const auto& windows = instance.windowsFor(frame);  // this frame's (per-frame VOI)
     if (!windows.empty() &&
         ImGui::CollapsingHeader("File windows", ImGuiTreeNodeFlags_DefaultOpen)) {
         for (std::size_t i = 0; i < windows.size(); ++i) {
@@ -54,8 +54,13 @@ bool drawWindowPanel(viewer::ViewerState& state, const model::Instance& instance
     if (ImGui::CollapsingHeader("Presets (keys 1-9)", ImGuiTreeNodeFlags_DefaultOpen)) {
         for (std::size_t i = 0; i < presets.size(); ++i) {
             char label[160];
-            std::snprintf(label, sizeof label, "%zu  %s  C %g  W %g", i + 1,
-                          presets[i].name.c_str(), presets[i].center, presets[i].width);
+            // Keys 1-9 reach the first nine; a tenth (1-99 % after eight CT windows) has none.
+            char key[8] = "-";
+            if (i < 9) {
+                std::snprintf(key, sizeof key, "%zu", i + 1);
+            }
+            std::snprintf(label, sizeof label, "%s  %s  C %g  W %g##preset%zu", key,
+                          presets[i].name.c_str(), presets[i].center, presets[i].width, i);
             if (ImGui::Selectable(label)) {
                 state.center = presets[i].center;
                 state.width = presets[i].width;

@@ -22,129 +22,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-DEFAULT_CORPUS = "/usr/lib/python3/dist-packages/pydicom/data/test_files"
-HERE = Path(__file__).resolve().parent
-RESULTS = []
-
-
-def check(label, ok, detail=""):
-    RESULTS.append(bool(ok))
-    print(("PASS  " if ok else "FAIL  ") + label + (f"  ({detail})" if detail else ""), flush=True)
-
-
-def xdo(*args):
-    subprocess.run(["xdotool", *map(str, args)], check=True)
-
-
-def hold(*keys):
-    """Presses keys together, holds them over a few frames, releases them."""
-    for k in keys:
-        xdo("keydown", k)
-    time.sleep(0.15)
-    for k in reversed(keys):
-        xdo("keyup", k)
-
-
-def screen():
-    png = subprocess.run(["import", "-window", "root", "png:-"], check=True, capture_output=True).stdout
-    tmp = Path(tempfile.mkstemp(suffix=".png")[1])
-    tmp.write_bytes(png)
-    img = np.asarray(Image.open(tmp).convert("RGB")).astype(np.int16)
-    tmp.unlink()
-    return img
-
-
-class Viewer:
-    """One dcmlens window and its state log."""
-
-    def __init__(self, args, *paths, extra=()):
-        self.work = Path(tempfile.mkdtemp(prefix="dcmlens-e2e-", dir=args.work))
-        self.log = self.work / "state.log"
-        self.proc = subprocess.Popen(
-            [args.dcmlens, *map(str, paths), "--state-log", str(self.log), "--config-dir",
-             str(self.work / "config"), "--window-size", "1280x800", *extra], cwd=self.work,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.state = self.wait(lambda s: s["viewport"][3] > 100, "the window to show")
-        time.sleep(0.3)  # let the window settle (first frames)
-        self.state = self.last()
-
-    def last(self):
-        lines = self.log.read_text().splitlines() if self.log.exists() else []
-        return json.loads(lines[-1]) if lines else None
-
-    def wait(self, predicate, what, timeout=20):
-        end = time.time() + timeout
-        while time.time() < end:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"dcmlens exited ({self.proc.returncode}) while waiting for {what}: "
-                                   + self.proc.stderr.read().decode(errors="replace"))
-            s = self.last()
-            if s is not None and predicate(s):
-                self.state = s
-                return s
-            time.sleep(0.05)
-        raise RuntimeError(f"timed out waiting for {what}; last state {self.last()}")
-
-    def settle(self):
-        """Waits until the state log stops growing, then a little for the screen."""
-        n = -1
-        for _ in range(100):
-            m = len(self.log.read_text().splitlines())
-            if m == n:
-                break
-            n = m
-            time.sleep(0.1)
-        time.sleep(0.25)
-        self.state = self.last()
-        return self.state
-
-    def first(self, predicate):
-        """The first logged state that satisfies predicate (None if none yet)."""
-        for line in self.log.read_text().splitlines():
-            s = json.loads(line)
-            if predicate(s):
-                return s
-        return None
-
-    def viewport(self):
-        x, y, w, h = self.state["viewport"]
-        return int(x), int(y), int(w), int(h)
-
-    def crop(self, img, inset=0.25):
-        """The central part of the viewport, away from the corner annotations."""
-        x, y, w, h = self.viewport()
-        return img[y + int(h * inset): y + int(h * (1 - inset)), x + int(w * inset): x + int(w * (1 - inset))]
-
-    def at(self, fx, fy):
-        """Screen point at a fraction of the viewport."""
-        x, y, w, h = self.viewport()
-        return int(x + w * fx), int(y + h * fy)
-
-    def image_point(self, ix, iy):
-        """Screen point of the centre of image pixel (ix, iy), from the logged view."""
-        x, y, w, h = self.viewport()
-        z = self.state["zoom"]
-        cols, rows = self.state["image_size"]
-        aspect = self.state["pixel_aspect"]
-        px, py = self.state["pan"]
-        ox = w / 2 + px - cols * z / 2
-        oy = h / 2 + py - rows * aspect * z / 2
-        return int(x + ox + (ix + 0.5) * z), int(y + oy + (iy + 0.5) * z * aspect)
-
-    def close(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        shutil.rmtree(self.work, ignore_errors=True)
-
-
-def render_reference(args, path, frame, w, h, work, center, width):
-    out = Path(work) / f"ref_{Path(path).name}_{frame}.png"
-    subprocess.run([args.dcmlens, "render", str(path), "-o", str(out), "--frame", str(frame + 1),
-                    "--size", f"{w}x{h}", f"--window={center},{width}"], check=True, capture_output=True)
-    return np.asarray(Image.open(out).convert("RGB")).astype(np.int16)
+from harness import run_tests, DEFAULT_CORPUS, HERE, RESULTS, Viewer, check, hold, render_reference, screen, xdo
 
 
 def test_window_level_drag(args):
@@ -451,24 +329,50 @@ def test_compare(args, work):
 
 
 def test_export_annotated(args):
-    """Ctrl+E writes the viewport as it is on screen, annotations included."""
+    """Ctrl+E opens the save dialog with a name that is not taken yet; Enter writes the viewport as
+    it is on screen, annotations included, where the dialog points; a message says where and
+    stays; a second export gets a new name instead of overwriting the first."""
     ct = Path(args.corpus) / "CT_small.dcm"
     v = Viewer(args, ct)
     try:
         xdo("mousemove", *v.at(0.5, 0.5))
         hold("ctrl", "e")
+        s = v.wait(lambda s: s["browser"] != "", "the save dialog")
+        check("Ctrl+E opens the save dialog in the current folder (no export folder chosen yet)",
+              Path(s["browser"]).resolve() == v.work.resolve(), s["browser"])
+        hold("Return")
         s = v.wait(lambda s: s["last_export"].endswith("-annotated.png"), "the annotated export")
         v.settle()
-        exported = np.asarray(Image.open(s["last_export"]).convert("RGB")).astype(np.int16)
+        first = Path(s["last_export"])
+        check("the export is written into the dialog's folder under the suggested name",
+              first.parent.resolve() == v.work.resolve() and first.name == "CT_small.dcm-1-annotated.png",
+              str(first))
+        exported = np.asarray(Image.open(first).convert("RGB")).astype(np.int16)
         x, y, w, h = v.viewport()
+        xdo("mousemove", *v.at(0.5, 0.5))  # the message goes away hiding nothing: read the screen
         shown = screen()[y:y + h, x:x + w]
-        diff = np.abs(exported - shown).max() if exported.shape == shown.shape else 999
+        # The message box (top left) is not part of the export: compare outside it.
+        mask = np.ones(shown.shape[:2], bool)
+        mask[20:140, :560] = False
+        diff = np.abs(exported - shown).max(axis=2)[mask].max() if exported.shape == shown.shape else 999
         check("Ctrl+E exports the viewport exactly as shown", diff == 0, f"max diff {diff}, {exported.shape}")
         ref = render_reference(args, ct, 0, w, h, v.work, repr(s["center"]), repr(s["width"]))
         inner = np.abs(exported[int(h * 0.25): int(h * 0.75), int(w * 0.25): int(w * 0.75)] - ref[int(h * 0.25): int(h * 0.75), int(w * 0.25): int(w * 0.75)]).max()
         text = int((np.abs(exported - ref).max(axis=2) > 60).sum())
         check("the export holds the image and the annotations around it", inner == 0 and text > 200,
               f"centre max diff {inner}, {text} annotation pixels")
+        xdo("mousemove", *v.at(0.7, 0.7))
+        time.sleep(0.3)
+        s = v.settle()
+        check("a message says where the export went, and stays after the mouse moved",
+              any(str(first) in m for m in s["messages"]), f"{s['messages']}")
+        hold("ctrl", "e")
+        v.wait(lambda s: s["browser"] != "", "the save dialog again")
+        hold("Return")
+        s = v.wait(lambda s: s["last_export"] != str(first), "the second export")
+        check("a second export gets a name of its own: the first is not overwritten",
+              Path(s["last_export"]).name == "CT_small.dcm-1-annotated-2.png" and first.exists(),
+              s["last_export"])
     finally:
         v.close()
 
@@ -561,21 +465,18 @@ def main():
     p.add_argument("--corpus", default=DEFAULT_CORPUS)
     p.add_argument("--work")
     p.add_argument("--screenshot", help="save a screenshot of the viewer here (README)")
+    p.add_argument("--only", help="comma-separated names of the tests to run (default: all)")
     args = p.parse_args()
-    if not os.environ.get("DISPLAY"):
-        print("no DISPLAY: run under xvfb-run")
-        print("0 passed, 1 failed")
-        return 1
     work = tempfile.mkdtemp(prefix="dcmlens-e2e-")
     args.work = args.work or work
-    for test in (test_window_level_drag, test_zoom_and_pan, lambda a: test_frames(a, work),
-                 lambda a: test_progressive(a, work), test_probe, lambda a: test_probe_colour(a, work), test_stages_and_pins,
-                 lambda a: test_compare(a, work), test_export_annotated,
-                 lambda a: test_series_browser(a, work), test_dicomdir, test_malformed):
-        try:
-            test(args)
-        except Exception as e:  # a hang or a crash is a failure, reported, not a stop
-            check(getattr(test, "__name__", "test"), False, f"{type(e).__name__}: {e}")
+    tests = [("window_level_drag", test_window_level_drag), ("zoom_and_pan", test_zoom_and_pan),
+             ("frames", lambda a: test_frames(a, work)), ("progressive", lambda a: test_progressive(a, work)),
+             ("probe", test_probe), ("probe_colour", lambda a: test_probe_colour(a, work)),
+             ("stages_and_pins", test_stages_and_pins), ("compare", lambda a: test_compare(a, work)),
+             ("export_annotated", test_export_annotated),
+             ("series_browser", lambda a: test_series_browser(a, work)), ("dicomdir", test_dicomdir),
+             ("malformed", test_malformed)]
+    status = run_tests(tests, args)
     if args.screenshot:
         v = Viewer(args)
         try:
@@ -586,9 +487,7 @@ def main():
         finally:
             v.close()
     shutil.rmtree(work, ignore_errors=True)
-    passed = sum(RESULTS)
-    print(f"{passed} passed, {len(RESULTS) - passed} failed")
-    return 0 if RESULTS and all(RESULTS) else 1
+    return status
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #pragma once
 
-// The GPU held to the CPU reference: the same view drawn by both, compared level by level.
+// The GPU held to the CPU reference: the same view drawn by both (compared with test_support.hpp's
+// compare and withinTolerance).
 
 #include <gtest/gtest.h>
 
@@ -9,41 +10,9 @@
 
 #include "pixel/render.hpp"
 #include "render/renderer.hpp"
+#include "test_support.hpp"
 
 namespace dcmlens::gputest {
-
-struct Diff {
-    int maxDiff = 0;
-    std::size_t differing = 0;
-    std::size_t pixels = 0;
-};
-
-inline Diff compare(const pixel::Image& a, const pixel::Image& b) {
-    Diff d;
-    EXPECT_EQ(a.width, b.width);
-    EXPECT_EQ(a.height, b.height);
-    EXPECT_EQ(a.channels, b.channels);
-    if (a.data.size() != b.data.size()) {
-        d.maxDiff = 256;
-        return d;
-    }
-    d.pixels = static_cast<std::size_t>(a.width) * a.height;
-    for (std::size_t i = 0; i < d.pixels; ++i) {
-        int worst = 0;
-        for (int c = 0; c < a.channels; ++c) {
-            const std::size_t k =
-                i * static_cast<std::size_t>(a.channels) + static_cast<std::size_t>(c);
-            worst = std::max(worst, std::abs(a.data[k] - b.data[k]));
-        }
-        d.maxDiff = std::max(d.maxDiff, worst);
-        d.differing += worst > 0 ? 1 : 0;
-    }
-    return d;
-}
-
-inline bool withinTolerance(const Diff& d) {
-    return d.maxDiff == 0 || (d.maxDiff <= 1 && d.differing * 10000 <= d.pixels);
-}
 
 // Renders the same view on the GPU and on the CPU.
 struct Both {

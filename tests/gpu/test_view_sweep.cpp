@@ -16,12 +16,14 @@
 
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
+#include "pixel/orientation.hpp"
 #include "pixel/render.hpp"
 #include "pixel/view_sampling.hpp"
 #include "render/renderer.hpp"
 #include "render_both.hpp"
 #include "test_support.hpp"
 #include "viewer/commands.hpp"
+#include "viewer/view_state.hpp"
 
 using namespace dcmlens;
 
@@ -172,7 +174,8 @@ TEST_F(ViewSweep, EveryViewportSizeFrom64To1100) {
 // "GPU vs CPU" use it) in its default 900 x 756 viewport: every wheel step from the smallest zoom
 // (0.02) to the largest (64), about the centre and about an off-centre cursor (zoomAbout with the
 // input mapper's 1.1 per step), through their strips; and whole, with bilinear in both
-// directions at once: fit, 1:1, three wheel steps, and half-pixel pans of each.
+// directions at once: fit, 1:1, three wheel steps, the seven flips and turns at fit and at a
+// wheel zoom, and half-pixel pans of each.
 TEST_F(ViewSweep, ViewerZoomsAndPans) {
     const auto start = std::chrono::steady_clock::now();
     constexpr int kWidth = 900;
@@ -187,9 +190,9 @@ TEST_F(ViewSweep, ViewerZoomsAndPans) {
         ctx.viewportHeight = kHeight;
         Tally strips;
         Tally whole;
-        const viewer::ViewerState fit;
+        const viewer::ViewState fit;
         for (auto [cx, cy] : {std::pair{kWidth / 2.0, kHeight / 2.0}, std::pair{270.5, 529.0}}) {
-            viewer::ViewerState z = fit;
+            viewer::ViewState z = fit;
             while (viewer::effectiveZoom(z, ctx) > 0.02) {
                 viewer::zoomAbout(z, std::pow(1.1, -1), cx, cy, ctx);
             }
@@ -202,18 +205,32 @@ TEST_F(ViewSweep, ViewerZoomsAndPans) {
                 viewer::zoomAbout(z, 1.1, cx, cy, ctx);
             }
         }
-        viewer::ViewerState one = fit;
-        viewer::oneToOne(one, ctx);
-        std::vector<std::pair<std::string, viewer::ViewerState>> views = {{"fit", fit},
-                                                                          {"1:1", one}};
+        viewer::ViewState one = fit;
+        viewer::oneToOne(one);
+        std::vector<std::pair<std::string, viewer::ViewState>> views = {{"fit", fit}, {"1:1", one}};
         for (int steps : {-4, 3, 9}) {
-            viewer::ViewerState z = fit;
+            viewer::ViewState z = fit;
             viewer::zoomAbout(z, std::pow(1.1, steps), 270.5, 529.0, ctx);
             views.emplace_back("wheel " + std::to_string(steps), z);
         }
+        // Flips and quarter turns (integer permutations of output pixels before the sampling) at
+        // fit and at a wheel zoom.
+        for (const pixel::Orientation& o : pixel::Orientation::all()) {
+            if (o.identity()) {
+                continue;
+            }
+            for (int steps : {0, 5}) {
+                viewer::ViewState turned = fit;
+                turned.orientation = o;
+                if (steps > 0) {
+                    viewer::zoomAbout(turned, std::pow(1.1, steps), 270.5, 529.0, ctx);
+                }
+                views.emplace_back(o.describe() + " wheel " + std::to_string(steps), turned);
+            }
+        }
         for (std::size_t k = 0, n = views.size(); k < n; ++k) {
             for (auto [dx, dy] : {std::pair{0.5, 0.5}, std::pair{-0.5, 1.5}}) {
-                viewer::ViewerState panned = views[k].second;
+                viewer::ViewState panned = views[k].second;
                 viewer::pan(panned, dx, dy);
                 views.emplace_back(
                     views[k].first + " panned " + std::to_string(dx) + "," + std::to_string(dy),

@@ -7,8 +7,9 @@ Usage:
 Inputs: every corpus *.dcm file that is not an image -- no (7FE0,0010) Pixel
 Data, (0028,0010) Rows or (0028,0011) Columns, or unreadable by pydicom -- plus
 the known malformed ones (truncated, invalid VR values), plus synthetic files:
-empty, 100 seeded random bytes, text, a directory, a missing path, MR_small.dcm
-cut to half its size, and CT_small.dcm claiming 60000 x 60000 pixels.
+empty, 100 seeded random bytes, text, 4096 zero bytes, a directory, a missing
+path, MR_small.dcm cut to half its size, and CT_small.dcm claiming 60000 x 60000
+pixels.
 
 For each input, `render FILE -o OUT.png --cpu` and `info FILE` run with a
 60 s limit and must not crash (killed by a signal) or hang.  `render` must
@@ -66,6 +67,8 @@ def synthetic_inputs(corpus, work):
     noise.write_bytes(bytes(rng.randrange(256) for _ in range(100)))
     text = work / "text_file.dcm"
     text.write_text("This is a text file, not a DICOM file.\n")
+    zeros = work / "zeros_4096.dcm"  # no DICM prefix and no data element: not DICOM
+    zeros.write_bytes(bytes(4096))
     folder = work / "a_directory.dcm"
     folder.mkdir(exist_ok=True)
     missing = work / "does_not_exist.dcm"
@@ -76,7 +79,7 @@ def synthetic_inputs(corpus, work):
     ds = pydicom.dcmread(corpus / "CT_small.dcm")
     ds.Rows = ds.Columns = 60000          # (0028,0010), (0028,0011)
     ds.save_as(huge)
-    return [(empty, True), (noise, True), (text, True), (folder, True),
+    return [(empty, True), (noise, True), (text, True), (zeros, True), (folder, True),
             (missing, True), (half, False), (huge, False)]
 
 

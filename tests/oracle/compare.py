@@ -115,8 +115,12 @@ def main():
           r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1, r.stderr.strip())
     before = (work / "two.dcm").read_bytes()
     r, _ = compare(args, work / "two.dcm", "--frame-b", "2", "-o", work / "two.dcm")
+    check("an output named .dcm is a usage error and the file is untouched",
+          r.returncode == 2 and (work / "two.dcm").read_bytes() == before, r.stderr.strip())
+    (work / "two_named.png").write_bytes(before)  # a DICOM file whose name says PNG
+    r, _ = compare(args, work / "two_named.png", "--frame-b", "2", "-o", work / "two_named.png")
     check("an output that is an input file is refused and the file is untouched",
-          r.returncode == 1 and (work / "two.dcm").read_bytes() == before, r.stderr.strip())
+          r.returncode == 1 and (work / "two_named.png").read_bytes() == before, r.stderr.strip())
 
     # The GPU's view against the CPU reference of the same view.
     views = [

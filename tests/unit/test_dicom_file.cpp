@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "cli/tag_dump.hpp"
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
 
@@ -49,6 +50,51 @@ TEST(DicomFile, TagTreeHasSequencesAndFragments) {
         }
     }
     EXPECT_TRUE(sawFragments);
+}
+
+namespace {
+const model::TagNode* findTag(const std::vector<model::TagNode>& nodes, std::uint16_t group,
+                              std::uint16_t element) {
+    for (const auto& node : nodes) {
+        if (node.group == group && node.element == element) {
+            return &node;
+        }
+    }
+    return nullptr;
+}
+}  // namespace
+
+// Pixel data reads as what it is, never as its first bytes ("001a"); short binary values as
+// dcmdump shows them (tests/oracle/tags.py holds the whole corpus to dcmdump).
+TEST(DicomFile, TagTreeShowsBinaryValuesAsDcmdump) {
+    const auto ct = dicom::DicomFile(corpus("CT_small.dcm")).tagTree();
+    const model::TagNode* pixels = findTag(ct, 0x7FE0, 0x0010);
+    ASSERT_NE(pixels, nullptr);
+    EXPECT_EQ(pixels->vr, "OW");
+    EXPECT_EQ(pixels->length, 32768u);
+    EXPECT_EQ(pixels->value, "(pixel data, 32768 bytes)");
+    const model::TagNode* version = findTag(ct, 0x0002, 0x0001);  // File Meta Information Version
+    ASSERT_NE(version, nullptr);
+    EXPECT_EQ(version->value, "00\\01");
+
+    const auto j2k = dicom::DicomFile(corpus("JPEG2000.dcm")).tagTree();
+    const model::TagNode* encapsulated = findTag(j2k, 0x7FE0, 0x0010);
+    ASSERT_NE(encapsulated, nullptr);
+    EXPECT_EQ(encapsulated->vr, "OB");
+    EXPECT_EQ(encapsulated->length, model::TagNode::kUndefinedLength);
+    EXPECT_EQ(encapsulated->value, "(encapsulated pixel data, 1 fragment)");
+    ASSERT_EQ(encapsulated->items.size(), 2u);
+    EXPECT_EQ(encapsulated->items[0].elements[0].value, "(Basic Offset Table, 0 bytes)");
+    EXPECT_EQ(encapsulated->items[1].elements[0].value, "(fragment 1, 250 bytes)");
+    EXPECT_EQ(encapsulated->items[1].elements[0].length, 250u);
+
+    const std::string text = cli::dumpTags(j2k);  // `info --tags`, File > Export tags
+    EXPECT_NE(text.find("(7fe0,0010) OB (encapsulated pixel data, 1 fragment)  # u/l, PixelData\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(
+        cli::dumpTags(ct).find("(7fe0,0010) OW (pixel data, 32768 bytes)  # 32768, PixelData"),
+        std::string::npos);
 }
 
 TEST(DicomFile, NonImagesAndGarbageGiveErrors) {

@@ -208,6 +208,33 @@ TEST(Roi, StatisticsAndDistance) {
     EXPECT_EQ(pixel::lineProfile(b, 0, m, 0, 0, 3, 0), (std::vector<double>{-5, 5, 15, 25}));
 }
 
+TEST(Roi, ClippedToTheImageAndPaddingCounted) {
+    using Shape = pixel::Roi::Shape;
+    const pixel::RoiBounds inside = pixel::clipToImage({Shape::Rectangle, 1, 2, 3, 4}, 10, 10);
+    EXPECT_FALSE(inside.clipped);
+    EXPECT_EQ(inside.width, 3);
+    const pixel::RoiBounds partly = pixel::clipToImage({Shape::Ellipse, -2, 8, 5, 5}, 10, 10);
+    EXPECT_TRUE(partly.clipped);
+    EXPECT_EQ(partly.x, 0);
+    EXPECT_EQ(partly.y, 8);
+    EXPECT_EQ(partly.width, 3);
+    EXPECT_EQ(partly.height, 2);
+    const pixel::RoiBounds outside = pixel::clipToImage({Shape::Rectangle, 12, 0, 3, 3}, 10, 10);
+    EXPECT_TRUE(outside.clipped);
+    EXPECT_EQ(outside.width, 0);
+
+    model::PixelBuffer b(model::SampleType::U16, 4, 1, 1, 1, false);
+    for (int i = 0; i < 4; ++i) {
+        b.set(0, static_cast<std::size_t>(i), i * 10);
+    }
+    model::Padding padding;
+    padding.value = 0;
+    const pixel::ModalityTransform m(model::ModalityInfo{}, model::PixelDescriptor{});
+    const auto s = pixel::roiStatistics(b, 0, m, padding, {Shape::Rectangle, 0, 0, 4, 1});
+    EXPECT_EQ(s.count, 3u);
+    EXPECT_EQ(s.padding, 1u);
+}
+
 #include "pixel/color.hpp"
 #include "pixel/colormap.hpp"
 #include "pixel/probe.hpp"

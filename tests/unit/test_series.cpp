@@ -237,3 +237,71 @@ TEST(StackLoader, DecodesIntoTheGivenMemory) {
         EXPECT_LT(r.stats[0].range.min, r.stats[0].range.max);
     }
 }
+
+namespace {
+
+std::vector<std::shared_ptr<const model::Instance>> sameFileHeaders(int n) {
+    std::vector<std::shared_ptr<const model::Instance>> headers;
+    for (int i = 0; i < n; ++i) {
+        auto h = std::make_shared<model::Instance>();
+        h->path = std::string(DCMLENS_CORPUS) + "/CT_small.dcm";
+        headers.push_back(h);
+    }
+    return headers;
+}
+
+// The indices handed over from now on, until `count` arrived (or a few seconds passed).
+std::vector<std::size_t> nextReady(series::StackLoader& loader, std::size_t count) {
+    std::vector<std::size_t> order;
+    for (int i = 0; i < 5000 && order.size() < count; ++i) {
+        for (const auto& r : loader.takeReady()) {
+            order.push_back(r.index);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return order;
+}
+
+}  // namespace
+
+// The viewer calls focus() as the user scrolls (the defect: it never did, so a 1000-slice series
+// loaded outwards from the first image shown while the user waited at the far end).
+TEST(StackLoader, AScrollReprioritisesDecodingAroundTheNewFrame) {
+    series::StackLoader loader(sameFileHeaders(60), 0, 1);
+    ASSERT_FALSE(nextReady(loader, 1).empty());
+    loader.focus(50);  // the user scrolled to image 51
+    // Images decoded before the focus moved are near 0; from the move on, the new neighbourhood.
+    std::vector<std::size_t> after;
+    for (int round = 0; round < 20 && after.size() < 3; ++round) {
+        for (std::size_t i : nextReady(loader, 1)) {
+            if (i >= 10) {
+                after.push_back(i);
+            }
+        }
+    }
+    ASSERT_GE(after.size(), 3u);
+    EXPECT_EQ(after[0], 50u);  // the new neighbourhood first: 50, then 51 and 49
+    EXPECT_EQ(after[1], 51u);
+    EXPECT_EQ(after[2], 49u);
+}
+
+// Two viewports on one stack: both neighbourhoods load, the active viewport's first.
+TEST(StackLoader, SeveralFocusesShareTheWorkersFirstOneFirst) {
+    std::vector<char> none(60, 0);
+    series::StackLoader loader(sameFileHeaders(60), 0, 1, {}, none);  // nothing wanted yet
+    loader.focus(std::vector<std::size_t>{10, 40});
+    EXPECT_TRUE(nextReady(loader, 1).empty());  // it waits for the owner to want something
+    loader.setWanted(std::vector<char>(60, 1));
+    EXPECT_EQ(nextReady(loader, 6), (std::vector<std::size_t>{10, 40, 11, 9, 41, 39}));
+    // Wanted again after being handed over (a resident window that slid back): decoded again.
+    std::vector<char> only(60, 0);
+    only[3] = 1;
+    for (int i = 0; i < 5000 && !loader.progress().finished(); ++i) {
+        loader.takeReady();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    loader.takeReady();
+    loader.setWanted(only);
+    EXPECT_EQ(loader.progress().total, 1u);
+    EXPECT_EQ(nextReady(loader, 1), (std::vector<std::size_t>{3}));
+}

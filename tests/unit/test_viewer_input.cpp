@@ -36,10 +36,20 @@ input::Event keyEvent(input::Key key, int mods = 0) {
     return e;
 }
 
+// One viewport's state and the app's, and a mapper: what the tests drive.
+struct Fixture {
+    input::InputMapper m;
+    viewer::ViewState s;
+    viewer::AppState app;
+    input::Outcome on(const input::Event& e, const std::vector<viewer::Preset>& presets = {}) {
+        return m.handle(e, s, app, context(), presets);
+    }
+};
+
 }  // namespace
 
 TEST(WindowDrag, AcrossTheViewportSpansTheValueRange) {
-    viewer::ViewerState s;
+    viewer::ViewState s;
     viewer::dragWindow(s, 40, 400, 800, 0, context(), false);
     EXPECT_DOUBLE_EQ(s.width, 4400);
     EXPECT_DOUBLE_EQ(s.center, 40);
@@ -53,101 +63,105 @@ TEST(WindowDrag, AcrossTheViewportSpansTheValueRange) {
 }
 
 TEST(InputMapper, LeftDragIsWindowLevelFromThePressPoint) {
-    input::InputMapper m;
-    viewer::ViewerState s;
-    s.center = 40;
-    s.width = 400;
-    m.handle(event(input::Event::Type::Press, 100, 100), s, context(), {});
-    EXPECT_TRUE(m.dragging());
-    m.handle(event(input::Event::Type::Move, 140, 100), s, context(), {});
-    EXPECT_TRUE(m.handle(event(input::Event::Type::Move, 200, 130), s, context(), {}));
-    EXPECT_DOUBLE_EQ(s.width, 400 + 100 * 4000.0 / 800);
-    EXPECT_DOUBLE_EQ(s.center, 40 + 30 * 4000.0 / 600);
-    m.handle(event(input::Event::Type::Release, 200, 130), s, context(), {});
-    EXPECT_FALSE(m.dragging());
-    EXPECT_FALSE(m.handle(event(input::Event::Type::Move, 300, 300), s, context(), {}));
+    Fixture f;
+    f.s.center = 40;
+    f.s.width = 400;
+    f.on(event(input::Event::Type::Press, 100, 100));
+    EXPECT_TRUE(f.m.dragging());
+    f.on(event(input::Event::Type::Move, 140, 100));
+    EXPECT_TRUE(f.on(event(input::Event::Type::Move, 200, 130)).changed);
+    EXPECT_DOUBLE_EQ(f.s.width, 400 + 100 * 4000.0 / 800);
+    EXPECT_DOUBLE_EQ(f.s.center, 40 + 30 * 4000.0 / 600);
+    f.on(event(input::Event::Type::Release, 200, 130));
+    EXPECT_FALSE(f.m.dragging());
+    EXPECT_FALSE(f.on(event(input::Event::Type::Move, 300, 300)).changed);
 }
 
-TEST(InputMapper, WheelAndKeysMoveThroughFrames) {
-    input::InputMapper m;
-    viewer::ViewerState s;
-    s.frameCount = 30;
+TEST(InputMapper, WheelAndKeysMoveThroughFramesAndSayTheyScrolled) {
+    Fixture f;
+    f.s.frameCount = 30;
     input::Event wheel = event(input::Event::Type::Wheel, 0, 0);
     wheel.wheel = -1;  // towards the user: next
-    m.handle(wheel, s, context(), {});
-    EXPECT_EQ(s.frame, 1);
+    input::Outcome o = f.on(wheel);
+    EXPECT_EQ(f.s.frame, 1);
+    EXPECT_TRUE(o.scrolled);
+    EXPECT_FALSE(o.alone);
     wheel.wheel = 1;
-    m.handle(wheel, s, context(), {});
-    EXPECT_EQ(s.frame, 0);
-    EXPECT_FALSE(m.handle(keyEvent(input::Key::Up), s, context(), {}));  // already first
-    m.handle(keyEvent(input::Key::PageDown), s, context(), {});
-    EXPECT_EQ(s.frame, 10);
-    m.handle(keyEvent(input::Key::Down), s, context(), {});
-    EXPECT_EQ(s.frame, 11);
-    m.handle(keyEvent(input::Key::End), s, context(), {});
-    EXPECT_EQ(s.frame, 29);
-    m.handle(keyEvent(input::Key::PageDown), s, context(), {});
-    EXPECT_EQ(s.frame, 29);
-    m.handle(keyEvent(input::Key::Home), s, context(), {});
-    EXPECT_EQ(s.frame, 0);
+    wheel.mods = input::kShift;  // Shift: this viewport alone (its link offset changes)
+    o = f.on(wheel);
+    EXPECT_EQ(f.s.frame, 0);
+    EXPECT_TRUE(o.scrolled && o.alone);
+    EXPECT_FALSE(f.on(keyEvent(input::Key::Up)).changed);  // already first
+    f.on(keyEvent(input::Key::PageDown));
+    EXPECT_EQ(f.s.frame, 10);
+    f.on(keyEvent(input::Key::Down));
+    EXPECT_EQ(f.s.frame, 11);
+    f.on(keyEvent(input::Key::End));
+    EXPECT_EQ(f.s.frame, 29);
+    EXPECT_FALSE(f.on(keyEvent(input::Key::PageDown)).scrolled);
+    f.on(keyEvent(input::Key::Home));
+    EXPECT_EQ(f.s.frame, 0);
 }
 
 TEST(InputMapper, ZoomKeepsThePointUnderTheCursor) {
-    input::InputMapper m;
-    viewer::ViewerState s;
+    Fixture f;
     const auto ctx = context();
     double ix0 = 0, iy0 = 0;
-    viewer::viewportToImage(s, ctx, 500, 200, ix0, iy0);
+    viewer::viewportToImage(f.s, ctx, 500, 200, ix0, iy0);
     input::Event wheel = event(input::Event::Type::Wheel, 500, 200);
     wheel.wheel = 2;
     wheel.mods = input::kCtrl;
-    m.handle(wheel, s, ctx, {});
-    EXPECT_FALSE(s.fit);
-    EXPECT_NEAR(s.zoom, viewer::effectiveZoom(viewer::ViewerState{}, ctx) * 1.21, 1e-9);
+    f.on(wheel);
+    EXPECT_FALSE(f.s.fit);
+    EXPECT_NEAR(f.s.zoom, viewer::effectiveZoom(viewer::ViewState{}, ctx) * 1.21, 1e-9);
     double ix1 = 0, iy1 = 0;
-    viewer::viewportToImage(s, ctx, 500, 200, ix1, iy1);
+    viewer::viewportToImage(f.s, ctx, 500, 200, ix1, iy1);
     EXPECT_NEAR(ix0, ix1, 1e-9);
     EXPECT_NEAR(iy0, iy1, 1e-9);
 }
 
 TEST(InputMapper, MiddleDragPansAndKeysToggle) {
-    input::InputMapper m;
-    viewer::ViewerState s;
-    m.handle(event(input::Event::Type::Press, 10, 10, input::Button::Middle), s, context(), {});
-    m.handle(event(input::Event::Type::Move, 50, 40, input::Button::Middle), s, context(), {});
-    EXPECT_DOUBLE_EQ(s.panX, 40);
-    EXPECT_DOUBLE_EQ(s.panY, 30);
-    m.handle(event(input::Event::Type::Release, 50, 40, input::Button::Middle), s, context(), {});
-    m.handle(keyEvent(input::Key::F), s, context(), {});
-    EXPECT_TRUE(s.fit);
-    EXPECT_EQ(s.panX, 0);
-    m.handle(keyEvent(input::Key::Digit0), s, context(), {});
-    EXPECT_FALSE(s.fit);
-    EXPECT_EQ(s.zoom, 1);
-    m.handle(keyEvent(input::Key::I), s, context(), {});
-    EXPECT_TRUE(s.invert);
-    m.handle(keyEvent(input::Key::M), s, context(), {});
-    EXPECT_NE(s.colormap, "gray");
-    m.handle(keyEvent(input::Key::C), s, context(), {});
-    EXPECT_TRUE(s.cine);
-    EXPECT_EQ(m.takeRequest(), input::Request::ToggleCine);
-    m.handle(keyEvent(input::Key::O, input::kCtrl), s, context(), {});
-    EXPECT_EQ(m.takeRequest(), input::Request::OpenBrowser);
-    EXPECT_EQ(m.takeRequest(), input::Request::None);
+    Fixture f;
+    f.on(event(input::Event::Type::Press, 10, 10, input::Button::Middle));
+    f.on(event(input::Event::Type::Move, 50, 40, input::Button::Middle));
+    EXPECT_DOUBLE_EQ(f.s.panX, 40);
+    EXPECT_DOUBLE_EQ(f.s.panY, 30);
+    f.on(event(input::Event::Type::Release, 50, 40, input::Button::Middle));
+    f.on(keyEvent(input::Key::F));
+    EXPECT_TRUE(f.s.fit);
+    EXPECT_EQ(f.s.panX, 0);
+    f.on(keyEvent(input::Key::Digit0));
+    EXPECT_FALSE(f.s.fit);
+    EXPECT_EQ(f.s.zoom, 1);
+    f.on(keyEvent(input::Key::I));
+    EXPECT_TRUE(f.s.invert);
+    f.on(keyEvent(input::Key::M));
+    EXPECT_NE(f.s.colormap, "gray");
+    f.on(keyEvent(input::Key::C));
+    EXPECT_TRUE(f.s.cine);
+    EXPECT_EQ(f.on(keyEvent(input::Key::O, input::kCtrl)).request, input::Request::OpenBrowser);
+    EXPECT_EQ(f.on(keyEvent(input::Key::Q, input::kCtrl)).request, input::Request::Quit);
+    EXPECT_EQ(f.on(keyEvent(input::Key::A)).request, input::Request::ToggleAnnotations);
+    EXPECT_EQ(f.on(keyEvent(input::Key::K)).request, input::Request::ToggleLinkedScrolling);
+    const input::Outcome layout = f.on(keyEvent(input::Key::Digit4, input::kCtrl));
+    EXPECT_EQ(layout.request, input::Request::Layout);
+    EXPECT_EQ(layout.argument, 3);  // 2x2
+    EXPECT_EQ(f.on(keyEvent(input::Key::Tab)).request, input::Request::NextViewport);
+    EXPECT_EQ(f.on(keyEvent(input::Key::Tab, input::kShift)).request,
+              input::Request::PreviousViewport);
 }
 
 TEST(InputMapper, NumberKeysApplyPresets) {
-    input::InputMapper m;
-    viewer::ViewerState s;
+    Fixture f;
     const auto presets = viewer::ctPresets();
-    m.handle(keyEvent(input::Key::Digit4), s, context(), presets);
-    EXPECT_EQ(s.center, -600);
-    EXPECT_EQ(s.width, 1500);
-    EXPECT_FALSE(m.handle(keyEvent(input::Key::Digit9), s, context(), presets));  // 8 CT presets
+    f.on(keyEvent(input::Key::Digit4), presets);
+    EXPECT_EQ(f.s.center, -600);
+    EXPECT_EQ(f.s.width, 1500);
+    EXPECT_FALSE(f.on(keyEvent(input::Key::Digit9), presets).changed);  // 8 CT presets
 }
 
 TEST(ViewMapping, FitCentresTheImageLetterboxed) {
-    viewer::ViewerState s;
+    viewer::ViewState s;
     const auto ctx = context();
     const auto v = viewer::viewMapping(s, ctx);
     // 256x128 into 800x600: zoom 800/256 = 3.125, image 400 px tall, centred vertically.
@@ -157,49 +171,102 @@ TEST(ViewMapping, FitCentresTheImageLetterboxed) {
 }
 
 TEST(InputMapper, MeasuringToolsDrawInImageCoordinates) {
-    input::InputMapper m;
-    viewer::ViewerState s;
-    s.tool = viewer::Tool::Ellipse;
-    s.center = 40;
-    const auto ctx = context();
-    m.handle(event(input::Event::Type::Press, 0, 100), s, ctx, {});
-    m.handle(event(input::Event::Type::Move, 400, 300), s, ctx, {});
-    ASSERT_TRUE(s.measurement);
-    EXPECT_EQ(s.measurement->tool, viewer::Tool::Ellipse);
-    EXPECT_DOUBLE_EQ(s.measurement->x0, 0);  // viewport (0, 100) is the image's top-left corner
-    EXPECT_DOUBLE_EQ(s.measurement->y0, 0);
-    EXPECT_DOUBLE_EQ(s.measurement->x1, 128);  // zoom 3.125: (400, 300) is image (128, 64)
-    EXPECT_DOUBLE_EQ(s.measurement->y1, 64);
-    EXPECT_EQ(s.center, 40);  // no window change while measuring
+    Fixture f;
+    f.app.tool = viewer::Tool::Ellipse;
+    f.s.center = 40;
+    f.on(event(input::Event::Type::Press, 0, 100));
+    f.on(event(input::Event::Type::Move, 400, 300));
+    f.on(event(input::Event::Type::Release, 400, 300));
+    ASSERT_EQ(f.s.measurements.size(), 1u);
+    const auto& m = f.s.measurements[0];
+    EXPECT_EQ(m.tool, viewer::Tool::Ellipse);
+    EXPECT_TRUE(m.complete);
+    EXPECT_DOUBLE_EQ(m.points[0].first, 0);  // viewport (0, 100) is the image's top-left corner
+    EXPECT_DOUBLE_EQ(m.points[0].second, 0);
+    EXPECT_DOUBLE_EQ(m.points[1].first, 128);  // zoom 3.125: (400, 300) is image (128, 64)
+    EXPECT_DOUBLE_EQ(m.points[1].second, 64);
+    EXPECT_EQ(f.s.center, 40);  // no window change while measuring
+    // A second measurement is added, not a replacement; a click without a drag adds none.
+    f.app.tool = viewer::Tool::Line;
+    f.on(event(input::Event::Type::Press, 100, 150));
+    f.on(event(input::Event::Type::Move, 300, 150));
+    f.on(event(input::Event::Type::Release, 300, 150));
+    f.on(event(input::Event::Type::Press, 500, 500));
+    f.on(event(input::Event::Type::Release, 500, 500));
+    ASSERT_EQ(f.s.measurements.size(), 2u);
+    EXPECT_EQ(f.s.measurements[1].tool, viewer::Tool::Line);
+}
+
+TEST(InputMapper, AngleTakesADragThenAClickAndEscapeCancelsThenLeavesTheTool) {
+    Fixture f;
+    f.app.tool = viewer::Tool::Angle;
+    f.on(event(input::Event::Type::Press, 100, 200));
+    f.on(event(input::Event::Type::Move, 300, 200));
+    f.on(event(input::Event::Type::Release, 300, 200));
+    ASSERT_EQ(f.s.measurements.size(), 1u);
+    EXPECT_FALSE(f.s.measurements[0].complete);  // waiting for the second arm
+    EXPECT_TRUE(f.m.measuring(f.s));
+    f.on(event(input::Event::Type::Press, 300, 400));
+    f.on(event(input::Event::Type::Release, 300, 400));
+    ASSERT_EQ(f.s.measurements[0].points.size(), 3u);
+    EXPECT_TRUE(f.s.measurements[0].complete);
+    // A polygon: three clicks, closed on the first vertex; Esc during the next one cancels it.
+    f.app.tool = viewer::Tool::Polygon;
+    for (auto [x, y] : {std::pair{100, 100}, {300, 100}, {300, 300}, {101, 101}}) {
+        f.on(event(input::Event::Type::Press, x, y));
+        f.on(event(input::Event::Type::Release, x, y));
+    }
+    ASSERT_EQ(f.s.measurements.size(), 2u);
+    EXPECT_TRUE(f.s.measurements[1].complete);
+    EXPECT_EQ(f.s.measurements[1].points.size(), 3u);
+    f.on(event(input::Event::Type::Press, 50, 50));
+    EXPECT_EQ(f.s.measurements.size(), 3u);
+    EXPECT_TRUE(f.on(keyEvent(input::Key::Escape)).changed);
+    EXPECT_EQ(f.s.measurements.size(), 2u);
+    EXPECT_EQ(f.app.tool, viewer::Tool::Polygon);
+    f.on(keyEvent(input::Key::Escape));  // then back to window/level
+    EXPECT_EQ(f.app.tool, viewer::Tool::WindowLevel);
+    EXPECT_EQ(f.on(keyEvent(input::Key::Escape)).request, input::Request::Escape);
 }
 
 TEST(InputMapper, StageKeyCyclesTheStagesAndPinAsksTheApp) {
     using Stage = pixel::DisplayOptions::Stage;
-    input::InputMapper m;
-    viewer::ViewerState s;
-    s.colormap = "hot";
+    Fixture f;
+    f.s.colormap = "hot";
     model::Instance in;
     in.pixel.photometric = model::Photometric::Monochrome2;
     std::vector<Stage> seen;
     for (int k = 0; k < 4; ++k) {
-        EXPECT_TRUE(m.handle(keyEvent(input::Key::S), s, context(), {}));
-        seen.push_back(s.stage);
+        EXPECT_TRUE(f.on(keyEvent(input::Key::S)).changed);
+        seen.push_back(f.s.stage);
         // Value and VOI stages are grey whatever colormap the output uses.
-        EXPECT_EQ(viewer::displayOptions(s, in).colormap,
-                  s.stage == Stage::Output ? "hot" : "gray");
-        EXPECT_EQ(viewer::displayOptions(s, in).stage, s.stage);
+        EXPECT_EQ(viewer::displayOptions(f.s, in).colormap,
+                  f.s.stage == Stage::Output ? "hot" : "gray");
+        EXPECT_EQ(viewer::displayOptions(f.s, in).stage, f.s.stage);
     }
     EXPECT_EQ(seen,
               (std::vector<Stage>{Stage::Voi, Stage::Modality, Stage::Stored, Stage::Output}));
-    EXPECT_FALSE(m.handle(keyEvent(input::Key::P), s, context(), {}));  // the app knows the pixel
-    EXPECT_EQ(m.takeRequest(), input::Request::PinProbe);
+    const input::Outcome pin = f.on(keyEvent(input::Key::P));
+    EXPECT_FALSE(pin.changed);  // the app knows the pixel
+    EXPECT_EQ(pin.request, input::Request::PinProbe);
 }
 
 TEST(InputMapper, CtrlEAsksForTheAnnotatedExport) {
-    input::InputMapper m;
-    viewer::ViewerState s;
-    m.handle(keyEvent(input::Key::E), s, context(), {});
-    EXPECT_EQ(m.takeRequest(), input::Request::None);  // E alone does nothing
-    m.handle(keyEvent(input::Key::E, input::kCtrl), s, context(), {});
-    EXPECT_EQ(m.takeRequest(), input::Request::ExportAnnotated);
+    Fixture f;
+    EXPECT_EQ(f.on(keyEvent(input::Key::E)).request, input::Request::None);  // E alone: nothing
+    EXPECT_EQ(f.on(keyEvent(input::Key::E, input::kCtrl)).request, input::Request::ExportAnnotated);
+}
+
+TEST(InputMapper, FlipAndRotateKeysTurnTheViewAndResetUndoesThem) {
+    Fixture f;
+    f.on(keyEvent(input::Key::BracketRight));
+    EXPECT_EQ(f.s.orientation, (pixel::Orientation{1, false}));
+    f.on(keyEvent(input::Key::H));
+    EXPECT_EQ(f.s.orientation, (pixel::Orientation{3, true}));
+    f.on(keyEvent(input::Key::BracketLeft));
+    f.on(keyEvent(input::Key::V));
+    EXPECT_EQ(f.s.orientation, (pixel::Orientation{0, false}));  // two flips and no net turn
+    f.on(keyEvent(input::Key::H));
+    f.on(keyEvent(input::Key::R));
+    EXPECT_TRUE(f.s.orientation.identity());
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/instance.hpp"
+#include "pixel/orientation.hpp"
 #include "pixel/render.hpp"
 
 namespace dcmlens::viewer {
@@ -21,13 +22,17 @@ struct Preset {
 std::vector<Preset> ctPresets();
 
 // What a left-drag does: window/level, or draw a measurement.
-enum class Tool { WindowLevel, Rectangle, Ellipse, Line };
+enum class Tool { WindowLevel, Rectangle, Ellipse, Line, Angle, CobbAngle, Polygon };
+const char* toolName(Tool tool);
 
-// A measurement drawn on the image, in image pixel coordinates (start and end of the drag).
+// A measurement drawn on one image, in image pixel coordinates: the drag's start and end for
+// rectangles, ellipses and lines; the clicked vertices for angles (3 points: arm, vertex, arm),
+// Cobb angles (4 points: two lines) and polygons (closed).
 struct Measurement {
     Tool tool = Tool::Rectangle;
-    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-    int frame = 0;
+    std::vector<std::pair<double, double>> points;
+    int frame = 0;  // the stack frame it was drawn on
+    bool complete = true;
 };
 
 // A pinned probe: a pixel whose every pipeline stage stays listed (and marked on the image).
@@ -37,9 +42,11 @@ struct Pin {
     int frame = 0;
 };
 
-// Everything the user controls in the viewer. No GL, no ImGui: panels and input read and change
-// it through the functions in commands.hpp.
-struct ViewerState {
+// Everything one viewport shows and the user controls in it: which frame of its stack, the
+// display pipeline (window, VOI function or LUT, polarity, colormap, stage) and the view (zoom,
+// pan, flip, rotation). A plain value: tests build one; panels and input change it through
+// commands.hpp. No GL, no ImGui.
+struct ViewState {
     int frame = 0;  // index into the stack
     int frameCount = 0;
 
@@ -52,6 +59,7 @@ struct ViewerState {
     bool linear = false;  // bilinear interpolation when magnified
     // The pipeline stage shown as the image (the developer's stage view; greyscale only).
     pixel::DisplayOptions::Stage stage = pixel::DisplayOptions::Stage::Output;
+    int bitPlane = -1;  // -1: the image; otherwise the bit of each word shown over it
 
     // View: with `fit`, the image fills the viewport; otherwise `zoom` screen pixels per image
     // pixel. The image centre sits at the viewport centre plus (panX, panY) screen pixels.
@@ -59,14 +67,19 @@ struct ViewerState {
     double zoom = 1;
     double panX = 0;
     double panY = 0;
+    pixel::Orientation orientation;  // flip and rotation of the image on the screen
 
-    Tool tool = Tool::WindowLevel;
-    std::optional<Measurement> measurement;
+    std::vector<Measurement> measurements;
     std::vector<Pin> pins;
-
     bool cine = false;
-    bool overlays = true;  // DICOM overlays (60xx) and annotations
+};
+
+// What belongs to the application rather than to one viewport.
+struct AppState {
+    Tool tool = Tool::WindowLevel;  // what a left drag does, in every viewport
+    bool annotations = true;        // corner text, markers, DICOM overlays (60xx)
     bool showHelp = false;
+    double cineFps = 0;  // 0: the object's Frame Time (0018,1063), else 15 fps
 };
 
 }  // namespace dcmlens::viewer
