@@ -59,6 +59,7 @@ private:
     void advanceCine();
     void showSeries(int k, int seriesId);
     void setGrid(const viewer::Grid& grid);
+    void toggleMpr();
     void openPaths(const std::vector<std::string>& paths, bool intoLayout);
 
     // app_ui.cpp: menu, side panel, status line, messages, help, dialogs.
@@ -93,6 +94,7 @@ private:
     using ProbeKey =
         std::tuple<int, int, int, int, int, bool, double, double, int, int, bool, std::string>;
     viewer::ChangeTracker<ProbeKey> probed_;
+    viewer::ChangeTracker<ProbeKey> probedPlane_;
     ViewportView view_;
     std::vector<std::unique_ptr<Panel>> panels_;
     CompareTab* compare_ = nullptr;

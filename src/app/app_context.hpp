@@ -62,6 +62,9 @@ struct Probe : pixel::PixelProbe {
     int y = 0;
     int frame = 0;
     std::optional<std::int64_t> raw;
+    // An MPR viewport: (x, y) is the output pixel; the plane's probe (patient position, nearest
+    // voxel and its file, the interpolated or projected value) is here.
+    std::optional<session::StackSession::PlaneProbe> plane;
 };
 
 // What the app can be asked to do by panels and menus (so that they need not know the App).
@@ -70,6 +73,7 @@ struct Actions {
     std::function<void(const std::vector<std::string>&)> open;
     std::function<void(int viewport, int seriesId)> showSeries;
     std::function<void(const char* what)> exportView;  // "view", "annotated", "stored", "tags"
+    std::function<void()> toggleMpr;                   // the MPR layout, or back
 };
 
 // What panels act on: the workspace, the viewports (the active one first of all), the app's

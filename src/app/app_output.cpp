@@ -92,7 +92,7 @@ void App::finishExport(const std::string& what, const std::string& path) {
                 throw Error("the demo stack has no tags");
             }
             std::ofstream out(path);
-            out << cli::dumpTags(dicom::DicomFile(in.path).tagTree());
+            out << cli::dumpTags(dicom::openInstance(in)->tagTree());
             out.close();
             if (!out) {
                 throw Error("cannot write " + path + ": " + std::strerror(errno));
@@ -263,6 +263,24 @@ void App::logState() {
             j.endObject();
         }
         j.endArray();
+        if (const auto& plane = v.view.plane) {
+            const pixel::PlaneView& pv = plane->view;
+            auto vec = [&](const char* name, const pixel::Vec3& a) {
+                j.key(name).beginArray().value(a[0]).value(a[1]).value(a[2]).endArray();
+            };
+            j.key("plane").beginObject().key("kind").value(pixel::planeKindName(plane->kind));
+            vec("point", pv.plane.point);
+            vec("right", pv.plane.right);
+            vec("down", pv.plane.down);
+            vec("origin", pv.origin);
+            j.key("mm_per_pixel").value(pv.mmPerPixel).key("size").beginArray().value(pv.width);
+            j.value(pv.height).endArray().key("slab_mm").value(plane->slabMm);
+            j.key("projection").value(pixel::projectionName(plane->projection)).endObject();
+            if (auto at = viewports_.crosshairOn(static_cast<int>(k))) {
+                j.key("crosshair_screen").beginArray().value(wx + c.x + (*at)[0]);
+                j.value(wy + c.y + (*at)[1]).endArray();
+            }
+        }
         j.key("notes").beginArray();
         for (const std::string& n :
              ViewportView::cornerNotes(AppContext{workspace_, viewports_, app_, renderer_,
@@ -291,6 +309,9 @@ void App::logState() {
         viewport(k, false);
     }
     j.endArray();
+    if (const auto& x = viewports_.crosshair()) {
+        j.key("crosshair").beginArray().value((*x)[0]).value((*x)[1]).value((*x)[2]).endArray();
+    }
     j.key("links").beginObject().key("scroll").value(viewports_.links.scroll);
     j.key("by_index").value(viewports_.links.byIndex).key("window").value(viewports_.links.window);
     j.key("zoom_pan").value(viewports_.links.zoomPan).endObject();
@@ -304,6 +325,7 @@ void App::logState() {
     j.key("panel_width").value(sidePanel_.width);
     j.key("ui_scale").value(static_cast<double>(scale_));
     j.key("last_export").value(lastExport_);
+    j.key("uploaded_bytes").value(static_cast<unsigned long>(renderer_.uploadedBytes()));
     std::size_t stackImages = 0;
     for (const auto& s : workspace_.series()) {
         stackImages += s.stack.instances.size();
@@ -355,7 +377,18 @@ void App::logState() {
                                 : (probe_->kind == Probe::Kind::Palette ? "palette" : "colour"));
         j.key("rgb").beginArray().value(static_cast<int>(probe_->rgb[0]));
         j.value(static_cast<int>(probe_->rgb[1])).value(static_cast<int>(probe_->rgb[2]));
-        j.endArray().endObject();
+        j.endArray();
+        if (const auto& pp = probe_->plane) {
+            const pixel::PlaneProbe& q = pp->probe;
+            j.key("plane").beginObject();
+            j.key("position").beginArray().value(q.position[0]).value(q.position[1]);
+            j.value(q.position[2]).endArray();
+            j.key("inside").value(q.state != pixel::VolumeSample::State::Outside);
+            j.key("column").value(q.column).key("row").value(q.row).key("slice").value(q.slice);
+            j.key("file").value(pp->file).key("stack_frame").value(pp->stackFrame + 1);
+            j.key("value").value(q.value).endObject();
+        }
+        j.endObject();
     }
     if (compare_) {
         if (const auto& d = compare_->difference()) {

@@ -72,6 +72,9 @@ bool App::drawMenu() {
             viewports_.setActive((viewports_.active() + 1) %
                                  static_cast<int>(viewports_.viewports().size()));
         }
+        if (ImGui::MenuItem("MPR: axial, coronal, sagittal", "Ctrl+M", false, shown)) {
+            toggleMpr();
+        }
         ImGui::Separator();
         if (ImGui::MenuItem("Flip horizontally", "H", false, shown)) {
             viewer::flipHorizontally(active.view);

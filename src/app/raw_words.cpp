@@ -5,13 +5,15 @@
 
 namespace dcmlens::app {
 
-const model::PixelBuffer* RawWords::of(const std::string& path, int frame) {
+const model::PixelBuffer* RawWords::of(const model::Instance& instance, int frame) {
+    const std::string& path = instance.path;
     if (path.rfind("demo:", 0) == 0) {
         return nullptr;
     }
     if (path_ != path || frame_ != frame) {
         try {
-            words_ = dicom::DicomFile(path).decodeRawFrame(frame);
+            // From the file, or from the bytes of an instance retrieved into memory.
+            words_ = dicom::openInstance(instance)->decodeRawFrame(frame);
         } catch (const Error&) {
             words_ = model::PixelBuffer();
         }

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "model/pixel_buffer.hpp"
+#include "model/instance.hpp"
 
 namespace dcmlens::app {
 
@@ -11,7 +11,7 @@ namespace dcmlens::app {
 // when the file cannot be decoded again.
 class RawWords {
 public:
-    const model::PixelBuffer* of(const std::string& path, int frame);
+    const model::PixelBuffer* of(const model::Instance& instance, int frame);
 
 private:
     std::string path_;

@@ -62,9 +62,9 @@ SeriesThumbnails::Result SeriesThumbnails::get(std::size_t index, const series::
                 frame -= std::max(1, stack.instances[k]->pixel.frames);
                 ++k;
             }
-            dicom::DicomFile file(stack.instances[k]->path);
-            const model::PixelBuffer stored = file.decodeFrame(frame);
-            const model::Instance in = file.release();
+            const std::unique_ptr<dicom::DicomFile> file = dicom::openInstance(*stack.instances[k]);
+            const model::PixelBuffer stored = file->decodeFrame(frame);
+            const model::Instance in = file->release();
             const auto image = renderer.upload(stored);
             std::optional<pixel::GrayPipeline> gray;
             if (stored.samples() == 1 && in.pixel.photometric != model::Photometric::PaletteColor) {

@@ -66,6 +66,9 @@ void ViewportView::draw(AppContext& ctx, int k, const viewer::Rect& cell,
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoFocusOnAppearing);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
+    if (v.view.plane) {
+        drawPlaneBackground(ImGui::GetWindowDrawList(), origin, size);
+    }
     if (const render::Framebuffer* target = v.target()) {
         ImGui::Image(imguiTexture(target->texture()), size, ImVec2(0, 1), ImVec2(1, 0));
     }
@@ -143,6 +146,10 @@ void ViewportView::drawOverlays(AppContext& ctx, int k, ImDrawList* list, ImVec2
     if (!session || v.view.frame >= session->frameCount()) {
         return;
     }
+    if (v.view.plane) {
+        drawPlaneOverlays(ctx, k, list, origin, size);
+        return;
+    }
     const model::Instance& in = session->instanceOf(v.view.frame);
     const int f = session->frameInInstance(v.view.frame);
     const viewer::ViewContext c =
@@ -192,7 +199,7 @@ void ViewportView::drawOverlays(AppContext& ctx, int k, ImDrawList* list, ImVec2
         // The bit-plane view: one bit of each word as decoded, before masking (sample 0).
         if (v.view.bitPlane >= 0) {
             v.view.bitPlane = std::min(v.view.bitPlane, in.pixel.bitsAllocated - 1);
-            if (const model::PixelBuffer* words = raw_.of(in.path, f)) {
+            if (const model::PixelBuffer* words = raw_.of(in, f)) {
                 const std::string key = "bits:" + in.path + ":" + std::to_string(f) + ":" +
                                         std::to_string(v.view.bitPlane);
                 layOver(textures_.get(key, [&](int& w, int& h, std::vector<std::uint32_t>& rgba) {

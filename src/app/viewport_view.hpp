@@ -40,6 +40,11 @@ public:
 private:
     void drawOverlays(AppContext& ctx, int k, ImDrawList* list, ImVec2 origin, ImVec2 size);
     void drawMeasurements(AppContext& ctx, int k, ImDrawList* list, ImVec2 origin, ImVec2 size);
+    // plane_overlays.cpp: an MPR viewport's background (stripes where slices are missing) and
+    // what goes over its plane.
+    static void drawPlaneBackground(ImDrawList* list, ImVec2 origin, ImVec2 size);
+    static void drawPlaneOverlays(AppContext& ctx, int k, ImDrawList* list, ImVec2 origin,
+                                  ImVec2 size);
     void seriesMenu(AppContext& ctx, int k);
     std::optional<int> hovered_;
     OverlayTextures textures_;

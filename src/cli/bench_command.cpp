@@ -22,12 +22,15 @@
 #include "cli/commands.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/plane_engine.hpp"
+#include "cli/remote_input.hpp"
 #include "cli/render_engine.hpp"
 #include "cli/report.hpp"
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
 #include "headless/egl_context.hpp"
 #include "model/display_text.hpp"
+#include "net/retrieval.hpp"
+#include "net/server.hpp"
 #include "pixel/auto_window.hpp"
 #include "render/renderer.hpp"
 #include "series/series_builder.hpp"
@@ -43,7 +46,7 @@ using bench::percentile;
 
 int runBench(const std::vector<std::string>& args) {
     std::set<std::string> valued = planeOptionNames();
-    valued.insert({"--viewport", "--layout", "--interp"});
+    valued.insert({"--viewport", "--layout", "--interp", "--wado"});
     const Arguments a(args, {"--json"}, valued);
     const auto plane = readPlaneOptions(a);
     RenderSettings interp;
@@ -97,31 +100,116 @@ int runBench(const std::vector<std::string>& args) {
 
         const auto opened = Clock::now();
         std::vector<std::string> problems;  // a DICOMDIR's: reported as files that fail to open
-        const std::vector<std::string> files = series::listFiles(a.positionals(), &problems);
-        series::HeaderScan scan = series::scanHeaders(files);
-        scan.errors.insert(scan.errors.begin(), problems.begin(), problems.end());
-        std::vector<series::SeriesStack> stacks = series::buildStacks(std::move(scan.headers));
-        if (stacks.empty()) {
-            throw Error("no DICOM images found" +
-                        (scan.errors.empty() ? std::string() : " (" + scan.errors.front() + ")"));
-        }
-        const double scanMs = msSince(opened);
-        session::StackSession session(renderer, std::move(stacks.front()), 0);
-        const double sessionMs = msSince(opened);
+        std::optional<net::SeriesLocation> remote = net::parseSeriesLocation(a.positionals()[0]);
+        std::vector<std::string> files;
+        std::unique_ptr<session::StackSession> made_session;
         viewer::ViewState state;
-        state.frameCount = session.frameCount();
         viewer::ViewContext ctx;
         ctx.viewportWidth = vw;
         ctx.viewportHeight = vh;
-        auto drawFrame = [&] {
-            const model::Instance& in = session.instanceOf(state.frame);
+        auto drawWith = [&](session::StackSession& s) {
+            const model::Instance& in = s.instanceOf(state.frame);
             ctx.imageWidth = in.pixel.columns;
             ctx.imageHeight = in.pixel.rows;
             ctx.pixelAspect = pixel::pixelAspect(in.geometry);
-            session.draw(state.frame, viewer::displayOptions(state, in),
-                         viewer::viewMapping(state, ctx), state.linear, vw, vh);
+            s.draw(state.frame, viewer::displayOptions(state, in), viewer::viewMapping(state, ctx),
+                   state.linear, vw, vh);
             glFinish();
         };
+        // The first image's window, as the viewer sets it when the image becomes resident.
+        auto initialWindow = [&](session::StackSession& s) {
+            const model::Instance& in = s.instanceOf(0);
+            const auto& windows = in.windowsFor(0);
+            const pixel::ValueRange range = s.frameStats(0).range;
+            const model::Window w = windows.empty() ? pixel::minMaxWindow(range) : windows.front();
+            state.center = w.center;
+            state.width = w.width;
+            ctx.valueMin = range.min;
+            ctx.valueMax = range.max;
+        };
+        double firstFrameMs = -1;
+        double retrievedMs = -1;     // a series on a server: when its last instance had arrived
+        double firstArrivalMs = -1;  // and when its first had arrived (parsed)
+        constexpr std::uint64_t kUploadPerFrame = 64ull << 20;
+        std::vector<std::shared_ptr<const model::Instance>> headers;
+        if (remote) {
+            // From the start of the retrieve: the first instance to arrive (the middle slice) is
+            // shown at once, alone, as a viewer streaming the series would; the stack is built
+            // once every instance is in.
+            std::unique_ptr<net::InstanceCache> cache = openInstanceCache();
+            net::SeriesRetrieval::Options options;
+            options.cache = cache->usable() ? cache.get() : nullptr;
+            // Decoded by the session's loader straight into the layers, as files are: decoding
+            // on the retrieval's threads as instances arrive measured slower on 2 cores (two
+            // more copies of every image and a copy into the layers; benchmarks.md).
+            options.decode = false;
+            // --wado instances|series: how a DICOMweb series is fetched (benchmarks compare).
+            if (const auto wado = a.value("--wado")) {
+                if (*wado != "instances" && *wado != "series") {
+                    throw UsageError{"--wado is instances or series"};
+                }
+                options.strategy = *wado == "instances"
+                                       ? net::SeriesRetrieval::Strategy::Instances
+                                       : net::SeriesRetrieval::Strategy::SeriesAndWanted;
+            }
+            net::SeriesRetrieval retrieval(*remote, options);
+            std::unique_ptr<session::StackSession> first;
+            for (;;) {
+                const bool finished = retrieval.progress().finished;
+                for (auto& arrived : retrieval.take()) {
+                    headers.push_back(std::move(arrived.header));
+                }
+                for (auto& e : retrieval.takeErrors()) {
+                    problems.push_back(std::move(e));
+                }
+                if (firstFrameMs < 0 && !headers.empty()) {
+                    if (!first) {
+                        series::SeriesStack one;
+                        one.instances = {headers.front()};
+                        first = std::make_unique<session::StackSession>(renderer, std::move(one));
+                    }
+                    first->pump(kUploadPerFrame);
+                    if (first->resident(0)) {
+                        initialWindow(*first);
+                        drawWith(*first);
+                        firstFrameMs = msSince(opened);
+                        first.reset();
+                    }
+                }
+                if (finished) {
+                    break;
+                }
+                retrieval.wait(std::chrono::milliseconds(first ? 0 : 2));
+                if (first) {
+                    std::this_thread::sleep_for(std::chrono::microseconds(500));
+                }
+            }
+            retrievedMs = msSince(opened);
+            firstArrivalMs = retrieval.progress().firstArrivalSeconds * 1000;
+            for (const auto& h : headers) {
+                files.push_back(h->path);
+            }
+            if (headers.empty()) {
+                throw Error(problems.empty() ? "the server sent no instance" : problems.front());
+            }
+        } else {
+            files = series::listFiles(a.positionals(), &problems);
+            series::HeaderScan scan = series::scanHeaders(files);
+            problems.insert(problems.end(), scan.errors.begin(), scan.errors.end());
+            headers = std::move(scan.headers);
+        }
+        std::vector<series::SeriesStack> stacks = series::buildStacks(std::move(headers));
+        if (stacks.empty()) {
+            throw Error("no DICOM images found" +
+                        (problems.empty() ? std::string() : " (" + problems.front() + ")"));
+        }
+        const double scanMs = msSince(opened);
+        made_session =
+            std::make_unique<session::StackSession>(renderer, std::move(stacks.front()), 0);
+        session::StackSession& session = *made_session;
+        const double sessionMs = msSince(opened);
+        state.frameCount = session.frameCount();
+        auto drawFrame = [&] { drawWith(session); };
 
         // The plane, when one is asked for: fitted into the viewport.
         std::optional<pixel::PlaneView> planeView;
@@ -144,31 +232,25 @@ int runBench(const std::vector<std::string>& args) {
 
         // First image: as the viewer does, upload what is decoded each UI frame and draw the shown
         // image as soon as it is resident.
-        double firstFrameMs = -1;
         double decodedMs = -1;  // when the workers had decoded every file
         double pumpMs = 0;      // main-thread time spent uploading (and allocating) in pump()
-        constexpr std::uint64_t kUploadPerFrame = 64ull << 20;
+        bool windowSet = false;
         while (!session.allResident()) {
             const auto pumpStart = Clock::now();
             const bool progressed = session.pump(kUploadPerFrame) > 0;
             pumpMs += msSince(pumpStart);
-            if (firstFrameMs < 0 && session.resident(0)) {
-                const model::Instance& in = session.instanceOf(0);
-                const auto& windows = in.windowsFor(0);
-                const pixel::ValueRange range = session.frameStats(0).range;
-                const model::Window w =
-                    windows.empty() ? pixel::minMaxWindow(range) : windows.front();
-                state.center = w.center;
-                state.width = w.width;
-                ctx.valueMin = range.min;
-                ctx.valueMax = range.max;
+            if (!windowSet && session.resident(0)) {
+                initialWindow(session);
+                windowSet = true;
                 if (plane) {
                     drawPlane(*planeView);  // the MPR view from the start
                     firstPlaneMs = msSince(opened);
                 } else {
                     drawFrame();
                 }
-                firstFrameMs = msSince(opened);
+                if (firstFrameMs < 0) {
+                    firstFrameMs = msSince(opened);
+                }
             }
             const auto p = session.progress();
             if (decodedMs < 0 && p.finished()) {
@@ -180,6 +262,9 @@ int runBench(const std::vector<std::string>& args) {
             if (!progressed) {
                 std::this_thread::sleep_for(std::chrono::microseconds(500));
             }
+        }
+        if (!windowSet && session.resident(0)) {
+            initialWindow(session);
         }
         const double residentMs = msSince(opened);
         if (plane) {
@@ -271,6 +356,11 @@ int runBench(const std::vector<std::string>& args) {
         // Where the resident time goes: decoding finished at decoded_ms; the main thread spent
         // pump_ms uploading. Whichever is close to resident_ms is the limit.
         j.key("decoded_ms").value(decodedMs);
+        if (remote) {
+            // A series on a server: the last instance's arrival, from the start of the retrieve.
+            j.key("retrieved_ms").value(retrievedMs);
+            j.key("first_arrival_ms").value(firstArrivalMs);
+        }
         j.key("pump_ms").value(pumpMs);
         j.key("viewport").beginArray().value(vw).value(vh).endArray();
         if (plane) {

@@ -15,6 +15,7 @@ int runProbe(const std::vector<std::string>& args);
 int runExport(const std::vector<std::string>& args);
 int runRoi(const std::vector<std::string>& args);
 int runCompare(const std::vector<std::string>& args);
+int runPacs(const std::vector<std::string>& args);
 
 // Where a command line goes, decided by its first argument before any window opens: to the
 // viewer for an option ("--panel"), an existing file or folder, or a URL ("scheme://..."); to

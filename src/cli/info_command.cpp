@@ -8,6 +8,7 @@
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/json_writer.hpp"
+#include "cli/remote_input.hpp"
 #include "cli/report.hpp"
 #include "cli/tag_dump.hpp"
 #include "common/error.hpp"
@@ -341,9 +342,25 @@ int runInfo(const std::vector<std::string>& args) {
     if (a.positionals().size() != 1) {
         throw UsageError{"info needs exactly one file"};
     }
-    const std::string& path = a.positionals()[0];
+    std::string path = a.positionals()[0];
+    // A series on a server: its first instance (Instance Number order), once retrieved.
+    bool remote = false;
+    std::vector<std::string> problems;
+    std::size_t instances = 1;
     try {
-        dicom::DicomFile file(path);
+        const std::vector<std::string> expanded = expandInputs({path}, &remote, &problems);
+        instances = expanded.size();
+        path = expanded.front();
+    } catch (const Error& e) {
+        std::cerr << "dcmlens: " << e.what() << std::endl;
+        return 1;
+    }
+    for (const std::string& p : problems) {
+        std::cerr << "dcmlens: " << p << std::endl;
+    }
+    try {
+        const std::unique_ptr<dicom::DicomFile> opened = openInput(path);
+        dicom::DicomFile& file = *opened;
         if (a.has("--tags")) {
             std::cout << dumpTags(file.tagTree());
             return 0;
@@ -384,7 +401,12 @@ int runInfo(const std::vector<std::string>& args) {
                         std::to_string(layout.frameBytes) + " per frame\n";
             }
         }
-        if (dicom::isDicomdir(path)) {
+        if (remote && a.has("--json")) {
+            text.insert(text.size() - 1, ",\"series_instances\":" + std::to_string(instances));
+        } else if (remote) {
+            text = "series:           " + std::to_string(instances) + " instances, the first:\n" +
+                   text;
+        } else if (dicom::isDicomdir(path)) {
             appendDicomdir(text, path, a.has("--json"));
         }
         std::cout << text << (a.has("--json") ? "\n" : "");

@@ -33,6 +33,8 @@ public:
         return raw(s.str());
     }
     JsonWriter& null() { return raw("null"); }
+    // A number already written as JSON text (a DICOM IS or DS value kept as written).
+    JsonWriter& number(const std::string& text) { return raw(text); }
     std::string str() const { return out_.str(); }
 
     static std::string quote(const std::string& s) {

@@ -36,7 +36,7 @@ const char* kUsage =
     "                                     difference image\n"
     "  compare A --gpu-vs-cpu [--frame N] [display options as render] [--size WxH]\n"
     "                                     the GPU's view against the CPU reference\n"
-    "  bench PATH [--json] [--viewport WxH] [plane options]\n"
+    "  bench PATH [--json] [--viewport WxH] [plane options] [--wado instances|series]\n"
     "                                     load a folder as the viewer does and time it\n"
     "\n"
     "plane options (render, probe, compare --gpu-vs-cpu and bench on a folder or multi-frame\n"
@@ -52,6 +52,21 @@ const char* kUsage =
     "                                     the bytes of fragment K of encapsulated pixel data\n"
     "  dump-stored PATH -o OUT.raw [--frame N]\n"
     "                                     a frame's stored values as little-endian int32\n"
+    "  pacs echo SERVER                   a connection test (QIDO-RS or C-ECHO)\n"
+    "  pacs find SERVER [--level study|series|instance] [--patient-name ..] [--patient-id ..]\n"
+    "         [--date FROM-TO] [--modality ..] [--accession ..] [--description ..]\n"
+    "         [--study UID] [--series UID] [--include KEYWORD,..] [--limit N] [--offset N]\n"
+    "         [--json]                    query; --json: one array keyed by DICOM keyword\n"
+    "  pacs get SERVER STUDY_UID [SERIES_UID] -o DIR\n"
+    "                                     retrieve into DIR (one file per instance)\n"
+    "         SERVER: a name from servers.json, http(s)://[USER:PASSWORD@]HOST:PORT/PATH\n"
+    "         (DICOMweb) or dicom://CALLED_AET@HOST:PORT (DIMSE); with --calling-aet AET\n"
+    "         (default DCMLENS), --store-port N (C-MOVE to us on N instead of C-GET),\n"
+    "         --timeout SECONDS\n"
+    "\n"
+    "PATH may also be a series on a server: SERVER_URL/studies/STUDY_UID/series/SERIES_UID,\n"
+    "dicom://AET@HOST:PORT/studies/STUDY_UID/series/SERIES_UID or\n"
+    "NAME:studies/STUDY_UID/series/SERIES_UID (render, info, bench).\n"
     "\n"
     "Frames, windows and VOI LUTs are numbered from 1.\n";
 
@@ -60,7 +75,7 @@ using Command = int (*)(const std::vector<std::string>&);
 const std::pair<const char*, Command> kCommands[] = {
     {"info", runInfo},     {"render", runRender},          {"probe", runProbe},
     {"roi", runRoi},       {"compare", runCompare},        {"bench", runBench},
-    {"export", runExport}, {"dump-stored", runDumpStored},
+    {"export", runExport}, {"dump-stored", runDumpStored}, {"pacs", runPacs},
 };
 
 std::string commandList() {

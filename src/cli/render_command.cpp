@@ -17,6 +17,7 @@
 #include "cli/commands.hpp"
 #include "cli/display_arguments.hpp"
 #include "cli/plane_commands.hpp"
+#include "cli/remote_input.hpp"
 #include "cli/render_engine.hpp"
 #include "cli/report.hpp"
 #include "common/error.hpp"
@@ -81,18 +82,29 @@ int runRender(const std::vector<std::string>& args) {
     // name files IM000001 and so on in every series folder, so file names alone would collide.
     namespace fs = std::filesystem;
     std::error_code ec;
-    const bool batch = a.positionals().size() > 1 || fs::is_directory(a.positionals()[0], ec) ||
-                       fs::is_directory(*out, ec) || dicom::isDicomdir(a.positionals()[0]);
+    // A series on a server stands for its instances (retrieved through the cache), rendered
+    // like a folder's files: OUTDIR/SOP_INSTANCE_UID.png.
+    bool remote = false;
+    std::vector<std::string> remoteProblems;
+    std::vector<std::string> inputs;
+    try {
+        inputs = expandInputs(a.positionals(), &remote, &remoteProblems);
+    } catch (const Error& e) {
+        std::cerr << "dcmlens: " << e.what() << std::endl;
+        return 1;
+    }
+    const bool batch = inputs.size() > 1 || remote || fs::is_directory(inputs[0], ec) ||
+                       fs::is_directory(*out, ec) || dicom::isDicomdir(inputs[0]);
     if (!batch) {
         requireExtension(*out, {".png"}, "render writes PNG images");
     }
     std::vector<std::string> files;
-    std::vector<fs::path> names;        // each file's PNG, relative to OUTDIR
-    std::vector<std::string> problems;  // DICOMDIR: missing referenced files, unreadable
+    std::vector<fs::path> names;                         // each file's PNG, relative to OUTDIR
+    std::vector<std::string> problems = remoteProblems;  // DICOMDIR: missing referenced files
     if (!batch) {
-        files = a.positionals();
+        files = inputs;
     }
-    for (const std::string& input : batch ? a.positionals() : std::vector<std::string>{}) {
+    for (const std::string& input : batch ? inputs : std::vector<std::string>{}) {
         const bool dicomdir = !fs::is_directory(input, ec) && dicom::isDicomdir(input);
         const fs::path base = fs::path(input).parent_path();
         for (std::string& file : series::listFiles({input}, &problems)) {
@@ -108,9 +120,7 @@ int runRender(const std::vector<std::string>& args) {
         std::cerr << "dcmlens: " << problem << std::endl;
     }
     if (files.empty()) {
-        return problems.empty()
-                   ? reportError(a.positionals()[0], "no files to render in this folder")
-                   : 1;
+        return problems.empty() ? reportError(inputs[0], "no files to render in this folder") : 1;
     }
     if (batch) {
         fs::create_directories(*out, ec);

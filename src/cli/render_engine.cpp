@@ -1,5 +1,6 @@
 #include "cli/render_engine.hpp"
 
+#include "cli/remote_input.hpp"
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
 
@@ -47,12 +48,12 @@ void readViewOptions(const Arguments& a, RenderSettings& settings) {
 
 Decoded decodeInput(const std::string& path, const RenderSettings& s, Timings& timings) {
     return timings.measure("decode", [&] {
-        dicom::DicomFile file(path);
-        if (!file.hasImage()) {
+        const std::unique_ptr<dicom::DicomFile> file = openInput(path);  // or a retrieved instance
+        if (!file->hasImage()) {
             throw Error("no pixel data (7FE0,0010): not an image");
         }
-        model::PixelBuffer frame = file.decodeFrame(s.frame);
-        return Decoded{file.release(), std::move(frame)};
+        model::PixelBuffer frame = file->decodeFrame(s.frame);
+        return Decoded{file->release(), std::move(frame)};
     });
 }
 

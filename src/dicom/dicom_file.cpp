@@ -16,6 +16,7 @@
 #include <dcmtk/oflog/oflog.h>
 
 #include <sys/stat.h>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -315,6 +316,76 @@ void checkPixelModule(const model::PixelDescriptor& px, int frame) {
     }
 }
 
+// An input stream over shared bytes in memory that, unlike DCMTK's DcmInputBufferStream, lets
+// DCMTK postpone large values as it does for files (a factory that reopens the bytes at the
+// value): parsing a retrieved instance does not copy its pixel data, and native pixel data is
+// later read from the bytes straight into place (readNativeFrames), as from a file.
+class SharedBytesProducer : public DcmProducer {
+public:
+    SharedBytesProducer(std::shared_ptr<const std::vector<std::uint8_t>> bytes, offile_off_t offset)
+        : bytes_(std::move(bytes)),
+          position_(std::min<offile_off_t>(offset, static_cast<offile_off_t>(bytes_->size()))) {}
+    OFBool good() const override { return OFTrue; }
+    OFCondition status() const override { return EC_Normal; }
+    OFBool eos() override { return avail() == 0; }
+    offile_off_t avail() override { return static_cast<offile_off_t>(bytes_->size()) - position_; }
+    offile_off_t read(void* buf, offile_off_t buflen) override {
+        const offile_off_t n = std::min(buflen, avail());
+        std::memcpy(buf, bytes_->data() + position_, static_cast<std::size_t>(n));
+        position_ += n;
+        return n;
+    }
+    offile_off_t skip(offile_off_t skiplen) override {
+        const offile_off_t n = std::min(skiplen, avail());
+        position_ += n;
+        return n;
+    }
+    void putback(offile_off_t num) override { position_ -= std::min(num, position_); }
+
+private:
+    std::shared_ptr<const std::vector<std::uint8_t>> bytes_;
+    offile_off_t position_;
+};
+
+class SharedBytesFactory : public DcmInputStreamFactory {
+public:
+    SharedBytesFactory(std::shared_ptr<const std::vector<std::uint8_t>> bytes, offile_off_t offset)
+        : bytes_(std::move(bytes)), offset_(offset) {}
+    DcmInputStream* create() const override;
+    DcmInputStreamFactory* clone() const override { return new SharedBytesFactory(*this); }
+    // Not a file: dcmlens' own checks for DFT_DcmInputFileStreamFactory must not take it for one.
+    DcmInputStreamFactoryType ident() const override { return DFT_DcmInputTempFileStreamFactory; }
+    offile_off_t offset() const { return offset_; }
+    const std::vector<std::uint8_t>* bytes() const { return bytes_.get(); }
+
+private:
+    std::shared_ptr<const std::vector<std::uint8_t>> bytes_;
+    offile_off_t offset_;
+};
+
+class SharedBytesStream : public DcmInputStream {
+public:
+    SharedBytesStream(std::shared_ptr<const std::vector<std::uint8_t>> bytes, offile_off_t offset)
+        : DcmInputStream(&producer_),  // only stored by the base: safe before producer_ exists
+          producer_(bytes, offset),
+          bytes_(std::move(bytes)),
+          offset_(offset) {}
+    DcmInputStreamFactory* newFactory() const override {
+        // With a filter (deflate) installed, positions are not positions in the bytes.
+        return currentProducer() == &producer_ ? new SharedBytesFactory(bytes_, offset_ + tell())
+                                               : nullptr;
+    }
+
+private:
+    SharedBytesProducer producer_;
+    std::shared_ptr<const std::vector<std::uint8_t>> bytes_;
+    offile_off_t offset_;
+};
+
+DcmInputStream* SharedBytesFactory::create() const {
+    return new SharedBytesStream(bytes_, offset_);
+}
+
 struct DicomFile::Impl {
     DcmFileFormat file;
     model::Instance instance;
@@ -386,22 +457,12 @@ DicomFile::DicomFile(const std::string& path)
     if (status.bad()) {
         throw Error(loadFailure(status));
     }
-    DcmDataset& dataset = *impl_->file.getDataset();
-    if (dataset.card() == 0) {
-        throw Error("not a DICOM file (no data elements)");
-    }
-    model::Instance& inst = impl_->instance;
-    inst.path = path;
-    inst.transferSyntaxUid =
-        getString(*impl_->file.getMetaInfo(), DCM_TransferSyntaxUID).value_or("");
-    if (inst.transferSyntaxUid.empty()) {
-        inst.transferSyntaxUid = DcmXfer(dataset.getOriginalXfer()).getXferID();
-    }
-    inst.transferSyntaxName = syntaxName(inst.transferSyntaxUid);
-    readAttributes(dataset, inst);
+    readParsed(path);
 
     // Native little-endian pixel data that DCMTK left in the file (it postpones large values):
     // note where, for loaders that read it later without parsing the file again.
+    DcmDataset& dataset = *impl_->file.getDataset();
+    model::Instance& inst = impl_->instance;
     DcmPixelData* pixelData = impl_->pixelData();
     const DcmXfer originalXfer(dataset.getOriginalXfer());
     if (pixelData != nullptr && !originalXfer.isEncapsulated() && originalXfer.isLittleEndian() &&
@@ -417,6 +478,62 @@ DicomFile::DicomFile(const std::string& path)
             inst.nativePixels->length = pixelData->getLength();
         }
     }
+}
+
+DicomFile::DicomFile(std::shared_ptr<const std::vector<std::uint8_t>> bytes,
+                     const std::string& name)
+    : impl_((registerCodecs(), std::make_unique<Impl>())) {
+    if (!bytes || bytes->empty()) {
+        throw Error("no data (an empty object)");
+    }
+    // The same DcmFileFormat::read as loadFile() uses (meta header, preamble or none, transfer
+    // syntax detection); large values stay in `bytes` until used, as they stay in a file.
+    // What DCMTK's parser cannot take (codec_checks.hpp), as for a file.
+    const std::size_t head = std::min<std::size_t>(bytes->size(), 64 << 10);
+    checkDirectoryRecordTypes(bytes->data(), holdsDirectoryRecordSequence(bytes->data(), head)
+                                                 ? bytes->size()
+                                                 : head);
+    SharedBytesStream stream(bytes, 0);
+    impl_->file.transferInit();
+    OFCondition status = dcmtkCall("not a readable DICOM object", [&] {
+        return impl_->file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+    });
+    impl_->file.transferEnd();
+    if (status.bad()) {
+        throw Error(std::string("not a readable DICOM object (") + status.text() + ")");
+    }
+    readParsed(name);
+    model::Instance& inst = impl_->instance;
+    // Native little-endian pixel data left in the bytes: where, for loaders (readNativeFrames).
+    DcmPixelData* pixelData = impl_->pixelData();
+    const DcmXfer originalXfer(impl_->file.getDataset()->getOriginalXfer());
+    if (pixelData != nullptr && !originalXfer.isEncapsulated() && originalXfer.isLittleEndian() &&
+        !pixelData->valueLoaded()) {
+        const auto* factory = dynamic_cast<const SharedBytesFactory*>(pixelData->getInputStream());
+        if (factory != nullptr && factory->bytes() == bytes.get()) {
+            inst.nativePixels = model::Instance::NativePixels{};
+            inst.nativePixels->offset = static_cast<std::uint64_t>(factory->offset());
+            inst.nativePixels->length = pixelData->getLength();
+            inst.nativePixels->fileSize = bytes->size();
+        }
+    }
+    inst.encoded = std::move(bytes);
+}
+
+void DicomFile::readParsed(const std::string& path) {
+    DcmDataset& dataset = *impl_->file.getDataset();
+    if (dataset.card() == 0) {
+        throw Error("not a DICOM file (no data elements)");
+    }
+    model::Instance& inst = impl_->instance;
+    inst.path = path;
+    inst.transferSyntaxUid =
+        getString(*impl_->file.getMetaInfo(), DCM_TransferSyntaxUID).value_or("");
+    if (inst.transferSyntaxUid.empty()) {
+        inst.transferSyntaxUid = DcmXfer(dataset.getOriginalXfer()).getXferID();
+    }
+    inst.transferSyntaxName = syntaxName(inst.transferSyntaxUid);
+    readAttributes(dataset, inst);
 }
 
 std::optional<model::PixelBuffer> readNativeFrames(const model::Instance& header,
@@ -436,6 +553,35 @@ std::optional<model::PixelBuffer> readNativeFrames(const model::Instance& header
     if (px.rows > 65535 || px.columns > 65535 || at.length < bytes ||
         decodedBytes(px, static_cast<std::uint64_t>(px.frames)) > model::memoryBudget()) {
         return std::nullopt;  // DicomFile says why
+    }
+    if (header.encoded) {
+        // In memory: the bytes the header was parsed from, which never change.
+        const std::vector<std::uint8_t>& encoded = *header.encoded;
+        if (at.fileSize != encoded.size() || at.offset > encoded.size() ||
+            encoded.size() - at.offset < bytes) {
+            return std::nullopt;
+        }
+        const model::SampleType type = model::sampleTypeFor(px.bitsStored, px.isSigned);
+        const bool fits = destination.type() == type && destination.width() == px.columns &&
+                          destination.height() == px.rows && destination.samples() == 1 &&
+                          destination.frames() == px.frames;
+        model::PixelBuffer out =
+            fits ? std::move(destination)
+                 : model::PixelBuffer(type, px.columns, px.rows, 1, px.frames, false);
+        const std::uint8_t* from = encoded.data() + at.offset;
+        const bool direct =
+            layout.highBit + 1 == layout.bitsStored && layout.bitsStored == layout.bitsAllocated &&
+            model::sampleBytes(type) * 8 == static_cast<std::size_t>(layout.bitsAllocated);
+        const std::uint64_t frameBytes = rawFrameBytes(layout);
+        if (direct) {
+            std::memcpy(out.frameBytes(0), from, static_cast<std::size_t>(bytes));
+        } else {
+            for (int f = 0; f < px.frames; ++f) {
+                unpackStoredValues(from + frameBytes * static_cast<std::uint64_t>(f),
+                                   static_cast<std::size_t>(frameBytes), layout, out, f);
+            }
+        }
+        return out;
     }
     // The file opened is the file checked: a file renamed over it in between is not read.
     std::FILE* in = std::fopen(header.path.c_str(), "rb");
@@ -957,6 +1103,13 @@ DicomFile::PixelLayout DicomFile::pixelLayout() const {
 
 std::vector<model::TagNode> DicomFile::tagTree() const {
     return buildTagTree(impl_->file);
+}
+
+std::unique_ptr<DicomFile> openInstance(const model::Instance& header) {
+    if (header.encoded) {
+        return std::make_unique<DicomFile>(header.encoded, header.path);
+    }
+    return std::make_unique<DicomFile>(header.path);
 }
 
 model::Instance loadInstance(const std::string& path) {

@@ -16,6 +16,11 @@ class DicomFile {
 public:
     // Throws dcmlens::Error with a one-line reason when the file cannot be read.
     explicit DicomFile(const std::string& path);
+    // The same from an encoded object in memory (a Part 10 file's bytes, e.g. a retrieved
+    // instance): parsed by the same code, so it decodes exactly as the file would. `name` stands
+    // for the path in instance() and messages; instance().encoded keeps `bytes` so that loaders
+    // decode from them rather than from a file (StackLoader).
+    DicomFile(std::shared_ptr<const std::vector<std::uint8_t>> bytes, const std::string& name);
     ~DicomFile();
     DicomFile(const DicomFile&) = delete;
     DicomFile& operator=(const DicomFile&) = delete;
@@ -78,6 +83,7 @@ public:
     std::vector<model::TagNode> tagTree() const;
 
 private:
+    void readParsed(const std::string& path);  // the attributes, after either constructor
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
@@ -108,6 +114,9 @@ void warmUp();
 // or holds less: DicomFile then decodes it, or says why not.
 std::optional<model::PixelBuffer> readNativeFrames(const model::Instance& header,
                                                    model::PixelBuffer& destination);
+
+// Opens what a header was read from: its encoded bytes when it has them, else its file.
+std::unique_ptr<DicomFile> openInstance(const model::Instance& header);
 
 // Opens a file and decodes all frames.
 model::Instance loadInstance(const std::string& path);

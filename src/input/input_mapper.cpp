@@ -50,6 +50,16 @@ std::size_t pointsNeeded(Tool tool) {
     }
 }
 
+// A measurement being drawn.
+Measurement started(Tool tool, std::vector<std::pair<double, double>> points, int frame) {
+    Measurement m;
+    m.tool = tool;
+    m.points = std::move(points);
+    m.frame = frame;
+    m.complete = false;
+    return m;
+}
+
 // Two screen points closer than this are one click.
 constexpr double kNear = 6;
 
@@ -92,7 +102,7 @@ Outcome InputMapper::press(const Event& e, ViewState& state, const viewer::AppSt
     if (app.tool == Tool::Polygon) {
         drag_ = Drag::None;  // vertices are clicks
         if (!open) {
-            state.measurements.push_back({Tool::Polygon, {{ix, iy}}, state.frame, false});
+            state.measurements.push_back(started(Tool::Polygon, {{ix, iy}}, state.frame));
             return changed();
         }
         double fx = 0;
@@ -115,7 +125,7 @@ Outcome InputMapper::press(const Event& e, ViewState& state, const viewer::AppSt
         }
         return changed();
     }
-    state.measurements.push_back({app.tool, {{ix, iy}, {ix, iy}}, state.frame, false});
+    state.measurements.push_back(started(app.tool, {{ix, iy}, {ix, iy}}, state.frame));
     return changed();
 }
 
@@ -242,6 +252,8 @@ Outcome InputMapper::key(const Event& e, ViewState& state, viewer::AppState& app
                 return request(Request::ExportAnnotated);
             case Key::Q:
                 return request(Request::Quit);
+            case Key::M:
+                return request(Request::Mpr);
             default:
                 break;
         }

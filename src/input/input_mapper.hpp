@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "viewer/commands.hpp"
@@ -86,6 +87,7 @@ enum class Request {
     CineFaster,             // + (=)
     CineSlower,             // -
     ToggleHelp,             // F1, ?
+    Mpr,                    // Ctrl+M: the MPR layout of the active viewport's series, or back
     Escape,                 // Esc with nothing of the viewport's to cancel
 };
 
@@ -98,6 +100,12 @@ struct Outcome {
     // this viewport moves by itself and its offset to the others changes).
     bool scrolled = false;
     bool alone = false;
+    // An MPR viewport (PlaneMapper): the crosshair set to a patient point; this viewport's plane
+    // moved along its normal by `moveSteps` slab samples; the other planes rotated about this
+    // plane's normal through the crosshair by `rotateRadians`.
+    std::optional<pixel::Vec3> crosshair;
+    int moveSteps = 0;
+    double rotateRadians = 0;
 };
 
 // Turns events into commands on one viewport's state, with the bindings of RadiAnt / Horos /

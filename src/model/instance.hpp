@@ -196,6 +196,8 @@ struct Instance {
     // header may read the frames from there without parsing the file again, as long as the file
     // is still the same one (device and inode) with the same size, modification time and status
     // change time (which no one can set back: a rewrite in place that restores the mtime shows).
+    // For an instance in memory (`encoded`): where the value lies in those bytes (fileSize is
+    // their size; the times and file identity are 0).
     struct NativePixels {
         std::uint64_t offset = 0;  // of the value
         std::uint64_t length = 0;
@@ -206,6 +208,10 @@ struct Instance {
         std::uint64_t inode = 0;
     };
     std::optional<NativePixels> nativePixels;
+    // The encoded object (a Part 10 file's bytes) when the instance lives in memory rather than in
+    // the file at `path` (a retrieved instance): loaders decode from these bytes. Shared, never
+    // copied; null for files.
+    std::shared_ptr<const std::vector<std::uint8_t>> encoded;
     // Photometric of the decoded values: JPEG decoders may already have turned YBR into RGB,
     // and YBR_FULL_422 is expanded to YBR_FULL on decode.
     Photometric decodedPhotometric = Photometric::Monochrome2;

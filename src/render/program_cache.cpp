@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "common/fnv1a.hpp"
+#include "common/user_folders.hpp"
 #include "render/program_file.hpp"
 
 namespace dcmlens::render {
@@ -113,25 +114,6 @@ void prune(const std::filesystem::path& folder) {
     }
 }
 
-// Why `folder` may not hold programs, or "" when it may: it must be a folder of this user that
-// no one else can write to (else another user could plant binaries for the driver to load). A
-// folder this call creates is made private.
-std::string unusableBecause(const std::filesystem::path& folder) {
-    std::error_code ec;
-    if (std::filesystem::create_directories(folder, ec)) {
-        std::filesystem::permissions(folder, std::filesystem::perms::owner_all,
-                                     std::filesystem::perm_options::replace, ec);
-    }
-    struct stat s {};
-    if (::stat(folder.c_str(), &s) != 0 || !S_ISDIR(s.st_mode)) {
-        return "cannot make the folder " + folder.string();
-    }
-    if (s.st_uid != ::geteuid() || (s.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-        return folder.string() + " is not private to this user";
-    }
-    return "";
-}
-
 }  // namespace
 
 ProgramCache::ProgramCache(std::filesystem::path directory) : directory_(std::move(directory)) {
@@ -149,7 +131,8 @@ ProgramCache::ProgramCache(std::filesystem::path directory) : directory_(std::mo
         directory_.clear();
         return;
     }
-    unavailable_ = unusableBecause(directory_);
+    // A planted binary would go to the driver: only a folder no one else can write to.
+    unavailable_ = privateFolderProblem(directory_);
     if (!unavailable_.empty()) {
         directory_.clear();
         return;
@@ -161,16 +144,7 @@ ProgramCache::ProgramCache(std::filesystem::path directory) : directory_(std::mo
 }
 
 std::filesystem::path ProgramCache::defaultDirectory() {
-    std::filesystem::path base;
-    // Absolute paths only (the XDG spec's rule): a relative one would put the cache in whatever
-    // folder dcmlens runs in, perhaps the user's images.
-    if (const char* dir = std::getenv("DCMLENS_CACHE_DIR")) {
-        base = dir[0] == '/' ? std::filesystem::path(dir) : std::filesystem::path();
-    } else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && xdg[0] == '/') {
-        base = std::filesystem::path(xdg) / "dcmlens";
-    } else if (const char* home = std::getenv("HOME"); home && home[0] == '/') {
-        base = std::filesystem::path(home) / ".cache" / "dcmlens";
-    }
+    const std::filesystem::path base = cacheBase();
     return base.empty() ? base : base / "programs";
 }
 

@@ -125,19 +125,22 @@ void StackLoader::work() {
         std::string error;
         try {
             if (!headers_[index]->stored.empty()) {
-                decoded = headers_[index];  // decoded already (the demo): handed over as it is
-            } else
+                // Decoded already (the demo, or a retrieval that decodes as instances arrive):
+                // only its statistics are left to compute here; the owner copies it into place.
+                decoded = headers_[index];
+            } else if (auto stored = dicom::readNativeFrames(*headers_[index], destination)) {
                 // Native data at a known place is read without parsing the file a second time.
-                if (auto stored = dicom::readNativeFrames(*headers_[index], destination)) {
-                    auto in = std::make_shared<model::Instance>(*headers_[index]);
-                    in->stored = std::move(*stored);
-                    in->decodedPhotometric = in->pixel.photometric;
-                    decoded = std::move(in);
-                } else {
-                    dicom::DicomFile file(path);
-                    file.decodeAllFrames(std::move(destination));
-                    decoded = std::make_shared<const model::Instance>(file.release());
-                }
+                auto in = std::make_shared<model::Instance>(*headers_[index]);
+                in->stored = std::move(*stored);
+                in->decodedPhotometric = in->pixel.photometric;
+                decoded = std::move(in);
+            } else {
+                // From the file, or from the bytes of an instance that lives in memory.
+                const std::unique_ptr<dicom::DicomFile> file =
+                    dicom::openInstance(*headers_[index]);
+                file->decodeAllFrames(std::move(destination));
+                decoded = std::make_shared<const model::Instance>(file->release());
+            }
         } catch (const Error& e) {
             error = path + ": " + e.what();
         } catch (const std::bad_alloc&) {

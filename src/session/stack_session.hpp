@@ -97,6 +97,7 @@ public:
     void focus(const std::vector<int>& frames);
     void cancelLoading() { loader_->cancel(); }
     bool allResident() const { return residentCount_ == windowFrames_; }
+    int residentCount() const { return residentCount_; }
     // Over the resident window: images decoded (or failed) of those it holds.
     series::StackLoader::Progress progress() const;
     // How many times the window moved (tests and the state log).

@@ -160,6 +160,7 @@ void drawHelp(bool* open) {
             {"Tab", "next viewport"},
             {"Ctrl + 1 ... 6", "layouts 1x1, 1x2, 2x1, 2x2, 1x3, 3x3"},
             {"K", "linked scrolling on/off"},
+            {"Ctrl + M", "MPR layout (in a plane: click crosshair, Alt+drag turn)"},
             {"Ctrl + O", "open a file or folder"},
             {"Ctrl + E", "export the view with annotations (PNG)"},
             {"Ctrl + Q", "quit"},

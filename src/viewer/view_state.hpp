@@ -6,6 +6,8 @@
 
 #include "model/instance.hpp"
 #include "pixel/orientation.hpp"
+#include "pixel/plane.hpp"
+#include "pixel/reformat.hpp"
 #include "pixel/render.hpp"
 
 namespace dcmlens::viewer {
@@ -31,7 +33,8 @@ const char* toolName(Tool tool);
 struct Measurement {
     Tool tool = Tool::Rectangle;
     std::vector<std::pair<double, double>> points;
-    int frame = 0;  // the stack frame it was drawn on
+    std::vector<pixel::Vec3> patient;  // on an MPR plane: the points in patient mm (frame -1)
+    int frame = 0;                     // the stack frame it was drawn on
     bool complete = true;
 };
 
@@ -40,6 +43,18 @@ struct Pin {
     int x = 0;
     int y = 0;
     int frame = 0;
+};
+
+// A viewport that shows a plane of its series' volume (MPR) instead of one of its slices: the
+// plane and its screen mapping (pixel::PlaneView: patient mm per output pixel, the plane's
+// right and down on the screen), the slab around it and its projection. `fitted` is false until
+// the viewport's size is known (the view is then fitted to the volume).
+struct PlaneState {
+    pixel::PlaneKind kind = pixel::PlaneKind::Axial;
+    pixel::PlaneView view;
+    bool fitted = false;
+    double slabMm = 0;  // 0: the plane alone
+    pixel::Projection projection = pixel::Projection::None;
 };
 
 // Everything one viewport shows and the user controls in it: which frame of its stack, the
@@ -68,6 +83,8 @@ struct ViewState {
     double panX = 0;
     double panY = 0;
     pixel::Orientation orientation;  // flip and rotation of the image on the screen
+
+    std::optional<PlaneState> plane;  // set: an MPR viewport (frame and 2D view unused)
 
     std::vector<Measurement> measurements;
     std::vector<Pin> pins;

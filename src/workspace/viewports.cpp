@@ -1,6 +1,7 @@
 #include "workspace/viewports.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/error.hpp"
 #include "pixel/auto_window.hpp"
@@ -163,6 +164,22 @@ void ViewportSet::refresh(Workspace& workspace) {
         }
         v.view.frameCount = session->frameCount();
         v.view.frame = std::clamp(v.view.frame, 0, v.view.frameCount - 1);
+        if (v.view.plane && crosshair_ && session->volume()) {
+            // Decoding goes nearest to the slice the crosshair is in.
+            const series::VolumeGeometry& g = *session->volume();
+            const int slice =
+                std::clamp(static_cast<int>(std::lround(g.voxelFromPatient(*crosshair_)[2])), 0,
+                           g.sliceCount() - 1);
+            const int frame = g.slices()[static_cast<std::size_t>(slice)].frame;
+            auto it = std::find_if(focus.begin(), focus.end(),
+                                   [&](const auto& p) { return p.first == v.seriesId; });
+            if (it == focus.end()) {
+                focus.push_back({v.seriesId, {frame}});
+            } else {
+                it->second.push_back(frame);
+            }
+            continue;  // the window is the volume's reference slice's, set when shown
+        }
         // While the user has not set a window: each frame its own default (when the file gives
         // one per frame), and min-max once the first shown frame's values are known.
         if (!v.windowAdjusted) {
@@ -210,6 +227,11 @@ viewer::ViewContext ViewportSet::context(const Viewport& v, const Workspace& wor
     ctx.imageWidth = in.pixel.columns;
     ctx.imageHeight = in.pixel.rows;
     ctx.pixelAspect = pixel::pixelAspect(in.geometry);
+    if (v.view.plane) {  // a plane: its output is the image, square pixels
+        ctx.imageWidth = std::max(1, v.view.plane->view.width);
+        ctx.imageHeight = std::max(1, v.view.plane->view.height);
+        ctx.pixelAspect = 1;
+    }
     const pixel::ValueRange range = valueRange(session, v.view.frame);
     ctx.valueMin = range.min;
     ctx.valueMax = range.max;
@@ -257,6 +279,18 @@ void ViewportSet::scrolled(int k, bool alone, const Workspace& workspace) {
     const Series* from = workspace.find(source.seriesId);
     if (!from) {
         return;
+    }
+    // The slices of a series shown in MPR move the crosshair onto the shown slice.
+    if (crosshair_ && !source.view.plane) {
+        const viewer::SlicePlane* slice = shownPlane(source, workspace);
+        const bool mpr = std::any_of(viewports_.begin(), viewports_.end(), [&](const Viewport& v) {
+            return v.view.plane && v.seriesId == source.seriesId;
+        });
+        if (slice && mpr) {
+            const double d =
+                slice->distance({(*crosshair_)[0], (*crosshair_)[1], (*crosshair_)[2]});
+            setCrosshair(*crosshair_ - d * pixel::Vec3{slice->normal});
+        }
     }
     for (std::size_t t = 0; t < viewports_.size(); ++t) {
         Viewport& target = viewports_[t];
@@ -344,6 +378,76 @@ std::optional<viewer::Segment> ViewportSet::referenceLine(int k, const Workspace
     return viewer::referenceLine(*shown, *target);
 }
 
+namespace {
+
+// A plane view resized to w x h keeping its centre and scale.
+pixel::PlaneView resizedView(const pixel::PlaneView& view, int w, int h) {
+    const pixel::Vec3 centre = view.patientAt(view.width / 2.0, view.height / 2.0);
+    pixel::PlaneView v = view;
+    v.width = w;
+    v.height = h;
+    v.origin =
+        centre - (w / 2.0 * v.mmPerPixel) * v.plane.right - (h / 2.0 * v.mmPerPixel) * v.plane.down;
+    return v;
+}
+
+}  // namespace
+
+bool ViewportSet::renderPlane(Viewport& v, const Series& series, session::StackSession& session,
+                              Workspace& workspace, int w, int h) {
+    viewer::PlaneState& plane = *v.view.plane;
+    const series::VolumeGeometry& g = *session.volume();
+    if (!plane.fitted) {
+        const pixel::Vec3 at = crosshair_.value_or(g.center());
+        plane.view = g.fitView(plane.kind == pixel::PlaneKind::Oblique
+                                   ? pixel::Plane{at, plane.view.plane.right, plane.view.plane.down}
+                                   : pixel::standardPlane(plane.kind, at),
+                               w, h);
+        plane.fitted = true;
+    } else if (plane.view.width != w || plane.view.height != h) {
+        plane.view = resizedView(plane.view, w, h);
+    }
+    const model::Instance& reference = session.instanceOf(v.view.frame);
+    pixel::DisplayOptions options = viewer::displayOptions(v.view, reference);
+    options.stage = pixel::DisplayOptions::Stage::Output;
+    RenderKey key;
+    key.width = w;
+    key.height = h;
+    key.seriesId = v.seriesId;
+    key.sessionSerial = series.sessionSerial;
+    key.center = options.center;
+    key.windowWidth = options.width;
+    key.function = static_cast<int>(options.voiFunction.value_or(model::VoiFunction::Linear));
+    key.voiLut = options.voiLutIndex.value_or(-1);
+    key.inverse = options.presentation == model::PresentationShape::Inverse;
+    key.colormap = options.colormap;
+    key.linear = v.view.linear;
+    const pixel::PlaneView& pv = plane.view;
+    key.plane = {pv.origin[0],      pv.origin[1],
+                 pv.origin[2],      pv.plane.right[0],
+                 pv.plane.right[1], pv.plane.right[2],
+                 pv.plane.down[0],  pv.plane.down[1],
+                 pv.plane.down[2],  pv.mmPerPixel,
+                 plane.slabMm,      static_cast<double>(static_cast<int>(plane.projection))};
+    key.residentSlices = session.residentCount();
+    key.resident = true;
+    if (!v.rendered_.differs(key)) {
+        return false;
+    }
+    v.target_->bind();
+    try {
+        glClearColor(0, 0, 0, 1);
+        glClear(GL_COLOR_BUFFER_BIT);
+        session.drawPlane(pv, plane.slabMm, plane.projection, options, v.view.linear);
+    } catch (const Error& e) {
+        workspace.addError(e.what());
+    }
+    v.rendered_.accept(key);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    v.draws_ += 1;
+    return true;
+}
+
 int ViewportSet::render(Workspace& workspace, const std::vector<std::pair<int, int>>& sizes) {
     int drawn = 0;
     for (std::size_t k = 0; k < viewports_.size() && k < sizes.size(); ++k) {
@@ -359,6 +463,10 @@ int ViewportSet::render(Workspace& workspace, const std::vector<std::pair<int, i
         key.height = h;
         const Series* series = workspace.find(v.seriesId);
         session::StackSession* session = series ? workspace.session(v.seriesId) : nullptr;
+        if (v.view.plane && session && session->volume()) {
+            drawn += renderPlane(v, *series, *session, workspace, w, h) ? 1 : 0;
+            continue;
+        }
         pixel::DisplayOptions options;
         pixel::ViewMapping mapping;
         if (session && v.view.frame < session->frameCount()) {
@@ -409,6 +517,145 @@ int ViewportSet::render(Workspace& workspace, const std::vector<std::pair<int, i
         drawn += 1;
     }
     return drawn;
+}
+
+bool ViewportSet::showPlane(int k, pixel::PlaneKind kind, Workspace& workspace, std::string* why) {
+    Viewport& v = viewports_[static_cast<std::size_t>(k)];
+    session::StackSession* session = v.empty() ? nullptr : workspace.session(v.seriesId);
+    if (!session || !session->volume()) {
+        if (why) {
+            *why = session ? "cannot reformat this series: " + session->volumeProblem()
+                           : std::string("the viewport shows no series");
+        }
+        return false;
+    }
+    const series::VolumeGeometry& g = *session->volume();
+    if (!crosshair_) {
+        crosshair_ = g.center();
+    }
+    viewer::PlaneState plane;
+    plane.kind = kind;
+    if (kind == pixel::PlaneKind::Oblique && v.view.plane) {
+        plane.view = v.view.plane->view;  // an oblique plane keeps the axes it has
+    }
+    plane.view.plane = kind == pixel::PlaneKind::Oblique && v.view.plane
+                           ? v.view.plane->view.plane
+                           : pixel::standardPlane(kind, *crosshair_);
+    plane.fitted = false;
+    v.view.plane = plane;
+    // The frame stands for the volume's reference (middle) slice: its window, VOI function and
+    // polarity are the plane's (session::StackSession::planePipeline).
+    v.view.frame = g.slices()[g.slices().size() / 2].frame;
+    resetWindow(v, workspace);
+    return true;
+}
+
+bool ViewportSet::showMpr(int seriesId, Workspace& workspace, std::string* why) {
+    session::StackSession* session = workspace.session(seriesId);
+    if (!session || !session->volume()) {
+        if (why) {
+            *why = session ? "cannot reformat this series: " + session->volumeProblem()
+                           : std::string("cannot show this series");
+        }
+        return false;
+    }
+    setGrid({2, 2});
+    crosshair_ = session->volume()->center();
+    const pixel::PlaneKind kinds[] = {pixel::PlaneKind::Axial, pixel::PlaneKind::Coronal,
+                                      pixel::PlaneKind::Sagittal};
+    for (int k = 0; k < 4; ++k) {
+        show(k, seriesId, workspace);
+        if (k < 3) {
+            showPlane(k, kinds[k], workspace, nullptr);
+        }
+    }
+    links.window = true;  // window/level linked across the MPR viewports by default
+    setActive(0);
+    return true;
+}
+
+void ViewportSet::setCrosshair(const pixel::Vec3& p, const Workspace* workspace) {
+    crosshair_ = p;
+    for (Viewport& v : viewports_) {
+        if (v.view.plane && v.view.plane->fitted) {
+            v.view.plane->view = pixel::throughPoint(v.view.plane->view, p);
+        } else if (v.view.plane) {
+            v.view.plane->view.plane.point = p;
+        }
+    }
+    if (!workspace) {
+        return;
+    }
+    for (Viewport& v : viewports_) {
+        const Series* series = workspace->find(v.seriesId);
+        const bool mpr = std::any_of(viewports_.begin(), viewports_.end(), [&](const Viewport& o) {
+            return o.view.plane && o.seriesId == v.seriesId;
+        });
+        if (!v.view.plane && series && mpr) {
+            if (auto frame = series->planes.nearestFrame({p[0], p[1], p[2]})) {
+                v.view.frame = *frame;  // the slice through the crosshair
+            }
+        }
+    }
+}
+
+void ViewportSet::movePlane(int k, int steps, const Workspace& workspace) {
+    Viewport& v = viewports_[static_cast<std::size_t>(k)];
+    const Series* series = workspace.find(v.seriesId);
+    if (!v.view.plane || !series || !series->session || !series->session->volume()) {
+        return;
+    }
+    const pixel::Vec3 n = v.view.plane->view.plane.normal();
+    const double step = series->session->volume()->slabSpacing(n);
+    const pixel::Vec3 from = crosshair_.value_or(v.view.plane->view.plane.point);
+    setCrosshair(from + (steps * step) * n, &workspace);
+}
+
+void ViewportSet::rotateOthers(int k, double radians) {
+    const Viewport& source = viewports_[static_cast<std::size_t>(k)];
+    if (!source.view.plane || radians == 0) {
+        return;
+    }
+    const pixel::Vec3 axis = source.view.plane->view.plane.normal();
+    for (std::size_t t = 0; t < viewports_.size(); ++t) {
+        Viewport& v = viewports_[t];
+        if (static_cast<int>(t) != k && v.view.plane && v.seriesId == source.seriesId) {
+            // Screen rotation is clockwise for positive angles (y down): about the normal that
+            // points into the screen, that is a right-handed turn.
+            v.view.plane->view = pixel::rotated(v.view.plane->view, axis, radians);
+            v.view.plane->kind = pixel::PlaneKind::Oblique;
+        }
+    }
+}
+
+void ViewportSet::resetPlanes(const Workspace& workspace) {
+    for (Viewport& v : viewports_) {
+        const Series* series = workspace.find(v.seriesId);
+        if (!v.view.plane || !series || !series->session || !series->session->volume()) {
+            continue;
+        }
+        crosshair_ = series->session->volume()->center();
+        if (v.view.plane->kind == pixel::PlaneKind::Oblique) {
+            v.view.plane->kind = pixel::PlaneKind::Axial;
+        }
+        v.view.plane->fitted = false;
+    }
+    for (std::size_t k = 0; k < viewports_.size() && k < 3; ++k) {
+        Viewport& v = viewports_[k];
+        if (v.view.plane && viewports_.size() == 4) {  // the MPR layout's three planes
+            const pixel::PlaneKind kinds[] = {pixel::PlaneKind::Axial, pixel::PlaneKind::Coronal,
+                                              pixel::PlaneKind::Sagittal};
+            v.view.plane->kind = kinds[k];
+        }
+    }
+}
+
+std::optional<std::array<double, 2>> ViewportSet::crosshairOn(int k) const {
+    const Viewport& v = viewports_[static_cast<std::size_t>(k)];
+    if (!v.view.plane || !crosshair_) {
+        return std::nullopt;
+    }
+    return v.view.plane->view.screenOf(*crosshair_);
 }
 
 }  // namespace dcmlens::workspace

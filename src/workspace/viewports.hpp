@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "input/input_mapper.hpp"
+#include "input/plane_mapper.hpp"
 #include "render/renderer.hpp"
 #include "viewer/change_tracker.hpp"
 #include "viewer/commands.hpp"
@@ -41,13 +42,18 @@ struct RenderKey {
     double offsetX = 0, offsetY = 0, scaleX = 0, scaleY = 0;
     pixel::Orientation orientation;
     bool linear = false;
+    // A plane (MPR): origin, right, down, mm per pixel, slab, projection; and how many slices are
+    // resident (a plane fills in as they arrive).
+    std::array<double, 12> plane{};
+    int residentSlices = 0;
     bool operator==(const RenderKey& o) const {
         return std::tie(seriesId, sessionSerial, frame, resident, width, height, center,
                         windowWidth, function, voiLut, inverse, colormap, stage, offsetX, offsetY,
-                        scaleX, scaleY, linear) ==
+                        scaleX, scaleY, linear, plane, residentSlices) ==
                    std::tie(o.seriesId, o.sessionSerial, o.frame, o.resident, o.width, o.height,
                             o.center, o.windowWidth, o.function, o.voiLut, o.inverse, o.colormap,
-                            o.stage, o.offsetX, o.offsetY, o.scaleX, o.scaleY, o.linear) &&
+                            o.stage, o.offsetX, o.offsetY, o.scaleX, o.scaleY, o.linear, o.plane,
+                            o.residentSlices) &&
                orientation == o.orientation;
     }
 };
@@ -59,6 +65,7 @@ public:
     int seriesId = -1;  // -1: empty
     viewer::ViewState view;
     input::InputMapper mapper;
+    input::PlaneMapper planeMapper;  // when view.plane is set (MPR)
     // The user's window replaces the frame's default one until R; until then each frame shows
     // its own default window (per-frame VOI of enhanced objects, PS3.3 C.7.6.16.2.10).
     bool windowAdjusted = false;
@@ -149,8 +156,32 @@ public:
     // Where the active viewport's slice cuts viewport k's (image coordinates of k), if anywhere.
     std::optional<viewer::Segment> referenceLine(int k, const Workspace& workspace) const;
 
+    // MPR. The crosshair: the patient point every MPR viewport's plane passes through.
+    const std::optional<pixel::Vec3>& crosshair() const { return crosshair_; }
+    // The MPR layout of series `id`: 2x2 with axial, coronal and sagittal planes through the
+    // volume's centre (the radiological conventions of pixel::standardPlane) and the series'
+    // slices in the fourth viewport; window/level linked. False, with the one-line reason in
+    // `why`, when the series forms no volume (the 2D view stays as it was).
+    bool showMpr(int seriesId, Workspace& workspace, std::string* why);
+    // Viewport k shows a plane of its series (kind: axial, coronal, sagittal; oblique keeps
+    // the current axes), through the crosshair.
+    bool showPlane(int k, pixel::PlaneKind kind, Workspace& workspace, std::string* why);
+    // Every MPR viewport's plane through p (the in-plane screen mappings stay); with the
+    // workspace, the slices of the MPR series shown in other viewports go to the slice nearest p.
+    void setCrosshair(const pixel::Vec3& p, const Workspace* workspace = nullptr);
+    // Viewport k's plane moved by `steps` slab samples along its normal; the crosshair with it.
+    void movePlane(int k, int steps, const Workspace& workspace);
+    // The other MPR viewports' planes rotated about viewport k's normal through the crosshair.
+    void rotateOthers(int k, double radians);
+    // Standard planes through the volume's centre, fitted again.
+    void resetPlanes(const Workspace& workspace);
+    // The crosshair on viewport k's screen (output pixels), if k shows a plane.
+    std::optional<std::array<double, 2>> crosshairOn(int k) const;
+
 private:
     const viewer::SlicePlane* shownPlane(const Viewport& v, const Workspace& workspace) const;
+    bool renderPlane(Viewport& v, const Series& series, session::StackSession& session,
+                     Workspace& workspace, int w, int h);
     // Calls f(viewport) for every viewport but k that shows a series.
     template <class F>
     void forEachOther(int k, F&& f);
@@ -158,6 +189,7 @@ private:
     std::vector<Viewport> viewports_;
     int active_ = 0;
     std::vector<std::pair<int, std::vector<int>>> focused_;  // last focus given to each series
+    std::optional<pixel::Vec3> crosshair_;
 };
 
 }  // namespace dcmlens::workspace

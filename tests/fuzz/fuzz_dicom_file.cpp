@@ -1,4 +1,5 @@
-// A DICOM file, parsed and shown as dcmlens shows one: the header (attributes, tag tree, pixel
+// A DICOM file (a file in memory, or bytes as a PACS retrieval gives them), parsed and shown as
+// dcmlens shows one: the header (attributes, tag tree, pixel
 // layout, the series grouping and geometry checks of a header scan), every frame decoded (the
 // first 8 and the last, one at a time, and all at once, and natively from the file where the
 // header allows it), and the CPU pipeline rendered at 24 x 16, nearest and bilinear.
@@ -6,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "common/error.hpp"
 #include "dicom/dicom_file.hpp"
@@ -45,11 +47,17 @@ void render(const model::Instance& in, const model::PixelBuffer& frame, int inst
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    // Both ways an instance arrives: as a file (memfd: the CLI's and the viewer's path) and as
+    // bytes in memory (a PACS retrieval); which one, the input's length decides.
     static fuzz::MemoryFile file;
-    const std::string& path = file.write(data, size);
     std::unique_ptr<dicom::DicomFile> dicom;
     try {
-        dicom = std::make_unique<dicom::DicomFile>(path);
+        if (size % 2 == 0) {
+            dicom = std::make_unique<dicom::DicomFile>(file.write(data, size));
+        } else {
+            dicom = std::make_unique<dicom::DicomFile>(
+                std::make_shared<const std::vector<std::uint8_t>>(data, data + size), "fuzz.dcm");
+        }
     } catch (const Error&) {
         return 0;
     }

@@ -12,6 +12,8 @@ Writes OUTDIR/NAME/ for each target of tests/fuzz/CMakeLists.txt:
                 segment
   jpeg_color    the first fragment of every JPEG-family encapsulated file
   program_file  files as render::programFileBytes writes them, for a few keys
+  multipart     WADO-RS bodies (multipart/related) of one to three small corpus files
+  qido          pydicom's DICOM JSON files and a QIDO-RS study answer
 Deterministic: the same corpus gives the same seeds.
 """
 import argparse
@@ -90,7 +92,7 @@ def main():
     warnings.simplefilter("ignore")
     out = Path(args.out)
     folders = {name: out / name for name in ("dicom_file", "dicomdir", "lut", "jpeg_color",
-                                            "program_file")}
+                                            "program_file", "multipart", "qido")}
     for f in folders.values():
         f.mkdir(parents=True, exist_ok=True)
     sources = [Path(args.corpus)] + ([Path(args.synthetic)] if args.synthetic else [])
@@ -129,6 +131,18 @@ def main():
     put("lut", "packed_8bit", lut_input((256, 0, 8), list(range(0, 65536, 514))[:128], 0))
     for k, key in enumerate([b"", b"k", b"Mesa\nllvmpipe\n4.5\n4.50\n" + bytes(8) + b"void main(){}"]):
         put("program_file", f"file_{k}", program_file(key, 0x8741, bytes(range(64)) * (k + 1)))
+    small = [p for p in sorted(Path(args.corpus).glob("*.dcm")) if p.stat().st_size <= 12_000][:6]
+    for k in range(1, 4):
+        body = b"".join(b"--frontier\r\nContent-Type: application/dicom\r\n\r\n" + p.read_bytes() +
+                        b"\r\n" for p in small[:k]) + b"--frontier--\r\n"
+        put("multipart", f"wado_{k}",
+            b'multipart/related; type="application/dicom"; boundary=frontier\n' + bytes([k * 37])
+            + body)
+    for p in sorted(Path(args.corpus).glob("*.json")):
+        put("qido", p.name, p.read_bytes())
+    put("qido", "studies", b'[{"0020000D":{"vr":"UI","Value":["1.2.3"]},"00100010":{"vr":"PN",'
+                           b'"Value":[{"Alphabetic":"Doe^John"}]},"00080020":{"vr":"DA",'
+                           b'"Value":["20240101"]},"00201208":{"vr":"IS","Value":[42]}}]')
     print(" ".join(f"{name}: {n}" for name, n in counts.items()))
     return 0
 

@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -eq 0 ] && targets=(dicom_file dicomdir lut jpeg_color program_file)
+[ ${#targets[@]} -eq 0 ] && targets=(dicom_file dicomdir lut jpeg_color program_file multipart qido)
 
 if [ "$build" = 1 ]; then
   if [ ! -f "$dir/CMakeCache.txt" ]; then

@@ -42,6 +42,7 @@ public:
 
 private:
     void drawPins(AppContext& ctx);
+    static void drawPlaneProbe(const Probe& probe);
     RawWords& raw_;
     std::string pinsKey_;  // what pinProbes_ were computed for
     std::vector<std::optional<Probe>> pinProbes_;
@@ -146,6 +147,13 @@ private:
 class InfoTab final : public Panel {
 public:
     const char* name() const override { return "Info"; }
+    void draw(AppContext& ctx) override;
+};
+
+// MPR: the layout, the active viewport's plane, slab and projection, the crosshair.
+class MprTab final : public Panel {
+public:
+    const char* name() const override { return "MPR"; }
     void draw(AppContext& ctx) override;
 };
 

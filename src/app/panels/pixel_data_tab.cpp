@@ -47,9 +47,9 @@ void PixelDataTab::draw(AppContext& ctx) {
         fragmentShown_ = fragment_;
         error_.clear();
         try {
-            dicom::DicomFile file(in.path);
-            layout_ = file.pixelLayout();
-            bytes_ = fragment_ >= 0 ? file.fragmentData(fragment_) : file.frameData(f);
+            const std::unique_ptr<dicom::DicomFile> file = dicom::openInstance(in);
+            layout_ = file->pixelLayout();
+            bytes_ = fragment_ >= 0 ? file->fragmentData(fragment_) : file->frameData(f);
         } catch (const Error& e) {
             bytes_.clear();
             error_ = e.what();

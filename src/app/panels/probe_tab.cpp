@@ -26,10 +26,14 @@ void ProbeTab::draw(AppContext& ctx) {
         ImGui::TextDisabled("move the cursor over the active viewport's image");
         return;
     }
+    if (probe->plane) {
+        drawPlaneProbe(*probe);
+        return;
+    }
     const model::Instance& in = session->instanceOf(probe->frame);
     const auto& px = in.pixel;
     // The word as decoded comes from the file, decoded again once per frame while this shows.
-    const model::PixelBuffer* words = raw_.of(in.path, session->frameInInstance(probe->frame));
+    const model::PixelBuffer* words = raw_.of(in, session->frameInInstance(probe->frame));
     ImGui::Text("column %d, row %d, image %d", probe->x, probe->y, probe->frame + 1);
     if (!ImGui::BeginTable("stages", 2,
                            ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
@@ -97,6 +101,51 @@ void ProbeTab::draw(AppContext& ctx) {
     std::snprintf(buf, sizeof buf, "%s: %d %d %d", ctx.active().view.colormap.c_str(),
                   probe->rgb[0], probe->rgb[1], probe->rgb[2]);
     row("colour", buf);
+    ImGui::EndTable();
+}
+
+// A plane's output pixel: where it is in the patient, the nearest voxel (for MIP/MinIP the one
+// the value came from) and its file, its stored and modality values, the value the pixel shows
+// before VOI (interpolated or projected), then VOI and the 8-bit level.
+void ProbeTab::drawPlaneProbe(const Probe& probe) {
+    const pixel::PlaneProbe& q = probe.plane->probe;
+    ImGui::Text("output pixel %d, %d of the plane", probe.x, probe.y);
+    if (!ImGui::BeginTable("plane stages", 2,
+                           ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                               ImGuiTableFlags_SizingStretchProp)) {
+        return;
+    }
+    ImGui::TableSetupColumn("stage", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "%.2f, %.2f, %.2f mm (LPS)", q.position[0], q.position[1],
+                  q.position[2]);
+    row("position", buf);
+    if (q.state == pixel::VolumeSample::State::Outside) {
+        row("voxel", "outside the volume");
+        ImGui::EndTable();
+        return;
+    }
+    if (q.state == pixel::VolumeSample::State::Missing) {
+        row("voxel", "its slice is not loaded yet");
+    }
+    std::snprintf(buf, sizeof buf, "column %d, row %d, slice %d%s", q.column, q.row, q.slice + 1,
+                  q.projection == pixel::Projection::Mip || q.projection == pixel::Projection::MinIp
+                      ? " (the slice the value came from)"
+                      : " (nearest)");
+    row("voxel", buf);
+    row("file", probe.plane->file);
+    row("stored", std::to_string(q.stored));
+    std::snprintf(buf, sizeof buf, "%g", q.modality);
+    row("modality", buf);
+    std::snprintf(
+        buf, sizeof buf, "%g (%s%s)", q.value,
+        q.projection == pixel::Projection::None ? "sampled" : pixel::projectionName(q.projection),
+        q.samples > 1 ? (", " + std::to_string(q.samples) + " samples").c_str() : "");
+    row("value", buf);
+    std::snprintf(buf, sizeof buf, "%.6f", q.voi);
+    row("VOI output", buf);
+    row("8-bit", std::to_string(q.output));
     ImGui::EndTable();
 }
 

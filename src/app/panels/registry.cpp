@@ -7,6 +7,7 @@ std::vector<std::unique_ptr<Panel>> makePanels(RawWords& raw) {
     panels.push_back(std::make_unique<WindowTab>());
     panels.push_back(std::make_unique<ProbeTab>(raw));
     panels.push_back(std::make_unique<MeasureTab>());
+    panels.push_back(std::make_unique<MprTab>());
     panels.push_back(std::make_unique<HistogramTab>());
     panels.push_back(std::make_unique<PixelDataTab>());
     panels.push_back(std::make_unique<CompareTab>());
@@ -17,9 +18,9 @@ std::vector<std::unique_ptr<Panel>> makePanels(RawWords& raw) {
 }
 
 const std::vector<std::string>& panelNames() {
-    static const std::vector<std::string> names = {"Window",    "Probe",      "Measure",
-                                                   "Histogram", "Pixel data", "Compare",
-                                                   "Series",    "Tags",       "Info"};
+    static const std::vector<std::string> names = {"Window",    "Probe",      "Measure", "MPR",
+                                                   "Histogram", "Pixel data", "Compare", "Series",
+                                                   "Tags",      "Info"};
     return names;
 }
 

@@ -39,7 +39,7 @@ void TagsTab::draw(AppContext& ctx) {
         frame_ = f;
         error_.clear();
         try {
-            std::vector<model::TagNode> tags = dicom::DicomFile(in.path).tagTree();
+            std::vector<model::TagNode> tags = dicom::openInstance(in)->tagTree();
             keepFrameGroups(tags, f);
             shown_ = tags;
             tags_.setTags(std::move(tags));
