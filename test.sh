@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up, builds with warnings as errors, and runs every test: the unit tests, the
-# oracle, GPU and golden tests, then the unit, oracle and GPU tests again under ASan + UBSan.
+# oracle, GPU and golden tests, then the unit, oracle and GPU tests again under ASan + UBSan, the
+# mutation smoke of the CLI on that build, and the fuzz targets for a bounded time.
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh
@@ -12,4 +13,9 @@ DCMLENS_BUILD_DIR=build bash scripts/build.sh -DDCMLENS_STRICT=ON
 DCMLENS_BUILD_DIR=build-asan bash scripts/build.sh -DDCMLENS_STRICT=ON -DDCMLENS_SANITIZE=ON \
   -DCMAKE_BUILD_TYPE=Debug
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -L "unit|oracle" -LE gpu)
-(cd build-asan && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j2 -L gpu)
+(cd build-asan && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j2 -L gpu -LE sweep)
+# The mutation smoke of the CLI on the sanitizer build (bounded: 150 s of mutants).
+(cd build-asan && ctest --output-on-failure -L smoke)
+# Fuzzing: the libFuzzer targets (clang-16, build-fuzz/) for a minute each, two at a time; fails
+# on any crash, sanitizer report, leak or slow input (tests/fuzz/run_fuzzers.sh).
+bash tests/fuzz/run_fuzzers.sh --seconds 60

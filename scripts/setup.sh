@@ -12,6 +12,8 @@ packages=(
   # libgl-dev does not pull in without recommends
   libegl-dev libgl-dev libopengl-dev libegl-mesa0 libgl1-mesa-dri python3-glad
   libcurl4-openssl-dev
+  # fuzzing: libFuzzer with ASan/UBSan (tests/fuzz/run_fuzzers.sh), its symbolizer
+  clang-16 libclang-rt-16-dev llvm-16
   # tests: reference renderers and encoders, the pydicom corpus, a display for the window
   libgdcm-tools openjph-tools python3-pydicom python3-numpy python3-pil python3-scipy
   xvfb xauth xdotool imagemagick

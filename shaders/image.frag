@@ -28,9 +28,21 @@ uniform ivec4 u_tile;       // x, y, width, height of this tile's texture inside
 uniform ivec4 u_owned;      // the pixels this tile draws (its texture adds a 1-pixel margin)
 
 // Output pixel -> view pixel (the flip and rotation: an integer signed permutation plus an
-// offset, pixel::pixelTransform) -> image coordinates: p = (view + 0.5 - u_offset) * u_scale.
-uniform vec2 u_offset;
-uniform vec2 u_scale;
+// offset, pixel::pixelTransform) -> image pixel, in integers (src/pixel/view_sampling.hpp,
+// docs/pipeline.md "Sampling"): the CPU reference evaluates the same formula, so both pick the
+// same pixel and the same bilinear weights at every size, zoom and pan, ties included. Per view
+// axis: the position P = base + d * step + ((d * stepFraction) >> 16), d = view - anchor, in
+// 2^-F image pixels; integer arithmetic is exact everywhere. Only output pixels that show the
+// image are shaded (the renderer scissors them and clears the rest to black), so P is in
+// [0, size * 2^F) here.
+uniform ivec2 u_viewAnchor;
+uniform ivec2 u_viewBase;
+uniform uvec2 u_viewStep;
+uniform uvec2 u_viewStepFraction;
+uniform ivec2 u_viewFractionBits;  // F
+uniform ivec2 u_viewHalf;          // 2^(F-1): bilinear positions are relative to pixel centres
+uniform ivec2 u_viewMask;          // 2^F - 1
+uniform vec2 u_viewUnit;           // 2^-F, exact: the weights are exact floats
 uniform int u_outputHeight;
 uniform ivec4 u_turn;        // a00, a01, a10, a11
 uniform ivec2 u_turnOffset;  // b0, b1
@@ -406,12 +418,9 @@ void main() {
     ivec2 o = ivec2(int(gl_FragCoord.x), u_outputHeight - 1 - int(gl_FragCoord.y));
     ivec2 view = ivec2(u_turn.x * o.x + u_turn.y * o.y, u_turn.z * o.x + u_turn.w * o.y) +
                  u_turnOffset;
-    vec2 p = (vec2(view) + 0.5 - u_offset) * u_scale;
-    if (p.x < 0.0 || p.y < 0.0 || p.x >= float(u_imageSize.x) || p.y >= float(u_imageSize.y)) {
-        fragColor = vec4(0.0, 0.0, 0.0, 1.0);
-        return;
-    }
-    ivec2 ip = ivec2(floor(p));
+    uvec2 d = uvec2(view - u_viewAnchor);
+    ivec2 p = u_viewBase + ivec2(d * u_viewStep + ((d * u_viewStepFraction) >> 16u));
+    ivec2 ip = p >> u_viewFractionBits;  // a boundary belongs to the next pixel
 #if TILED
     if (any(lessThan(ip, u_owned.xy)) || any(greaterThanEqual(ip, u_owned.xy + u_owned.zw))) {
         discard;  // another tile draws this pixel
@@ -419,14 +428,18 @@ void main() {
 #endif
 #if COLOR_MODE == 0
 #if LINEAR
-    vec2 q = p - 0.5;
-    ivec2 i0 = ivec2(floor(q));
-    vec2 f = q - vec2(i0);
+    ivec2 q = p - u_viewHalf;
+    ivec2 i0 = q >> u_viewFractionBits;  // arithmetic: -1 left of the first centre
+    vec2 f = vec2(q & u_viewMask) * u_viewUnit;
     float m00 = modality(storedAt(i0).r);
     float m10 = modality(storedAt(i0 + ivec2(1, 0)).r);
     float m01 = modality(storedAt(i0 + ivec2(0, 1)).r);
     float m11 = modality(storedAt(i0 + ivec2(1, 1)).r);
-    float m = mix(mix(m00, m10, f.x), mix(m01, m11, f.x), f.y);
+    // The CPU's formula, term for term: the weights and 1 - weight are exact, so each product
+    // rounds once (or fuses), which keeps float within a level of the CPU's double.
+    float top = m00 * (1.0 - f.x) + m10 * f.x;
+    float bottom = m01 * (1.0 - f.x) + m11 * f.x;
+    float m = top * (1.0 - f.y) + bottom * f.y;
 #else
     float m = modality(storedAt(ip).r);
 #endif

@@ -5,6 +5,9 @@
 #include <dcmtk/dcmdata/dcsequen.h>
 #include <dcmtk/dcmdata/dcuid.h>
 
+#include <algorithm>
+#include <limits>
+
 #include "common/error.hpp"
 #include "dicom/lut_decoding.hpp"
 
@@ -224,8 +227,15 @@ void readOverlays(DcmItem& dataset, model::Instance& out) {
     }
 }
 
+int saturatedInt(long v) {
+    return static_cast<int>(
+        std::clamp<long>(v, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+}
+
 // Enhanced multi-frame objects (PS3.3 C.7.6.16): shared groups apply to every frame, per-frame
-// groups override them.
+// groups override them. One entry per frame that has a Per-frame Functional Groups item (at most
+// Number of Frames): the items are in the file, so a header claiming 2^31 frames (or 0) costs
+// nothing; frames beyond them take the shared groups alone.
 void readFunctionalGroups(DcmItem& dataset, model::Instance& out) {
     DcmSequenceOfItems* perFrame = nullptr;
     DcmItem* shared = firstItem(dataset, DCM_SharedFunctionalGroupsSequence);
@@ -264,15 +274,18 @@ void readFunctionalGroups(DcmItem& dataset, model::Instance& out) {
             }
         }
     };
-    out.frameAttributes.assign(static_cast<std::size_t>(out.pixel.frames), {});
-    for (int i = 0; i < out.pixel.frames; ++i) {
-        apply(shared, out.frameAttributes[i]);
-        if (perFrame != nullptr && static_cast<unsigned long>(i) < perFrame->card()) {
-            apply(perFrame->getItem(static_cast<unsigned long>(i)), out.frameAttributes[i]);
-        }
+    model::FrameAttributes common;
+    apply(shared, common);
+    out.sharedFrameAttributes = common;
+    const unsigned long items = perFrame != nullptr ? perFrame->card() : 0;
+    const auto frames = static_cast<unsigned long>(std::max(0, out.pixel.frames));
+    out.frameAttributes.assign(std::min(items, frames), common);
+    for (std::size_t i = 0; i < out.frameAttributes.size(); ++i) {
+        apply(perFrame->getItem(static_cast<unsigned long>(i)), out.frameAttributes[i]);
     }
     // The whole object's geometry defaults to the first frame's.
-    const auto& f0 = out.frameAttributes.front();
+    const model::FrameAttributes& f0 =
+        out.frameAttributes.empty() ? common : out.frameAttributes.front();
     if (!out.geometry.position && f0.position) {
         out.geometry.position = f0.position;
     }
@@ -309,18 +322,18 @@ void readAttributes(DcmItem& dataset, model::Instance& out) {
     }
 
     model::PixelDescriptor& px = out.pixel;
-    px.rows = static_cast<int>(getInteger(dataset, DCM_Rows).value_or(0));
-    px.columns = static_cast<int>(getInteger(dataset, DCM_Columns).value_or(0));
-    px.frames = static_cast<int>(getInteger(dataset, DCM_NumberOfFrames).value_or(1));
-    px.samplesPerPixel = static_cast<int>(getInteger(dataset, DCM_SamplesPerPixel).value_or(1));
+    // Saturated into int: a malformed header's 2^40 must not wrap to a plausible size.
+    px.rows = saturatedInt(getInteger(dataset, DCM_Rows).value_or(0));
+    px.columns = saturatedInt(getInteger(dataset, DCM_Columns).value_or(0));
+    px.frames = saturatedInt(getInteger(dataset, DCM_NumberOfFrames).value_or(1));
+    px.samplesPerPixel = saturatedInt(getInteger(dataset, DCM_SamplesPerPixel).value_or(1));
     px.photometricText = getString(dataset, DCM_PhotometricInterpretation).value_or("");
     px.photometric = px.photometricText.empty() && px.samplesPerPixel == 1
                          ? model::Photometric::Monochrome2
                          : model::parsePhotometric(px.photometricText);
-    px.bitsAllocated = static_cast<int>(getInteger(dataset, DCM_BitsAllocated).value_or(0));
-    px.bitsStored =
-        static_cast<int>(getInteger(dataset, DCM_BitsStored).value_or(px.bitsAllocated));
-    px.highBit = static_cast<int>(getInteger(dataset, DCM_HighBit).value_or(px.bitsStored - 1));
+    px.bitsAllocated = saturatedInt(getInteger(dataset, DCM_BitsAllocated).value_or(0));
+    px.bitsStored = saturatedInt(getInteger(dataset, DCM_BitsStored).value_or(px.bitsAllocated));
+    px.highBit = saturatedInt(getInteger(dataset, DCM_HighBit).value_or(px.bitsStored - 1L));
     px.isSigned = getInteger(dataset, DCM_PixelRepresentation).value_or(0) == 1;
     px.planarConfiguration =
         static_cast<int>(getInteger(dataset, DCM_PlanarConfiguration).value_or(0));

@@ -23,12 +23,15 @@
 
 #include "common/error.hpp"
 #include "dicom/attributes.hpp"
+#include "dicom/codec_checks.hpp"
+#include "dicom/dcmtk_call.hpp"
 #include "dicom/dictionary.hpp"
 #include "dicom/j2k_decoder.hpp"
 #include "dicom/jpeg_color.hpp"
 #include "dicom/signature.hpp"
 #include "dicom/stored_values.hpp"
 #include "model/display_text.hpp"
+#include "model/memory_budget.hpp"
 
 namespace dcmlens::dicom {
 
@@ -88,8 +91,26 @@ std::string syntaxName(const std::string& uid) {
     return name ? name : "";
 }
 
-// Refuse sizes that cannot be real before allocating anything for them.
-constexpr std::uint64_t kMaxPixelBytes = std::uint64_t{8} << 30;
+// The decoded size of `frames` frames (stored values: model::sampleTypeFor's width), saturating.
+std::uint64_t decodedBytes(const model::PixelDescriptor& px, std::uint64_t frames) {
+    const std::uint64_t perFrame = model::saturatingMultiply(
+        model::saturatingMultiply(static_cast<std::uint64_t>(std::max(px.columns, 0)),
+                                  static_cast<std::uint64_t>(std::max(px.rows, 0))),
+        model::saturatingMultiply(
+            static_cast<std::uint64_t>(std::max(px.samplesPerPixel, 0)),
+            model::sampleBytes(model::sampleTypeFor(px.bitsStored, px.isSigned))));
+    return model::saturatingMultiply(perFrame, frames);
+}
+
+// "an image of 512 x 512 pixels (1 sample of 16 bits each)", "... 300 frames of ...": what a
+// memory-budget message names.
+std::string imageText(const model::PixelDescriptor& px, std::uint64_t frames) {
+    return "an image of " + (frames > 1 ? std::to_string(frames) + " frames of " : "") +
+           std::to_string(px.columns) + " x " + std::to_string(px.rows) + " pixels (" +
+           std::to_string(px.samplesPerPixel) +
+           (px.samplesPerPixel == 1 ? " sample of " : " samples of ") +
+           std::to_string(px.bitsAllocated) + " bits each)";
+}
 
 // Reads frames [first, first + count) of native little-endian pixel data whose value starts at
 // `offset` in `in` into frames [0, count) of `out`: straight into it when the words already are
@@ -262,6 +283,39 @@ std::vector<std::uint8_t> frameCodestream(DcmPixelSequence& seq, int frame, int 
 
 }  // namespace
 
+// The Image Pixel Module as far as decoding goes (PS3.3 C.7.6.3), and that `frame` exists:
+// throws dcmlens::Error for anything dcmlens cannot decode, before any size is trusted.
+void checkPixelModule(const model::PixelDescriptor& px, int frame) {
+    if (px.rows <= 0 || px.columns <= 0) {
+        throw Error("image has no Rows (0028,0010) or Columns (0028,0011)");
+    }
+    if (px.rows > 65535 || px.columns > 65535) {
+        // US values (PS3.3 C.7.6.3): anything larger is a malformed header.
+        throw Error("Rows (0028,0010) " + std::to_string(px.rows) + " or Columns (0028,0011) " +
+                    std::to_string(px.columns) + " is beyond 65535");
+    }
+    if (px.frames <= 0) {
+        throw Error("Number of Frames (0028,0008) is " + std::to_string(px.frames));
+    }
+    if (frame < 0 || frame >= px.frames) {
+        throw Error("frame " + std::to_string(frame + 1) + " does not exist (the image has " +
+                    model::countText(static_cast<std::uint64_t>(px.frames), "frame") + ")");
+    }
+    if (px.bitsAllocated != 1 && px.bitsAllocated != 8 && px.bitsAllocated != 16 &&
+        px.bitsAllocated != 32) {
+        throw Error("Bits Allocated (0028,0100) of " + std::to_string(px.bitsAllocated) +
+                    " is not supported");
+    }
+    if (px.bitsStored < 1 || px.bitsStored > px.bitsAllocated || px.highBit < px.bitsStored - 1 ||
+        px.highBit >= px.bitsAllocated) {
+        throw Error("Bits Stored / High Bit (0028,0101/0102) do not fit Bits Allocated");
+    }
+    if (px.samplesPerPixel != 1 && px.samplesPerPixel != 3) {
+        throw Error("Samples per Pixel (0028,0002) of " + std::to_string(px.samplesPerPixel) +
+                    " is not supported");
+    }
+}
+
 // An input stream over shared bytes in memory that, unlike DCMTK's DcmInputBufferStream, lets
 // DCMTK postpone large values as it does for files (a factory that reopens the bytes at the
 // value): parsing a retrieved instance does not copy its pixel data, and native pixel data is
@@ -366,13 +420,40 @@ std::uint64_t requireNonEmptyFile(const std::string& path, const std::string& wh
     return static_cast<std::uint64_t>(regularFileStatus(path, whenEmpty).st_size);
 }
 
+void checkBeforeParsing(const std::string& path, std::size_t limit) {
+    std::FILE* in = std::fopen(path.c_str(), "rb");
+    if (in == nullptr) {
+        return;  // DCMTK says why
+    }
+    struct stat st {};
+    const std::size_t size = fstat(fileno(in), &st) == 0 && st.st_size > 0
+                                 ? static_cast<std::size_t>(std::min<std::uint64_t>(
+                                       static_cast<std::uint64_t>(st.st_size), limit))
+                                 : 0;
+    // Group 0004 follows the meta header (elements are in tag order): a file whose first 64 KB
+    // hold no Directory Record Sequence is read no further (an image's pixels are not read twice).
+    std::vector<std::uint8_t> bytes(std::min<std::size_t>(size, 64 << 10));
+    bytes.resize(std::fread(bytes.data(), 1, bytes.size(), in));
+    if (holdsDirectoryRecordSequence(bytes.data(), bytes.size()) && bytes.size() < size) {
+        const std::size_t head = bytes.size();
+        bytes.resize(size);
+        bytes.resize(head + std::fread(bytes.data() + head, 1, size - head, in));
+    }
+    std::fclose(in);
+    checkDirectoryRecordTypes(bytes.data(), bytes.size());
+}
+
 // registerCodecs() before any DCMTK object exists: it installs the compiled dictionary.
 DicomFile::DicomFile(const std::string& path)
     : impl_((registerCodecs(), std::make_unique<Impl>())) {
     const struct stat before = regularFileStatus(path, "file is empty");
     requireDicomSignature(path, static_cast<std::uint64_t>(before.st_size));
-    OFCondition status = impl_->file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange,
-                                              DCM_MaxReadLength, ERM_autoDetect);
+    // What DCMTK cannot parse (its directory records, when it has any).
+    checkBeforeParsing(path, std::size_t{64} << 20);
+    OFCondition status = dcmtkCall("not a readable DICOM file", [&] {
+        return impl_->file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
+                                    ERM_autoDetect);
+    });
     if (status.bad()) {
         throw Error(loadFailure(status));
     }
@@ -407,9 +488,16 @@ DicomFile::DicomFile(std::shared_ptr<const std::vector<std::uint8_t>> bytes,
     }
     // The same DcmFileFormat::read as loadFile() uses (meta header, preamble or none, transfer
     // syntax detection); large values stay in `bytes` until used, as they stay in a file.
+    // What DCMTK's parser cannot take (codec_checks.hpp), as for a file.
+    const std::size_t head = std::min<std::size_t>(bytes->size(), 64 << 10);
+    checkDirectoryRecordTypes(bytes->data(), holdsDirectoryRecordSequence(bytes->data(), head)
+                                                 ? bytes->size()
+                                                 : head);
     SharedBytesStream stream(bytes, 0);
     impl_->file.transferInit();
-    OFCondition status = impl_->file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+    OFCondition status = dcmtkCall("not a readable DICOM object", [&] {
+        return impl_->file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+    });
     impl_->file.transferEnd();
     if (status.bad()) {
         throw Error(std::string("not a readable DICOM object (") + status.text() + ")");
@@ -462,7 +550,8 @@ std::optional<model::PixelBuffer> readNativeFrames(const model::Instance& header
                            px.bitsStored, px.highBit, px.isSigned, false};
     const std::uint64_t bytes = rawFrameBytes(layout) * static_cast<std::uint64_t>(px.frames);
     const model::Instance::NativePixels& at = *header.nativePixels;
-    if (bytes > kMaxPixelBytes || at.length < bytes) {
+    if (px.rows > 65535 || px.columns > 65535 || at.length < bytes ||
+        decodedBytes(px, static_cast<std::uint64_t>(px.frames)) > model::memoryBudget()) {
         return std::nullopt;  // DicomFile says why
     }
     if (header.encoded) {
@@ -535,41 +624,41 @@ bool DicomFile::hasImage() const {
            impl_->instance.pixel.columns > 0;
 }
 
+void DicomFile::checkPixelData() {
+    const model::PixelDescriptor& px = impl_->instance.pixel;
+    checkPixelModule(px, 0);
+    if (px.frames <= 1) {
+        return;
+    }
+    const PixelLayout layout = pixelLayout();
+    if (layout.encapsulated) {
+        if (layout.fragments.size() < static_cast<std::size_t>(px.frames)) {
+            throw Error("Number of Frames (0028,0008) is " + std::to_string(px.frames) +
+                        " but the pixel data has " + std::to_string(layout.fragments.size()) +
+                        " fragments");
+        }
+        return;
+    }
+    const std::uint64_t needed =
+        model::saturatingMultiply(layout.frameBytes, static_cast<std::uint64_t>(px.frames));
+    if (layout.nativeBytes < needed) {
+        throw Error("Number of Frames (0028,0008) is " + std::to_string(px.frames) +
+                    " but the pixel data holds " + std::to_string(layout.nativeBytes) +
+                    " bytes, not " + std::to_string(needed));
+    }
+}
+
 model::PixelBuffer DicomFile::decodeFrame(int frame) {
     model::Instance& inst = impl_->instance;
     const model::PixelDescriptor& px = inst.pixel;
     if (!impl_->file.getDataset()->tagExists(DCM_PixelData)) {
         throw Error("no pixel data (7FE0,0010): not an image");
     }
-    if (px.rows <= 0 || px.columns <= 0) {
-        throw Error("image has no Rows (0028,0010) or Columns (0028,0011)");
-    }
-    if (px.frames <= 0) {
-        throw Error("Number of Frames (0028,0008) is " + std::to_string(px.frames));
-    }
-    if (frame < 0 || frame >= px.frames) {
-        throw Error("frame " + std::to_string(frame + 1) + " does not exist (the image has " +
-                    model::countText(static_cast<std::uint64_t>(px.frames), "frame") + ")");
-    }
-    if (px.bitsAllocated != 1 && px.bitsAllocated != 8 && px.bitsAllocated != 16 &&
-        px.bitsAllocated != 32) {
-        throw Error("Bits Allocated (0028,0100) of " + std::to_string(px.bitsAllocated) +
-                    " is not supported");
-    }
-    if (px.bitsStored < 1 || px.bitsStored > px.bitsAllocated || px.highBit < px.bitsStored - 1 ||
-        px.highBit >= px.bitsAllocated) {
-        throw Error("Bits Stored / High Bit (0028,0101/0102) do not fit Bits Allocated");
-    }
-    if (px.samplesPerPixel != 1 && px.samplesPerPixel != 3) {
-        throw Error("Samples per Pixel (0028,0002) of " + std::to_string(px.samplesPerPixel) +
-                    " is not supported");
-    }
+    checkPixelModule(px, frame);
     const RawLayout layout = impl_->layout();
     const std::uint64_t frameBytes = rawFrameBytes(layout);
-    if (frameBytes * static_cast<std::uint64_t>(px.frames) > kMaxPixelBytes) {
-        throw Error("image of " + std::to_string(px.columns) + "x" + std::to_string(px.rows) + "x" +
-                    std::to_string(px.frames) + " is larger than dcmlens can hold");
-    }
+    // Before anything is allocated for it: the frame as decoded, and the decoder's words.
+    model::requireWithinBudget(decodedBytes(px, 1) + frameBytes, "decoding " + imageText(px, 1));
 
     DcmDataset& dataset = *impl_->file.getDataset();
     DcmPixelData* pixelData = impl_->pixelData();
@@ -600,7 +689,14 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
             throw Error("JPEG 2000 pixel data is not encapsulated");
         }
         const std::vector<std::uint8_t> code = frameCodestream(*seq, frame, px.frames);
-        J2kImage j2k = decodeJ2k(code.data(), code.size());
+        // OpenJPEG's own buffers (4 bytes a sample) and the decoded samples, besides the frame.
+        model::requireWithinBudget(
+            decodedBytes(px, 1) +
+                model::saturatingMultiply(8, static_cast<std::uint64_t>(px.columns) * px.rows *
+                                                 static_cast<std::uint64_t>(px.samplesPerPixel)),
+            "decoding " + imageText(px, 1) + " from JPEG 2000");
+        J2kImage j2k =
+            decodeJ2k(code.data(), code.size(), {px.columns, px.rows, px.samplesPerPixel});
         if (j2k.width != px.columns || j2k.height != px.rows ||
             j2k.components != px.samplesPerPixel) {
             throw Error("JPEG 2000 codestream is " + std::to_string(j2k.width) + "x" +
@@ -712,15 +808,46 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
         impl_->nextFragment.assign(static_cast<std::size_t>(px.frames) + 1, 0);
     }
     Uint32 startFragment = impl_->nextFragment[frame];
+    if (encapsulated && inst.transferSyntaxUid == "1.2.840.10008.1.2.5") {
+        // RLE Lossless: DCMTK's decoder trusts the RLE header; check it first (codec_checks.hpp)
+        // and hand DCMTK the fragment that was checked.
+        DcmPixelSequence* seq = nullptr;
+        if (pixelData->getEncapsulatedRepresentation(dataset.getOriginalXfer(), nullptr, seq)
+                .bad() ||
+            seq == nullptr) {
+            throw Error("RLE pixel data is not encapsulated");
+        }
+        const PixelLayout layout = pixelLayout();
+        std::vector<std::uint32_t> lengths;
+        for (const PixelLayout::Fragment& f : layout.fragments) {
+            lengths.push_back(f.length);
+        }
+        const std::size_t index = rleFragmentOf(frame, px.frames, layout.offsetTable, lengths);
+        std::vector<std::uint8_t> fragment;
+        appendFragment(*seq, static_cast<unsigned long>(index) + 1, fragment);
+        try {
+            checkRleFragment(fragment.data(), fragment.size(),
+                             px.samplesPerPixel * (px.bitsAllocated / 8));
+        } catch (const Error& e) {
+            throw Error("cannot decode frame " + std::to_string(frame + 1) + " (" +
+                        inst.transferSyntaxName + "): " + e.what());
+        }
+        startFragment = static_cast<Uint32>(index) + 1;
+    }
     OFString colorModel;
-    OFCondition status =
-        pixelData->getUncompressedFrame(&dataset, static_cast<Uint32>(frame), startFragment,
-                                        raw.data(), static_cast<Uint32>(raw.size()), colorModel);
-    if (status.bad() && startFragment != 0) {
+    const std::string cannot = "cannot decode frame " + std::to_string(frame + 1);
+    OFCondition status = dcmtkCall(cannot.c_str(), [&] {
+        return pixelData->getUncompressedFrame(&dataset, static_cast<Uint32>(frame), startFragment,
+                                               raw.data(), static_cast<Uint32>(raw.size()),
+                                               colorModel);
+    });
+    if (status.bad() && startFragment != 0 && inst.transferSyntaxUid != "1.2.840.10008.1.2.5") {
         startFragment = 0;  // the hint was wrong: let DCMTK search from the start
-        status = pixelData->getUncompressedFrame(&dataset, static_cast<Uint32>(frame),
-                                                 startFragment, raw.data(),
-                                                 static_cast<Uint32>(raw.size()), colorModel);
+        status = dcmtkCall(cannot.c_str(), [&] {
+            return pixelData->getUncompressedFrame(&dataset, static_cast<Uint32>(frame),
+                                                   startFragment, raw.data(),
+                                                   static_cast<Uint32>(raw.size()), colorModel);
+        });
     }
     if (status.bad()) {
         throw Error(std::string("cannot decode frame ") + std::to_string(frame + 1) + " (" +
@@ -773,6 +900,11 @@ model::PixelBuffer DicomFile::decodeFrame(int frame) {
 
 void DicomFile::decodeAllFrames(model::PixelBuffer destination) {
     const int frames = std::max(1, impl_->instance.pixel.frames);
+    const model::PixelDescriptor& px = impl_->instance.pixel;
+    if (frames > 1 && px.rows > 0 && px.columns > 0) {
+        model::requireWithinBudget(decodedBytes(px, static_cast<std::uint64_t>(frames)),
+                                   imageText(px, static_cast<std::uint64_t>(frames)));
+    }
     if (destination.frames() != frames) {
         destination = model::PixelBuffer();
     }
@@ -856,11 +988,13 @@ std::vector<std::uint8_t> DicomFile::frameData(int frame) {
         }
         return frameCodestream(*seq, frame, std::max(1, px.frames));
     }
+    checkPixelModule(px, frame);
     const RawLayout layout = impl_->layout();
     const std::uint64_t frameBytes = rawFrameBytes(layout);
     if (pixelData->getLength() < frameBytes * static_cast<std::uint64_t>(frame + 1)) {
         throw Error("pixel data is truncated");
     }
+    model::requireWithinBudget(frameBytes, imageText(px, 1));
     Uint8* bytes = nullptr;
     Uint16* words = nullptr;
     std::vector<std::uint8_t> out(static_cast<std::size_t>(frameBytes));

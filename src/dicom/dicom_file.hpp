@@ -30,6 +30,13 @@ public:
 
     bool hasImage() const;
 
+    // Throws dcmlens::Error when decodeFrame would refuse the pixel module (sizes, bits, samples)
+    // or the pixel data cannot hold the frames the header claims: native data shorter than
+    // Number of Frames x the frame size, encapsulated data with fewer fragments than frames
+    // (PS3.5 A.4: a fragment holds data of one frame at most). What a loader checks before it
+    // keeps anything per frame: a header may claim 2^31 frames or 2^31 columns.
+    void checkPixelData();
+
     // Stored values of one frame (0-based), masked and sign-extended. Throws dcmlens::Error when
     // there is no image, the frame does not exist or the data cannot be decoded.
     model::PixelBuffer decodeFrame(int frame);
@@ -85,6 +92,11 @@ private:
 // non-empty regular file: checked before DCMTK opens it, whose own messages are less clear.
 // Returns the file's size.
 std::uint64_t requireNonEmptyFile(const std::string& path, const std::string& whenEmpty);
+
+// Refuses (dcmlens::Error) what DCMTK 3.6.7's parser cannot take without throwing from inside
+// itself (codec_checks.hpp), looking at the first `limit` bytes of the file (at its first 64 KB
+// only when they hold no Directory Record Sequence).
+void checkBeforeParsing(const std::string& path, std::size_t limit);
 
 // Registers DCMTK's decoders (JPEG, JPEG-LS, RLE) once per process, and the compiled data
 // dictionary when main() chose it (dictionary.hpp); thread-safe. Every use of DCMTK starts here.

@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "common/error.hpp"
+#include "dicom/dcmtk_call.hpp"
 #include "dicom/dicom_file.hpp"
 #include "dicom/signature.hpp"
 
@@ -242,9 +243,12 @@ bool isDicomdir(const std::string& path) {
 DicomdirContents readDicomdir(const std::string& path) {
     registerCodecs();
     requireDicomSignature(path, requireNonEmptyFile(path, "DICOMDIR is empty"));
+    checkBeforeParsing(path, std::size_t{64} << 20);  // its records, all of them
     DcmFileFormat file;
-    const OFCondition status =
-        file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
+    const OFCondition status = dcmtkCall("not a readable DICOMDIR", [&] {
+        return file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength,
+                             ERM_autoDetect);
+    });
     if (status.bad()) {
         throw Error(std::string("not a readable DICOMDIR (") + status.text() + ")");
     }

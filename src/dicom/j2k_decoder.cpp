@@ -78,7 +78,7 @@ struct ImageDeleter {
 
 }  // namespace
 
-J2kImage decodeJ2k(const std::uint8_t* data, std::size_t size) {
+J2kImage decodeJ2k(const std::uint8_t* data, std::size_t size, const J2kShape& expected) {
     if (size < 2) {
         throw Error("JPEG 2000 frame is empty");
     }
@@ -108,6 +108,18 @@ J2kImage decodeJ2k(const std::uint8_t* data, std::size_t size) {
         throw Error("JPEG 2000 header is invalid" + (error.empty() ? "" : ": " + error));
     }
     std::unique_ptr<opj_image_t, ImageDeleter> image(raw);
+    // The reference grid's size (SIZ, ITU-T T.800 A.5.1); OpenJPEG allocates every component's
+    // samples for it in opj_decode.
+    const std::uint64_t gridWidth = image->x1 > image->x0 ? image->x1 - image->x0 : 0;
+    const std::uint64_t gridHeight = image->y1 > image->y0 ? image->y1 - image->y0 : 0;
+    if (gridWidth != static_cast<std::uint64_t>(expected.width) ||
+        gridHeight != static_cast<std::uint64_t>(expected.height) ||
+        image->numcomps != static_cast<OPJ_UINT32>(expected.components)) {
+        throw Error("JPEG 2000 codestream is " + std::to_string(gridWidth) + "x" +
+                    std::to_string(gridHeight) + "x" + std::to_string(image->numcomps) +
+                    " but the header says " + std::to_string(expected.width) + "x" +
+                    std::to_string(expected.height) + "x" + std::to_string(expected.components));
+    }
     if (!opj_decode(codec.get(), stream.get(), image.get()) ||
         !opj_end_decompress(codec.get(), stream.get())) {
         throw Error("JPEG 2000 data cannot be decoded" + (error.empty() ? "" : ": " + error));

@@ -1,18 +1,23 @@
 #include "dicom/stored_values.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/error.hpp"
+#include "model/memory_budget.hpp"
 
 namespace dcmlens::dicom {
 
 std::size_t rawFrameBytes(const RawLayout& layout) {
-    const std::size_t count =
-        static_cast<std::size_t>(layout.width) * layout.height * layout.samples;
+    // Saturating: a malformed header's sizes must not wrap to a plausible size.
+    auto positive = [](int v) { return static_cast<std::uint64_t>(std::max(v, 0)); };
+    const std::uint64_t count = model::saturatingMultiply(
+        model::saturatingMultiply(positive(layout.width), positive(layout.height)),
+        positive(layout.samples));
     if (layout.bitsAllocated == 1) {
-        return (count + 7) / 8;
+        return count == UINT64_MAX ? count : (count + 7) / 8;
     }
-    return count * (layout.bitsAllocated / 8);
+    return model::saturatingMultiply(count, positive(layout.bitsAllocated / 8));
 }
 
 namespace {

@@ -75,28 +75,31 @@ std::optional<VoiFunction> parseVoiFunction(const std::string& text) {
     return std::nullopt;
 }
 
-const ModalityInfo& Instance::modalityFor(int frame) const {
-    if (frame >= 0 && frame < static_cast<int>(frameAttributes.size()) &&
-        frameAttributes[frame].modality) {
-        return *frameAttributes[frame].modality;
+namespace {
+
+// The functional groups that apply to a frame: its own, else the shared ones; nullptr if none.
+const FrameAttributes* groupsOf(const Instance& in, int frame) {
+    if (frame >= 0 && frame < static_cast<int>(in.frameAttributes.size())) {
+        return &in.frameAttributes[static_cast<std::size_t>(frame)];
     }
-    return modality;
+    return in.sharedFrameAttributes ? &*in.sharedFrameAttributes : nullptr;
+}
+
+}  // namespace
+
+const ModalityInfo& Instance::modalityFor(int frame) const {
+    const FrameAttributes* f = groupsOf(*this, frame);
+    return f && f->modality ? *f->modality : modality;
 }
 
 const std::vector<Window>& Instance::windowsFor(int frame) const {
-    if (frame >= 0 && frame < static_cast<int>(frameAttributes.size()) &&
-        frameAttributes[frame].windows) {
-        return *frameAttributes[frame].windows;
-    }
-    return voi.windows;
+    const FrameAttributes* f = groupsOf(*this, frame);
+    return f && f->windows ? *f->windows : voi.windows;
 }
 
 VoiFunction Instance::voiFunctionFor(int frame) const {
-    if (frame >= 0 && frame < static_cast<int>(frameAttributes.size()) &&
-        frameAttributes[frame].voiFunction) {
-        return *frameAttributes[frame].voiFunction;
-    }
-    return voi.function;
+    const FrameAttributes* f = groupsOf(*this, frame);
+    return f && f->voiFunction ? *f->voiFunction : voi.function;
 }
 
 }  // namespace dcmlens::model

@@ -223,7 +223,10 @@ struct Instance {
     std::shared_ptr<const Palette> palette;
     std::vector<Overlay> overlays;
     Geometry geometry;
-    std::vector<FrameAttributes> frameAttributes;  // empty, or one per frame
+    // Per frame with an item in the Per-frame Functional Groups Sequence (shared groups applied,
+    // then the frame's): at most Number of Frames entries. Frames beyond take the shared groups.
+    std::vector<FrameAttributes> frameAttributes;
+    std::optional<FrameAttributes> sharedFrameAttributes;  // (5200,9229), when present
 
     PixelBuffer stored;  // empty until decoded
 

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "common/error.hpp"
 #include "pixel/auto_window.hpp"
 #include "pixel/color.hpp"
 #include "pixel/colormap.hpp"
+#include "pixel/view_sampling.hpp"
 
 namespace dcmlens::pixel {
 
@@ -128,38 +130,75 @@ GrayPipeline makeGrayPipeline(const model::Instance& instance, const FrameRef& r
 
 namespace {
 
-// Calls f(x, y, px, py) for every output pixel whose point p = (px, py) is inside the image;
-// other pixels stay black. The view's orientation turns output pixels into view pixels first
-// (integers: exact), then p = (view pixel + 0.5 - offset) * scale.
+// The sampling of one axis (view_sampling.hpp) for every view pixel along it: the nearest
+// source pixel (-1: outside, black) and, for bilinear, the first of the two pixels and the
+// weight of the second.
+struct AxisTable {
+    std::vector<int> nearest;
+    std::vector<int> left;
+    std::vector<double> weight;
+};
+
+AxisTable axisTable(const AxisSampling& a, int viewSize) {
+    AxisTable t;
+    t.nearest.assign(static_cast<std::size_t>(viewSize), -1);
+    t.left.assign(static_cast<std::size_t>(viewSize), 0);
+    t.weight.assign(static_cast<std::size_t>(viewSize), 0.0);
+    for (int o = a.first; o <= a.last; ++o) {
+        const std::int32_t p = a.position(o);
+        const auto i = static_cast<std::size_t>(o);
+        t.nearest[i] = a.nearest(p);
+        t.left[i] = a.linear(p, t.weight[i]);
+    }
+    return t;
+}
+
+// Both axes of a view into a width x height output, on the view's grid (the output as the
+// unturned image fills it: height x width for a quarter turn).
+struct ViewTables {
+    AxisTable columns;
+    AxisTable rows;
+};
+
+ViewTables viewTables(const ViewMapping& view, int imageWidth, int imageHeight, int width,
+                      int height) {
+    const int vw = viewWidth(view.orientation, width, height);
+    const int vh = viewHeight(view.orientation, width, height);
+    const ViewSampling s = viewSampling(view, imageWidth, imageHeight, vw, vh);
+    return {axisTable(s.x, vw), axisTable(s.y, vh)};
+}
+
+// Calls f(x, y, column, row) for every output pixel (x, y) that shows the image, with the view
+// pixel it shows (the indices into the two axis tables: the orientation turns output pixels
+// into view pixels first, exactly, in integers); other pixels stay black.
 template <class F>
-void forEachOutputPixel(int width, int height, int imageWidth, int imageHeight,
-                        const ViewMapping& view, F&& f) {
-    if (!view.orientation.identity()) {
+void forEachOutputPixel(int width, int height, const Orientation& orientation, const ViewTables& t,
+                        F&& f) {
+    const AxisTable& columns = t.columns;
+    const AxisTable& rows = t.rows;
+    if (!orientation.identity()) {
         for (int y = 0; y < height; ++y) {
             for (int x = 0; x < width; ++x) {
                 int u = 0;
                 int v = 0;
-                outputToViewPixel(view.orientation, width, height, x, y, u, v);
-                const double px = (u + 0.5 - view.offsetX) * view.scaleX;
-                const double py = (v + 0.5 - view.offsetY) * view.scaleY;
-                if (px >= 0 && py >= 0 && px < imageWidth && py < imageHeight) {
-                    f(x, y, px, py);
+                outputToViewPixel(orientation, width, height, x, y, u, v);
+                const auto c = static_cast<std::size_t>(u);
+                const auto r = static_cast<std::size_t>(v);
+                if (columns.nearest[c] >= 0 && rows.nearest[r] >= 0) {
+                    f(x, y, c, r);
                 }
             }
         }
         return;
     }
     for (int y = 0; y < height; ++y) {
-        const double py = (y + 0.5 - view.offsetY) * view.scaleY;
-        if (py < 0 || py >= imageHeight) {
+        if (rows.nearest[static_cast<std::size_t>(y)] < 0) {
             continue;
         }
         for (int x = 0; x < width; ++x) {
-            const double px = (x + 0.5 - view.offsetX) * view.scaleX;
-            if (px < 0 || px >= imageWidth) {
-                continue;
+            if (columns.nearest[static_cast<std::size_t>(x)] >= 0) {
+                f(x, y, static_cast<std::size_t>(x), static_cast<std::size_t>(y));
             }
-            f(x, y, px, py);
         }
     }
 }
@@ -182,30 +221,34 @@ Image renderGray(const model::Instance& instance, const FrameRef& ref,
     };
     const bool gray = colormap->isGray();
     Image out(width, height, gray ? 1 : 3);
-    forEachOutputPixel(width, height, w, h, view, [&](int x, int y, double px, double py) {
-        double m;
-        if (linear) {
-            const double qx = px - 0.5;
-            const double qy = py - 0.5;
-            const int x0 = static_cast<int>(std::floor(qx));
-            const int y0 = static_cast<int>(std::floor(qy));
-            const double fx = qx - x0;
-            const double fy = qy - y0;
-            const double top = modalityAt(x0, y0) * (1 - fx) + modalityAt(x0 + 1, y0) * fx;
-            const double bottom =
-                modalityAt(x0, y0 + 1) * (1 - fx) + modalityAt(x0 + 1, y0 + 1) * fx;
-            m = top * (1 - fy) + bottom * fy;
-        } else {
-            m = modalityAt(static_cast<int>(px), static_cast<int>(py));
-        }
-        const int level = quantise(pipeline.voi.apply(m, pipeline.invert));
-        std::uint8_t* o = out.pixel(x, y);
-        if (gray) {
-            o[0] = static_cast<std::uint8_t>(level);
-        } else {
-            std::copy_n(colormap->table[static_cast<std::size_t>(level)].begin(), 3, o);
-        }
-    });
+    const ViewTables tables = viewTables(view, w, h, width, height);
+    const AxisTable& columns = tables.columns;
+    const AxisTable& rows = tables.rows;
+    forEachOutputPixel(
+        width, height, view.orientation, tables, [&](int x, int y, std::size_t c, std::size_t r) {
+            double m;
+            if (linear) {
+                // The same pixels and weights as the shader (view_sampling.hpp); the weights are
+                // exact in float and double alike.
+                const int x0 = columns.left[c];
+                const int y0 = rows.left[r];
+                const double fx = columns.weight[c];
+                const double fy = rows.weight[r];
+                const double top = modalityAt(x0, y0) * (1 - fx) + modalityAt(x0 + 1, y0) * fx;
+                const double bottom =
+                    modalityAt(x0, y0 + 1) * (1 - fx) + modalityAt(x0 + 1, y0 + 1) * fx;
+                m = top * (1 - fy) + bottom * fy;
+            } else {
+                m = modalityAt(columns.nearest[c], rows.nearest[r]);
+            }
+            const int level = quantise(pipeline.voi.apply(m, pipeline.invert));
+            std::uint8_t* o = out.pixel(x, y);
+            if (gray) {
+                o[0] = static_cast<std::uint8_t>(level);
+            } else {
+                std::copy_n(colormap->table[static_cast<std::size_t>(level)].begin(), 3, o);
+            }
+        });
     return out;
 }
 
@@ -221,11 +264,14 @@ Image renderColor(const model::Instance& instance, const model::PixelBuffer& fra
     if (palette && !instance.palette) {
         throw Error("PALETTE COLOR image without complete palette tables (0028,1101-1203)");
     }
+    const ViewTables tables = viewTables(view, frames.width(), frames.height(), width, height);
+    const AxisTable& columns = tables.columns;
+    const AxisTable& rows = tables.rows;
     forEachOutputPixel(
-        width, height, frames.width(), frames.height(), view,
-        [&](int x, int y, double px, double py) {
-            const int ix = static_cast<int>(px);
-            const int iy = static_cast<int>(py);
+        width, height, view.orientation, tables,
+        [&](int x, int y, std::size_t column, std::size_t row) {
+            const int ix = columns.nearest[column];
+            const int iy = rows.nearest[row];
             std::uint8_t* o = out.pixel(x, y);
             if (palette) {
                 const auto rgb = paletteLookup(*instance.palette, frames.at(frame, ix, iy, 0));
@@ -294,11 +340,12 @@ ViewMapping fitView(int imageWidth, int imageHeight, double aspect, int width, i
 
 Image resample(const Image& image, int width, int height, const ViewMapping& view) {
     Image out(width, height, image.channels);
-    forEachOutputPixel(width, height, image.width, image.height, view,
-                       [&](int x, int y, double px, double py) {
-                           std::copy_n(image.pixel(static_cast<int>(px), static_cast<int>(py)),
-                                       image.channels, out.pixel(x, y));
-                       });
+    const ViewTables tables = viewTables(view, image.width, image.height, width, height);
+    forEachOutputPixel(
+        width, height, view.orientation, tables, [&](int x, int y, std::size_t c, std::size_t r) {
+            std::copy_n(image.pixel(tables.columns.nearest[c], tables.rows.nearest[r]),
+                        image.channels, out.pixel(x, y));
+        });
     return out;
 }
 

@@ -58,8 +58,10 @@ GrayPipeline makeGrayPipeline(const model::Instance& instance, const FrameRef& f
 // Where output pixels fall on the image: output pixel (x, y), counted from the top left, is
 // turned into view pixel (u, v) by the orientation (orientation.hpp: exact, in integers; the
 // identity leaves it alone), which shows image point p = ((u, v) + 0.5 - offset) * scale, in
-// image pixels. The CPU and the shader both use it; nearest sampling takes pixel floor(p),
-// points outside the image are black.
+// image pixels. The CPU and the shader sample that point in integers (view_sampling.hpp:
+// positions in 2^-16 pixels or so, computed alike on both sides): nearest sampling takes the
+// pixel the position falls in (a point on a boundary belongs to the next pixel), points outside
+// the image are black.
 struct ViewMapping {
     double offsetX = 0;
     double offsetY = 0;
@@ -74,8 +76,9 @@ Image renderFrame(const model::Instance& instance, const FrameRef& frame,
                   const DisplayOptions& options);
 
 // Renders a frame into width x height through a view mapping; `linear` interpolates modality
-// values bilinearly (greyscale; colour is always nearest), exactly as the shader does:
-// q = p - 0.5, weights from q - floor(q), edge pixels repeated.
+// values bilinearly (greyscale; colour is always nearest), exactly as the shader does: the
+// pixels and weights of view_sampling.hpp, edge pixels repeated. Throws dcmlens::Error for a view
+// that viewSampling() refuses.
 Image renderView(const model::Instance& instance, const FrameRef& frame,
                  const DisplayOptions& options, int width, int height, const ViewMapping& view,
                  bool linear);

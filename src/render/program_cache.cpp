@@ -15,16 +15,12 @@
 
 #include "common/fnv1a.hpp"
 #include "common/user_folders.hpp"
+#include "render/program_file.hpp"
 
 namespace dcmlens::render {
 
 namespace {
 
-// The file: kMagic, then the key's length (8 bytes, little endian) and the key, the binary's
-// format (4 bytes), its length and checksum (8 bytes each) and the binary. The checksum keeps a
-// damaged file from reaching a driver that would not notice.
-constexpr char kMagic[] = "dcmlens program binary 1\n";
-constexpr std::size_t kMagicSize = sizeof kMagic - 1;
 constexpr std::uint64_t kMaxFileSize = 64u << 20;  // far beyond any program; guards reads
 constexpr std::size_t kMaxFiles = 256;             // ~30 KB each on Mesa
 
@@ -33,29 +29,10 @@ std::string glText(GLenum name) {
     return s ? s : "";
 }
 
-// FNV-1a names the file (the key inside it decides) and checks the binary.
+// FNV-1a of the key names the file (the key inside it decides; program_file.hpp).
 template <class Bytes>
 std::uint64_t checksum(const Bytes& bytes) {
     return fnv1a(bytes.data(), bytes.size());
-}
-
-void putNumber(std::string& out, std::uint64_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i) {
-        out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-    }
-}
-
-// Reads a little-endian number at `at`, advancing it; false past the end.
-bool getNumber(const std::vector<char>& in, std::size_t& at, int bytes, std::uint64_t& value) {
-    if (in.size() - at < static_cast<std::size_t>(bytes)) {
-        return false;
-    }
-    value = 0;
-    for (int i = 0; i < bytes; ++i) {
-        value |= static_cast<std::uint64_t>(static_cast<unsigned char>(in[at + i])) << (8 * i);
-    }
-    at += static_cast<std::size_t>(bytes);
-    return true;
 }
 
 // The whole file, when `path` is a regular file of at most kMaxFileSize bytes. Opened without
@@ -137,29 +114,6 @@ void prune(const std::filesystem::path& folder) {
     }
 }
 
-// The binary of a file written for `key`; false when the file is another key's, or damaged.
-bool parseEntry(const std::vector<char>& file, const std::string& key, GLenum& format,
-                std::vector<std::uint8_t>& binary) {
-    if (file.size() < kMagicSize || std::memcmp(file.data(), kMagic, kMagicSize) != 0) {
-        return false;
-    }
-    std::size_t at = kMagicSize;
-    std::uint64_t keySize = 0;
-    if (!getNumber(file, at, 8, keySize) || keySize != key.size() || file.size() - at < keySize ||
-        std::memcmp(file.data() + at, key.data(), key.size()) != 0) {
-        return false;
-    }
-    at += key.size();
-    std::uint64_t storedFormat = 0, size = 0, storedChecksum = 0;
-    if (!getNumber(file, at, 4, storedFormat) || !getNumber(file, at, 8, size) ||
-        !getNumber(file, at, 8, storedChecksum) || size != file.size() - at || size == 0) {
-        return false;
-    }
-    format = static_cast<GLenum>(storedFormat);
-    binary.assign(file.begin() + static_cast<std::ptrdiff_t>(at), file.end());
-    return checksum(binary) == storedChecksum;
-}
-
 }  // namespace
 
 ProgramCache::ProgramCache(std::filesystem::path directory) : directory_(std::move(directory)) {
@@ -201,7 +155,9 @@ std::unique_ptr<GlProgram> ProgramCache::build(const std::string& vertexSource,
         return std::make_unique<GlProgram>(vertexSource, fragmentSource);
     }
     std::string key = driver_;
-    putNumber(key, vertexSource.size(), 8);
+    for (int i = 0; i < 8; ++i) {  // the vertex source's length, little endian
+        key.push_back(static_cast<char>((vertexSource.size() >> (8 * i)) & 0xff));
+    }
     key += vertexSource;
     key += fragmentSource;
     char name[32];
@@ -209,12 +165,11 @@ std::unique_ptr<GlProgram> ProgramCache::build(const std::string& vertexSource,
     const std::filesystem::path path = directory_ / name;
 
     std::vector<char> file;
-    GLenum storedFormat = 0;
-    std::vector<std::uint8_t> stored;
-    if (readFile(path, file) && parseEntry(file, key, storedFormat, stored) &&
-        std::find(formats_.begin(), formats_.end(), static_cast<GLint>(storedFormat)) !=
+    std::optional<ProgramFile> stored;
+    if (readFile(path, file) && (stored = parseProgramFile(file, key)) &&
+        std::find(formats_.begin(), formats_.end(), static_cast<GLint>(stored->format)) !=
             formats_.end()) {
-        if (auto program = GlProgram::fromBinary(storedFormat, stored)) {
+        if (auto program = GlProgram::fromBinary(stored->format, stored->binary)) {
             counts_.loaded += 1;
             return program;
         }
@@ -227,14 +182,7 @@ std::unique_ptr<GlProgram> ProgramCache::build(const std::string& vertexSource,
     if (!program->binary(format, binary)) {
         return program;
     }
-    std::string out(kMagic, kMagicSize);
-    putNumber(out, key.size(), 8);
-    out += key;
-    putNumber(out, format, 4);
-    putNumber(out, binary.size(), 8);
-    putNumber(out, checksum(binary), 8);
-    out.append(binary.begin(), binary.end());
-    if (!writeFileAtomically(path, out)) {
+    if (!writeFileAtomically(path, programFileBytes(key, format, binary))) {
         return program;
     }
     prune(directory_);

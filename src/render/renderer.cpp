@@ -13,6 +13,7 @@
 #include "pixel/colormap.hpp"
 #include "pixel/level_thresholds.hpp"
 #include "pixel/lut.hpp"
+#include "pixel/view_sampling.hpp"
 #include "render/gl_program.hpp"
 #include "render/program_cache.hpp"
 
@@ -116,26 +117,24 @@ int tableRows(std::size_t entries) {
     return static_cast<int>((entries + kTableWidth - 1) / kTableWidth);
 }
 
-// Output pixels whose centres map outside the image are black, the shader's letterbox. When the
-// image leaves part of the output, that part is cleared at once and the shader runs only over
-// the image (plus a margin, where it still decides every pixel): a software rasteriser pays per
-// fragment, and a 4096x5120 image fitted to a square viewport leaves a fifth of it.
+// Output pixels that do not show the image are black, the letterbox: the shader decides only
+// the pixels that show it (pixel::ViewSampling's [first, last] on both axes, exactly the CPU's),
+// so the rest is cleared at once and a scissor keeps the shader to the image. This is also what
+// a software rasteriser wants: it pays per fragment, and a 4096x5120 image fitted to a square
+// viewport leaves a fifth of it.
 class LetterboxClear {
 public:
-    LetterboxClear(const pixel::ViewMapping& view, int imageWidth, int imageHeight, int width,
+    // The output pixels that show the image: the view rectangle [first, last] of both axes of
+    // the sampling (the CPU's own, exactly), turned onto the output by the orientation.
+    LetterboxClear(const pixel::ViewSampling& s, const pixel::Orientation& orientation, int width,
                    int height) {
-        // View columns and rows (top row 0), end exclusive; then the output rectangle they
-        // cover once turned by the orientation.
-        const int viewW = pixel::viewWidth(view.orientation, width, height);
-        const int viewH = pixel::viewHeight(view.orientation, width, height);
-        int u0 = 0, u1 = 0, v0 = 0, v1 = 0;
-        if (!span(view.offsetX, view.scaleX, imageWidth, viewW, u0, u1) ||
-            !span(view.offsetY, view.scaleY, imageHeight, viewH, v0, v1)) {
-            return;  // the mapping is degenerate: shade it all
+        if (s.empty()) {
+            restrict(0, 0, 0, 0, width, height);  // nothing of the image shows
+            return;
         }
         double ax = 0, ay = 0, bx = 0, by = 0;
-        pixel::viewToOutput(view.orientation, width, height, u0, v0, ax, ay);
-        pixel::viewToOutput(view.orientation, width, height, u1, v1, bx, by);
+        pixel::viewToOutput(orientation, width, height, s.x.first, s.y.first, ax, ay);
+        pixel::viewToOutput(orientation, width, height, s.x.last + 1, s.y.last + 1, bx, by);
         const int x0 = static_cast<int>(std::lround(std::min(ax, bx)));
         const int x1 = static_cast<int>(std::lround(std::max(ax, bx)));
         const int y0 = static_cast<int>(std::lround(std::min(ay, by)));
@@ -159,7 +158,12 @@ public:
         glClear(GL_COLOR_BUFFER_BIT);
         glClearColor(clear[0], clear[1], clear[2], clear[3]);
         glEnable(GL_SCISSOR_TEST);
-        glScissor(x0, height - y1, std::max(0, x1 - x0), std::max(0, y1 - y0));
+        // GL counts rows from the bottom; output rows from the top.
+        x0 = std::clamp(x0, 0, width);
+        x1 = std::clamp(x1, x0, width);
+        y0 = std::clamp(y0, 0, height);
+        y1 = std::clamp(y1, y0, height);
+        glScissor(x0, height - y1, x1 - x0, y1 - y0);
         active_ = true;
     }
     ~LetterboxClear() {
@@ -174,19 +178,6 @@ public:
     LetterboxClear& operator=(const LetterboxClear&) = delete;
 
 private:
-    // The output pixels o with (o + 0.5 - offset) * scale in [0, size), widened by two pixels for
-    // float rounding in the shader, clamped to [0, limit).
-    static bool span(double offset, double scale, int size, int limit, int& lo, int& hi) {
-        if (!std::isfinite(offset) || !std::isfinite(scale) || scale == 0) {
-            return false;
-        }
-        const double a = offset - 0.5;
-        const double b = offset - 0.5 + size / scale;
-        const auto clampToInt = [](double v) { return static_cast<int>(std::clamp(v, -1e9, 1e9)); };
-        lo = std::clamp(clampToInt(std::floor(std::min(a, b))) - 2, 0, limit);
-        hi = std::clamp(clampToInt(std::ceil(std::max(a, b))) + 2, 0, limit);
-        return true;
-    }
     bool active_ = false;
     bool wasEnabled_ = false;
     GLint box_[4] = {0, 0, 0, 0};
@@ -860,9 +851,23 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
     }
     const std::size_t chunk = static_cast<std::size_t>(r.layer / image.chunkLayers_);
     glUniform1i(u("u_layer"), r.layer % image.chunkLayers_);
-    glUniform2f(u("u_offset"), static_cast<float>(r.view.offsetX),
-                static_cast<float>(r.view.offsetY));
-    glUniform2f(u("u_scale"), static_cast<float>(r.view.scaleX), static_cast<float>(r.view.scaleY));
+    // The sampling in integers, the CPU's own (pixel/view_sampling.hpp), on the view's grid (the
+    // output as the unturned image fills it).
+    const pixel::ViewSampling sampling =
+        pixel::viewSampling(r.view, image.width_, image.height_,
+                            pixel::viewWidth(r.view.orientation, r.outputWidth, r.outputHeight),
+                            pixel::viewHeight(r.view.orientation, r.outputWidth, r.outputHeight));
+    const pixel::AxisSampling& sx = sampling.x;
+    const pixel::AxisSampling& sy = sampling.y;
+    glUniform2i(u("u_viewAnchor"), sx.anchor, sy.anchor);
+    glUniform2i(u("u_viewBase"), sx.base, sy.base);
+    glUniform2ui(u("u_viewStep"), sx.step, sy.step);
+    glUniform2ui(u("u_viewStepFraction"), sx.stepFraction, sy.stepFraction);
+    glUniform2i(u("u_viewFractionBits"), sx.fractionBits, sy.fractionBits);
+    glUniform2i(u("u_viewHalf"), 1 << (sx.fractionBits - 1), 1 << (sy.fractionBits - 1));
+    glUniform2i(u("u_viewMask"), (1 << sx.fractionBits) - 1, (1 << sy.fractionBits) - 1);
+    glUniform2f(u("u_viewUnit"), std::ldexp(1.0f, -sx.fractionBits),
+                std::ldexp(1.0f, -sy.fractionBits));
     glUniform1i(u("u_outputHeight"), r.outputHeight);
     const pixel::PixelTransform turn =
         pixel::pixelTransform(r.view.orientation, r.outputWidth, r.outputHeight);
@@ -900,8 +905,7 @@ void Renderer::draw(const GpuImage& image, const DrawRequest& r) {
     }
     glUniform1i(u("u_bits"), in.pixel.bitsStored);
 
-    const LetterboxClear letterbox(r.view, image.width_, image.height_, r.outputWidth,
-                                   r.outputHeight);
+    const LetterboxClear letterbox(sampling, r.view.orientation, r.outputWidth, r.outputHeight);
     const int step = std::max(1, maxTextureSize_ - 2);
     for (const GpuImage::Tile& tile : image.tiles_) {
         // The pixels this tile owns (without its one-pixel margin).

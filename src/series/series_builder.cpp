@@ -102,14 +102,12 @@ GeometryReport checkGeometry(const SeriesStack& stack) {
                      sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
     report.spacing = sorted[sorted.size() / 2];
     int duplicates = 0;
-    int missing = 0;
     int uneven = 0;
     for (std::size_t k = 0; k < gaps.size(); ++k) {
         if (gaps[k] < 1e-3) {
             ++duplicates;
         } else if (report.spacing > 0 && gaps[k] > 1.5 * report.spacing) {
             const int n = static_cast<int>(std::lround(gaps[k] / report.spacing)) - 1;
-            missing += std::max(1, n);
             char text[160];
             std::snprintf(text, sizeof text,
                           "%d missing slice%s between images %zu and %zu (gap %.2f mm)",
@@ -230,6 +228,7 @@ HeaderScan scanHeaders(const std::vector<std::string>& files, unsigned threads,
                     errors[i] = files[i] + ": no pixel data (7FE0,0010): not an image";
                     continue;
                 }
+                file.checkPixelData();  // before the session keeps anything per frame
                 headers[i] = std::make_shared<const model::Instance>(file.release());
             } catch (const Error& e) {
                 errors[i] = files[i] + ": " + e.what();

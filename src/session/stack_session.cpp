@@ -1,21 +1,17 @@
 #include "session/stack_session.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 
 #include "common/error.hpp"
+#include "model/memory_budget.hpp"
 
 namespace dcmlens::session {
 
 MemoryBudget defaultBudget() {
-    const long pages = sysconf(_SC_PHYS_PAGES);
-    const long pageSize = sysconf(_SC_PAGE_SIZE);
+    // The one budget of model/memory_budget.hpp (DCMLENS_MEMORY_BUDGET, else 60 % of physical
+    // memory), for the host and the GPU alike.
     MemoryBudget b;
-    const std::uint64_t physical = pages > 0 && pageSize > 0
-                                       ? static_cast<std::uint64_t>(pages) * pageSize
-                                       : (std::uint64_t{4} << 30);
-    b.hostBytes = physical / 10 * 6;
+    b.hostBytes = model::memoryBudget();
     b.gpuBytes = b.hostBytes;
     return b;
 }
@@ -48,7 +44,9 @@ StackSession::StackSession(render::Renderer& renderer, series::SeriesStack stack
     windowFrames_ = static_cast<int>(std::min<std::uint64_t>(frames_.size(), fit));
     if (windowFrames_ < 1) {
         throw Error("one image of " + std::to_string(first.pixel.columns) + "x" +
-                    std::to_string(first.pixel.rows) + " does not fit the memory budget");
+                    std::to_string(first.pixel.rows) + " needs " + model::formatBytes(frameBytes) +
+                    ", more than the memory budget of " + model::formatBytes(budgetBytes) +
+                    " (DCMLENS_MEMORY_BUDGET)");
     }
     focusFrame = std::clamp(focusFrame, 0, frameCount() - 1);
     focusFrame_ = focusFrame;

@@ -19,7 +19,7 @@ namespace dcmlens::session {
 // Limits on what a stack may hold: the host keeps the stored values (for the pixel probe and
 // automatic windows), the GPU one layer per image.
 struct MemoryBudget {
-    std::uint64_t hostBytes = 0;  // 0: 60 % of physical memory
+    std::uint64_t hostBytes = 0;  // defaultBudget(): model::memoryBudget()
     std::uint64_t gpuBytes = 0;   // 0: same as the host budget
 };
 MemoryBudget defaultBudget();
