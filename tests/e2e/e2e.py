@@ -28,7 +28,9 @@ from harness import run_tests, DEFAULT_CORPUS, HERE, RESULTS, Viewer, check, hol
 def test_window_level_drag(args):
     v = Viewer(args)  # the demo stack
     try:
-        s = v.state
+        # The drag scales by the shown frame's modality range, known once that frame is decoded
+        # (a loaded machine shows the first state before: the range is then the stored type's).
+        s = v.wait(lambda s: s["resident"], "the first frame decoded")
         check("demo stack opens with its first window", s["frames"] == 100 and s["center"] == 40
               and s["width"] == 400, f"frames {s['frames']} C {s['center']} W {s['width']}")
         lo, hi = s["value_range"]

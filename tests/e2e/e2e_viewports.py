@@ -358,10 +358,13 @@ def test_large_folder(args, work):
     try:
         s = v.wait(lambda s: s["stacks"] >= 1 and s["all_resident"], "the 3000 files", timeout=120)
         opening = [st for st in v.states() if st.get("opening")]
+        # A scan on the UI thread logs at most one frame while opening; two frames with two
+        # different progress counts show frames drawn mid-scan. More is not asked: on a loaded
+        # 2-core machine the scan threads take most of the time between frames.
         frames = {st["ui_frames"] for st in opening}
         progress = {tuple(st["open_progress"]) for st in opening if st.get("open_progress")}
         check("the window keeps drawing while 3000 headers are read (UI frames and progress "
-              "logged as it goes)", len(frames) >= 5 and len(progress) >= 2,
+              "logged as it goes)", len(frames) >= 2 and len(progress) >= 2,
               f"{len(frames)} UI frames, {len(progress)} progress states while opening")
         check("all 3000 files make one stack", s["frames"] == 3000, f"{s['frames']} frames")
     finally:
