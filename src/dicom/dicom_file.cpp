@@ -490,9 +490,8 @@ DicomFile::DicomFile(std::shared_ptr<const std::vector<std::uint8_t>> bytes,
     // syntax detection); large values stay in `bytes` until used, as they stay in a file.
     // What DCMTK's parser cannot take (codec_checks.hpp), as for a file.
     const std::size_t head = std::min<std::size_t>(bytes->size(), 64 << 10);
-    checkDirectoryRecordTypes(bytes->data(), holdsDirectoryRecordSequence(bytes->data(), head)
-                                                 ? bytes->size()
-                                                 : head);
+    checkDirectoryRecordTypes(
+        bytes->data(), holdsDirectoryRecordSequence(bytes->data(), head) ? bytes->size() : head);
     SharedBytesStream stream(bytes, 0);
     impl_->file.transferInit();
     OFCondition status = dcmtkCall("not a readable DICOM object", [&] {
