@@ -44,10 +44,17 @@ if [ "$build" = 1 ]; then
   fi
   cmake --build "$dir" -j"$(nproc)" --target dcmlens_fuzzers >/dev/null
 fi
-if [ ! -d "$dir/seeds" ]; then
-  /usr/bin/python3 tests/fuzz/make_seeds.py "$dir/seeds.tmp" >/dev/null
-  mv "$dir/seeds.tmp" "$dir/seeds"
-fi
+# Seeds are made once per folder, again when a target is new (a folder made before it was added
+# has no seeds for it, and libFuzzer refuses a corpus folder that does not exist).
+for t in "${targets[@]}"; do
+  if [ ! -d "$dir/seeds/$t" ]; then
+    rm -rf "$dir/seeds.tmp"
+    /usr/bin/python3 tests/fuzz/make_seeds.py "$dir/seeds.tmp" >/dev/null
+    rm -rf "$dir/seeds"
+    mv "$dir/seeds.tmp" "$dir/seeds"
+    break
+  fi
+done
 if [ -x /usr/bin/llvm-symbolizer-16 ]; then
   export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-16
 fi
