@@ -235,16 +235,17 @@ std::optional<std::size_t> deflatedDatasetOffset(const std::uint8_t* data, std::
     }
     bool deflated = false;
     bool any = false;
-    // Group 0002 is always explicit VR little endian (PS3.10 7.1).
-    while (pos + 8 <= size && u16(data + pos) == 0x0002) {
+    // Group 0002 is always explicit VR little endian (PS3.10 7.1). DCMTK reads the meta header
+    // for as long as its Group Length (0002,0000) says, whatever groups it finds there, and on
+    // while group 0002 goes on; VRs it does not know it reads as in the dataset (two fuzzer
+    // inputs slipped past a walk that stopped at a mutated group or an unknown VR).
+    std::size_t groupEnd = 0;
+    while (pos + 8 <= size && (pos < groupEnd || u16(data + pos) == 0x0002)) {
         any = true;
         const std::uint8_t* h = data + pos;
-        if (!isKnownVr(h[4], h[5])) {
-            return std::nullopt;
-        }
         std::size_t header = 8;
         std::uint64_t length = u16(h + 6);
-        if (hasLongLength(h[4], h[5])) {
+        if (readsLongLength(h[4], h[5])) {
             if (pos + 12 > size) {
                 return std::nullopt;
             }
@@ -254,7 +255,11 @@ std::optional<std::size_t> deflatedDatasetOffset(const std::uint8_t* data, std::
         if (length == kUndefinedLength || pos + header + length > size) {
             return std::nullopt;
         }
-        if (u16(h + 2) == 0x0010) {  // (0002,0010) Transfer Syntax UID, padded with NUL
+        const bool meta = u16(h) == 0x0002;
+        if (meta && u16(h + 2) == 0x0000 && length == 4 && groupEnd == 0) {
+            groupEnd = pos + header + 4 + u32(h + header);
+        }
+        if (meta && u16(h + 2) == 0x0010) {  // (0002,0010) Transfer Syntax UID, padded with NUL
             std::string uid(reinterpret_cast<const char*>(h + header),
                             static_cast<std::size_t>(length));
             while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' ')) {

@@ -198,3 +198,17 @@ TEST(DeflateCheck, LetsRealDeflatedFilesAndOtherSyntaxesThrough) {
     const Bytes ctBytes((std::istreambuf_iterator<char>(ct)), std::istreambuf_iterator<char>());
     EXPECT_FALSE(dicom::deflatedDatasetOffset(ctBytes.data(), ctBytes.size()).has_value());
 }
+
+TEST(DeflateCheck, FindsTheDatasetWhereDcmtkDoesAfterAMutatedMetaHeader) {
+    Bytes d = start();
+    header(d, 0x0009, 0x1010, "OB", 0x40000000, true);
+    const Bytes file = deflatedFile(d);
+    // (0002,0003) of 8 bytes at 178 (after the preamble, DICM, the group length, (0002,0002)):
+    // an unknown VR there, then its group mutated inside what the Group Length covers.
+    for (const std::size_t at : {std::size_t{178 + 4}, std::size_t{178}}) {
+        Bytes mutated = file;
+        mutated[at] = at == 178 ? 0x6A : 'i';
+        mutated[at + 1] = at == 178 ? 0x00 : 't';
+        EXPECT_NE(verdict(mutated).find("(0009,1010) claims 1.0 GiB"), std::string::npos) << at;
+    }
+}
