@@ -2,11 +2,10 @@
 # Builds the libFuzzer targets with clang-16 (build-fuzz/, -DDCMLENS_FUZZ=ON) and runs each for a
 # bounded time on its seeds (tests/fuzz/make_seeds.py, from pydicom's files) and its committed
 # regression inputs. Fails on any crash, sanitizer report (ASan, UBSan), leak (LeakSanitizer),
-# input slower than 20 s, resident memory beyond 2 GiB or one allocation beyond 4 GiB (DCMTK
-# allocates an element's claimed length, up to 4 GiB, before it finds the stream too short:
-# virtual memory that is never touched, which the CLI survives even under `ulimit -v`; found in
-# a deflated file, tests/fuzz/regressions/dicom_file/deflate-element-claims-3-gib.dcm); the
-# input that did it is left in
+# input slower than 20 s, resident memory beyond 2 GiB or one allocation beyond 4 GiB (DCMTK's
+# largest: an element's claimed length, which it allocates before finding a deflated stream too
+# short; dicom/deflate_check.hpp now refuses those claims first, see the regression inputs
+# tests/fuzz/regressions/dicom_file/deflate-*.dcm); the input that did it is left in
 # build-fuzz/artifacts/TARGET/ (copy it to tests/fuzz/regressions/TARGET/ once fixed).
 #
 #   tests/fuzz/run_fuzzers.sh [--seconds N] [--jobs J] [--long] [--dir DIR] [TARGET...]
