@@ -19,12 +19,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <mutex>
 
 #include "common/error.hpp"
 #include "dicom/attributes.hpp"
 #include "dicom/codec_checks.hpp"
 #include "dicom/dcmtk_call.hpp"
+#include "dicom/deflate_check.hpp"
 #include "dicom/dictionary.hpp"
 #include "dicom/j2k_decoder.hpp"
 #include "dicom/jpeg_color.hpp"
@@ -421,7 +423,9 @@ std::uint64_t requireNonEmptyFile(const std::string& path, const std::string& wh
 }
 
 void checkBeforeParsing(const std::string& path, std::size_t limit) {
-    std::FILE* in = std::fopen(path.c_str(), "rb");
+    const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                               &std::fclose);
+    std::FILE* in = file.get();
     if (in == nullptr) {
         return;  // DCMTK says why
     }
@@ -439,8 +443,12 @@ void checkBeforeParsing(const std::string& path, std::size_t limit) {
         bytes.resize(size);
         bytes.resize(head + std::fread(bytes.data() + head, 1, size - head, in));
     }
-    std::fclose(in);
     checkDirectoryRecordTypes(bytes.data(), bytes.size());
+    // A deflated dataset's claimed lengths, which DCMTK cannot compare with the file's length
+    // (deflate_check.hpp).
+    if (const auto offset = deflatedDatasetOffset(bytes.data(), bytes.size())) {
+        checkDeflatedDataset(in, *offset, model::memoryBudget());
+    }
 }
 
 // registerCodecs() before any DCMTK object exists: it installs the compiled dictionary.
@@ -492,6 +500,9 @@ DicomFile::DicomFile(std::shared_ptr<const std::vector<std::uint8_t>> bytes,
     const std::size_t head = std::min<std::size_t>(bytes->size(), 64 << 10);
     checkDirectoryRecordTypes(
         bytes->data(), holdsDirectoryRecordSequence(bytes->data(), head) ? bytes->size() : head);
+    if (const auto offset = deflatedDatasetOffset(bytes->data(), head)) {
+        checkDeflatedDataset(bytes->data(), bytes->size(), *offset, model::memoryBudget());
+    }
     SharedBytesStream stream(bytes, 0);
     impl_->file.transferInit();
     OFCondition status = dcmtkCall("not a readable DICOM object", [&] {

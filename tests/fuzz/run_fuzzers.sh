@@ -2,11 +2,10 @@
 # Builds the libFuzzer targets with clang-16 (build-fuzz/, -DDCMLENS_FUZZ=ON) and runs each for a
 # bounded time on its seeds (tests/fuzz/make_seeds.py, from pydicom's files) and its committed
 # regression inputs. Fails on any crash, sanitizer report (ASan, UBSan), leak (LeakSanitizer),
-# input slower than 20 s, resident memory beyond 2 GiB or one allocation beyond 4 GiB (DCMTK
-# allocates an element's claimed length, up to 4 GiB, before it finds the stream too short:
-# virtual memory that is never touched, which the CLI survives even under `ulimit -v`; found in
-# a deflated file, tests/fuzz/regressions/dicom_file/deflate-element-claims-3-gib.dcm); the
-# input that did it is left in
+# input slower than 20 s, resident memory beyond 2 GiB or one allocation beyond 4 GiB (DCMTK's
+# largest: an element's claimed length, which it allocates before finding a deflated stream too
+# short; dicom/deflate_check.hpp now refuses those claims first, see the regression inputs
+# tests/fuzz/regressions/dicom_file/deflate-*.dcm); the input that did it is left in
 # build-fuzz/artifacts/TARGET/ (copy it to tests/fuzz/regressions/TARGET/ once fixed).
 #
 #   tests/fuzz/run_fuzzers.sh [--seconds N] [--jobs J] [--long] [--dir DIR] [TARGET...]
@@ -44,10 +43,17 @@ if [ "$build" = 1 ]; then
   fi
   cmake --build "$dir" -j"$(nproc)" --target dcmlens_fuzzers >/dev/null
 fi
-if [ ! -d "$dir/seeds" ]; then
-  /usr/bin/python3 tests/fuzz/make_seeds.py "$dir/seeds.tmp" >/dev/null
-  mv "$dir/seeds.tmp" "$dir/seeds"
-fi
+# Seeds are made once per folder, again when a target is new (a folder made before it was added
+# has no seeds for it, and libFuzzer refuses a corpus folder that does not exist).
+for t in "${targets[@]}"; do
+  if [ ! -d "$dir/seeds/$t" ]; then
+    rm -rf "$dir/seeds.tmp"
+    /usr/bin/python3 tests/fuzz/make_seeds.py "$dir/seeds.tmp" >/dev/null
+    rm -rf "$dir/seeds"
+    mv "$dir/seeds.tmp" "$dir/seeds"
+    break
+  fi
+done
 if [ -x /usr/bin/llvm-symbolizer-16 ]; then
   export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-16
 fi
