@@ -22,6 +22,6 @@ DCMLENS_BUILD_DIR=build-asan bash scripts/build.sh -DDCMLENS_STRICT=ON -DDCMLENS
 (cd build-asan && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j2 -L gpu -LE "sweep|oracle|pacs")
 # The mutation smoke of the CLI on the sanitizer build (bounded: 150 s of mutants).
 (cd build-asan && ctest --output-on-failure -L smoke)
-# Fuzzing: the libFuzzer targets (clang-16, build-fuzz/) for a minute each, two at a time; fails
+# Fuzzing: the libFuzzer targets (clang-16, build-fuzz/) for 45 s each, two at a time; fails
 # on any crash, sanitizer report, leak or slow input (tests/fuzz/run_fuzzers.sh).
-bash tests/fuzz/run_fuzzers.sh --seconds 60
+bash tests/fuzz/run_fuzzers.sh --seconds 45
